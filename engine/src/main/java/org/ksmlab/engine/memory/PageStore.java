@@ -1,0 +1,225 @@
+package org.ksmlab.engine.memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * Page frames: off-heap contents in growing chunks, struct-of-arrays metadata, a free list.
+ *
+ * <p>Invariant: a frame is either free (refcount 0, on the free list, flags 0) or allocated
+ * (refcount &gt;= 1). {@link #ZERO_FRAME} is allocated at construction and never freed.
+ * Not thread-safe: the kernel model is single-threaded (ksmd and workloads interleave in
+ * virtual time).
+ */
+public final class PageStore implements AutoCloseable {
+    /** Bytes per base page (x86-64 PAGE_SIZE). */
+    public static final int PAGE_SIZE = 4096;
+    /** log2(PAGE_SIZE). */
+    public static final int PAGE_SHIFT = 12;
+    /** Frames per off-heap chunk: 16384 frames = 64 MiB. */
+    public static final int CHUNK_SHIFT = 14;
+    public static final int FRAMES_PER_CHUNK = 1 << CHUNK_SHIFT;
+    static final int CHUNK_MASK = FRAMES_PER_CHUNK - 1;
+    /** The kernel's shared zero page. */
+    public static final int ZERO_FRAME = 0;
+
+    /** Frame flag: anonymous memory (counted in nr_anon_pages while mapped). */
+    public static final int F_ANON = 1;
+    /** Frame flag: a KSM page (a stable-tree node or dup), PageKsm(). */
+    public static final int F_KSM = 1 << 1;
+    /** Frame flag: the zero page. */
+    public static final int F_ZERO = 1 << 2;
+    /** Frame flag: a page-cache page of a file. */
+    public static final int F_FILE = 1 << 3;
+    /** Frame flag: shared memory (shmem / MAP_SHARED anonymous). */
+    public static final int F_SHMEM = 1 << 4;
+    /** Frame flag: merged by SKSM's MADV_MERGE: every write to it must copy. */
+    public static final int F_SKSM = 1 << 5;
+
+    private final Arena arena = Arena.ofShared();
+    private MemorySegment[] chunks = new MemorySegment[4];
+    private int chunkCount;
+    /** References held on each frame: one per mapping pte, plus holders such as the page cache. */
+    private int[] refcount = new int[FRAMES_PER_CHUNK];
+    /** Page-table entries mapping each frame (the kernel's mapcount). */
+    private int[] mapcount = new int[FRAMES_PER_CHUNK];
+    /** F_* flags of each frame. */
+    private int[] flags = new int[FRAMES_PER_CHUNK];
+    /** Stack of free frame ids. */
+    private int[] freeList = new int[1024];
+    private int freeCount;
+    /** Frames ever handed out (high-water mark of frame ids). */
+    private int frameLimit;
+    /** Frames currently allocated, the zero frame included. */
+    private int allocatedFrames;
+    private final FrameFreedListener listener;
+
+    /** Told when a frame returns to the free list, so a merger can drop it from its tables. */
+    @FunctionalInterface
+    public interface FrameFreedListener {
+        void frameFreed(int frame, int flagsAtFree);
+    }
+
+    public PageStore() {
+        this((frame, f) -> { });
+    }
+
+    public PageStore(FrameFreedListener listener) {
+        this.listener = listener;
+        int zero = allocate(F_ZERO);
+        assert zero == ZERO_FRAME;
+    }
+
+    /**
+     * Allocates a zero-filled frame with refcount 1, mapcount 0 and the given flags.
+     * Like the kernel's page allocator with __GFP_ZERO (anonymous faults clear the page).
+     */
+    public int allocate(int frameFlags) {
+        int frame;
+        if (freeCount > 0) {
+            frame = freeList[--freeCount];
+            segment(frame).fill((byte) 0);
+        } else {
+            frame = frameLimit++;
+            ensureCapacity(frameLimit);
+        }
+        refcount[frame] = 1;
+        mapcount[frame] = 0;
+        flags[frame] = frameFlags;
+        allocatedFrames++;
+        return frame;
+    }
+
+    /** Allocates a frame and copies {@code source}'s bytes into it (a COW copy, a page-cache fill). */
+    public int allocateCopy(int source, int frameFlags) {
+        int frame = allocate(frameFlags);
+        MemorySegment.copy(segment(source), 0, segment(frame), 0, PAGE_SIZE);
+        return frame;
+    }
+
+    private void ensureCapacity(int frames) {
+        int neededChunks = (frames + CHUNK_MASK) >>> CHUNK_SHIFT;
+        while (chunkCount < neededChunks) {
+            if (chunkCount == chunks.length) {
+                chunks = Arrays.copyOf(chunks, chunks.length * 2);
+            }
+            // Arena allocation zero-fills, so a never-used frame is already clear.
+            chunks[chunkCount++] = arena.allocate((long) FRAMES_PER_CHUNK * PAGE_SIZE, PAGE_SIZE);
+        }
+        if (frames > refcount.length) {
+            int n = Math.max(frames, refcount.length * 2);
+            refcount = Arrays.copyOf(refcount, n);
+            mapcount = Arrays.copyOf(mapcount, n);
+            flags = Arrays.copyOf(flags, n);
+        }
+    }
+
+    /** The 4096 bytes of {@code frame}, a slice of its chunk (no copy). */
+    public MemorySegment segment(int frame) {
+        return chunks[frame >>> CHUNK_SHIFT].asSlice((long) (frame & CHUNK_MASK) << PAGE_SHIFT, PAGE_SIZE);
+    }
+
+    /** The chunk holding {@code frame}; with {@link #offset(int)} gives allocation-free access. */
+    public MemorySegment chunk(int frame) {
+        return chunks[frame >>> CHUNK_SHIFT];
+    }
+
+    /** Byte offset of {@code frame} inside {@link #chunk(int)}. */
+    public static long offset(int frame) {
+        return (long) (frame & CHUNK_MASK) << PAGE_SHIFT;
+    }
+
+    public byte readByte(int frame, int offsetInPage) {
+        return chunk(frame).get(ValueLayout.JAVA_BYTE, offset(frame) + offsetInPage);
+    }
+
+    public long readLong(int frame, int offsetInPage) {
+        return chunk(frame).get(ValueLayout.JAVA_LONG_UNALIGNED, offset(frame) + offsetInPage);
+    }
+
+    public void writeByte(int frame, int offsetInPage, byte value) {
+        checkWritable(frame);
+        chunk(frame).set(ValueLayout.JAVA_BYTE, offset(frame) + offsetInPage, value);
+    }
+
+    public void writeLong(int frame, int offsetInPage, long value) {
+        checkWritable(frame);
+        chunk(frame).set(ValueLayout.JAVA_LONG_UNALIGNED, offset(frame) + offsetInPage, value);
+    }
+
+    /** Fills the whole page with {@code value} repeated (a memset of 8-byte words). */
+    public void fillLong(int frame, long value) {
+        checkWritable(frame);
+        MemorySegment c = chunk(frame);
+        long base = offset(frame);
+        for (int i = 0; i < PAGE_SIZE; i += 8) {
+            c.set(ValueLayout.JAVA_LONG_UNALIGNED, base + i, value);
+        }
+    }
+
+    private void checkWritable(int frame) {
+        // VM_BUG_ON: the zero page and merged pages are write-protected everywhere; a store to
+        // them means a fault path forgot to copy.
+        if ((flags[frame] & (F_ZERO | F_KSM | F_SKSM)) != 0) {
+            throw new IllegalStateException("write to a shared read-only frame " + frame + " flags=" + flags[frame]);
+        }
+    }
+
+    /** Takes a reference (get_page). */
+    public void get(int frame) {
+        refcount[frame]++;
+    }
+
+    /**
+     * Drops a reference (put_page); the frame is freed when the last reference goes.
+     * The zero frame is never freed.
+     */
+    public void put(int frame) {
+        int r = --refcount[frame];
+        if (r < 0) {
+            throw new IllegalStateException("refcount underflow on frame " + frame);
+        }
+        if (r == 0) {
+            if (frame == ZERO_FRAME) {
+                throw new IllegalStateException("zero frame reference dropped to 0");
+            }
+            int f = flags[frame];
+            flags[frame] = 0;
+            mapcount[frame] = 0;
+            allocatedFrames--;
+            if (freeCount == freeList.length) {
+                freeList = Arrays.copyOf(freeList, freeList.length * 2);
+            }
+            freeList[freeCount++] = frame;
+            listener.frameFreed(frame, f);
+        }
+    }
+
+    public int refcount(int frame) { return refcount[frame]; }
+    public int mapcount(int frame) { return mapcount[frame]; }
+    public void incMapcount(int frame) { mapcount[frame]++; }
+    public void decMapcount(int frame) {
+        if (--mapcount[frame] < 0) {
+            throw new IllegalStateException("mapcount underflow on frame " + frame);
+        }
+    }
+    public int flags(int frame) { return flags[frame]; }
+    public boolean hasFlag(int frame, int flag) { return (flags[frame] & flag) != 0; }
+    public void setFlag(int frame, int flag) { flags[frame] |= flag; }
+    public void clearFlag(int frame, int flag) { flags[frame] &= ~flag; }
+    public boolean isFree(int frame) { return frame >= frameLimit || refcount[frame] == 0; }
+
+    /** Frames currently allocated (zero frame included). */
+    public int allocatedFrames() { return allocatedFrames; }
+    /** One past the highest frame id ever allocated. */
+    public int frameLimit() { return frameLimit; }
+    /** Off-heap bytes reserved for frame contents. */
+    public long reservedBytes() { return (long) chunkCount * FRAMES_PER_CHUNK * PAGE_SIZE; }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

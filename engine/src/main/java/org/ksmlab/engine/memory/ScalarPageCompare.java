@@ -1,0 +1,30 @@
+package org.ksmlab.engine.memory;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** Eight bytes at a time, then the first differing byte inside the differing word. */
+final class ScalarPageCompare implements PageCompare {
+    static final ScalarPageCompare INSTANCE = new ScalarPageCompare();
+
+    private ScalarPageCompare() {
+    }
+
+    @Override
+    public int firstDifference(MemorySegment a, long aOffset, MemorySegment b, long bOffset) {
+        for (int i = 0; i < PageStore.PAGE_SIZE; i += Long.BYTES) {
+            long x = a.get(ValueLayout.JAVA_LONG_UNALIGNED, aOffset + i);
+            long y = b.get(ValueLayout.JAVA_LONG_UNALIGNED, bOffset + i);
+            if (x != y) {
+                // Little-endian load: the lowest-addressed differing byte is the lowest set bit.
+                return i + Long.numberOfTrailingZeros(x ^ y) / 8;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+}

@@ -1,0 +1,28 @@
+/**
+ * Physical memory: page frames and the operations the kernel's merge paths do on them.
+ *
+ * <h2>Layout</h2>
+ * A frame is identified by an {@code int} <em>frame id</em> (the model's pfn). Frame contents
+ * live off-heap in {@link java.lang.foreign.MemorySegment} chunks of {@link PageStore#FRAMES_PER_CHUNK}
+ * frames, so the store grows without copying page data; a frame's bytes are the slice
+ * {@code chunk[id >>> CHUNK_SHIFT]} at offset {@code (id & CHUNK_MASK) * PAGE_SIZE}. Frame metadata
+ * (the kernel's {@code struct page}/folio fields that matter here) is struct-of-arrays:
+ * {@code refcount[id]}, {@code mapcount[id]}, {@code flags[id]}.
+ *
+ * <p>Naming convention used across the engine: {@code frame} (or {@code pfn}) is a frame id,
+ * {@code vpn} is a virtual page number (virtual address {@code >>> PAGE_SHIFT}), {@code addr}
+ * is a byte address.
+ *
+ * <h2>The zero frame</h2>
+ * Frame {@link PageStore#ZERO_FRAME} is the kernel's shared zero page: always present, all
+ * zero bytes, never freed, never written.
+ *
+ * <h2>Compare and checksum</h2>
+ * {@link PageCompare} is the kernel's {@code memcmp_pages} (unsigned byte order, as
+ * {@code memcmp}); {@link PageChecksum} is {@code calc_checksum} (low 32 bits of xxh64 with
+ * seed 0) plus named variants.
+ *
+ * <h2>Where this model differs from the kernel</h2>
+ * 4 KiB base pages only: no THP, no large folios, no NUMA nodes, no swap.
+ */
+package org.ksmlab.engine.memory;
