@@ -1,0 +1,77 @@
+package org.ksmlab.engine.mm;
+
+/**
+ * What the kernel model tells a page merger (KSM, SKSM, or none) and asks of it. The kernel
+ * model knows mergers only through this interface, so each merger plugs in without the mm
+ * code knowing which one it is. Default methods do nothing: {@link NoMerger} is the baseline.
+ *
+ * <p>Call order for advice: {@link Kernel#madvise} validates the range, then for each VMA
+ * piece calls {@link #madviseMergeable} (which may unmerge pages and returns the VMA's new
+ * flags); the kernel then splits and merges VMAs. {@link #madviseMerge} gets the whole range.
+ */
+public interface Merger {
+    /** Name used on the command line ("none", "ksm", "sksm", ...). */
+    String name();
+
+    /** Called once when installed, before any process exists. */
+    default void attach(Kernel kernel) {
+    }
+
+    /**
+     * MADV_MERGEABLE / MADV_UNMERGEABLE on {@code [start, end)} inside {@code vma}: return the
+     * VMA's new flags. The default is the kernel's flag logic with KSM compiled in but nothing
+     * scanning: set VM_MERGEABLE on compatible VMAs, clear it on UNMERGEABLE.
+     * @see "mm/ksm.c: ksm_madvise"
+     */
+    default long madviseMergeable(Process p, Vma vma, long start, long end, int advice) {
+        if (advice == VmFlags.MADV_MERGEABLE) {
+            return VmFlags.ksmCompatible(vma.flags()) ? vma.flags() | VmFlags.VM_MERGEABLE : vma.flags();
+        }
+        return vma.flags() & ~VmFlags.VM_MERGEABLE;
+    }
+
+    /** SKSM's MADV_MERGE on an aligned, mapped range; the default (no SKSM) does nothing. */
+    default void madviseMerge(Process p, long start, long end) {
+    }
+
+    /** prctl(PR_SET_MEMORY_MERGE, enable): after the kernel set or cleared mergeAny on p. */
+    default void prctlMergeAny(Process p, boolean enable) {
+    }
+
+    /** A VMA was created by mmap in a process with mergeAny, already flagged VM_MERGEABLE. */
+    default void vmaAdded(Process p, Vma vma) {
+    }
+
+    /** After fork copied the address space of {@code parent} into {@code child}. */
+    default void forked(Process parent, Process child) {
+    }
+
+    /** Before the address space of {@code p} is torn down (exit). */
+    default void exiting(Process p) {
+    }
+
+    /** mremap is about to move {@code [start, end)}: KSM unmerges it first (move_vma). */
+    default void beforeMove(Process p, Vma vma, long start, long end) {
+    }
+
+    /** A pte that mapped the zero page with {@link PageTable#KSM_ZERO} was zapped or COW'd. */
+    default void ksmZeroPteRemoved(Process p, long vpn) {
+    }
+
+    /** A write fault copied a KSM/SKSM frame for {@code p} at {@code vpn} (merge-then-break). */
+    default void mergedPageCopied(Process p, long vpn, int oldFrame) {
+    }
+
+    /** A frame was freed (its last reference dropped); flags as they were at the free. */
+    default void frameFreed(int frame, int flags) {
+    }
+
+    /** References this merger holds on {@code frame} beyond the ptes (for the accounting check). */
+    default int referencesHeld(int frame) {
+        return 0;
+    }
+
+    /** Counters this merger contributes to samples (sysfs-like snake_case names). */
+    default void counters(java.util.Map<String, Long> into) {
+    }
+}

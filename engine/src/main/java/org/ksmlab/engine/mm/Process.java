@@ -1,0 +1,63 @@
+package org.ksmlab.engine.mm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A process and its address space (the model folds task_struct and mm_struct into one):
+ * VMAs ordered by start address, a page table, and the mm flags mergers read.
+ */
+public final class Process {
+    final int pid;
+    final int parentPid;
+    /** VMAs by start address; never overlapping. */
+    final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    final PageTable pageTable = new PageTable();
+    /** MMF_VM_MERGE_ANY: prctl(PR_SET_MEMORY_MERGE, 1) is in force; inherited by fork. */
+    boolean mergeAny;
+    boolean alive = true;
+    /** Per-merger state attached to this mm (KSM's mm_slot, SKSM's write tracking, ...). */
+    Object mergerState;
+
+    Process(int pid, int parentPid) {
+        this.pid = pid;
+        this.parentPid = parentPid;
+    }
+
+    public int pid() { return pid; }
+    public int parentPid() { return parentPid; }
+    public boolean isAlive() { return alive; }
+    public boolean mergeAny() { return mergeAny; }
+    public PageTable pageTable() { return pageTable; }
+    public int vmaCount() { return vmas.size(); }
+
+    /** The merger's per-mm state, or null. */
+    public Object mergerState() { return mergerState; }
+    public void setMergerState(Object state) { mergerState = state; }
+
+    /** The VMA containing {@code addr}, or null (find_vma + bounds check). */
+    public Vma findVma(long addr) {
+        Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+        if (e == null || e.getValue().end <= addr) {
+            return null;
+        }
+        return e.getValue();
+    }
+
+    /** A snapshot of the VMAs in address order. */
+    public List<Vma> vmas() {
+        return new ArrayList<>(vmas.values());
+    }
+
+    /** The live VMA objects in address order (do not modify the collection). */
+    Iterable<Vma> vmaView() {
+        return vmas.values();
+    }
+
+    @Override
+    public String toString() {
+        return "pid " + pid;
+    }
+}

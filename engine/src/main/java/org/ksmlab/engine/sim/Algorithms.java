@@ -1,0 +1,44 @@
+package org.ksmlab.engine.sim;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ksmlab.engine.mm.Merger;
+import org.ksmlab.engine.mm.NoMerger;
+import org.ksmlab.engine.workload.Param;
+
+/** The registry of mergers selectable by name ({@code --algo}). */
+public final class Algorithms {
+    private static final Map<String, AlgorithmDefinition> DEFINITIONS = new LinkedHashMap<>();
+
+    static {
+        register(new AlgorithmDefinition("none", "no merging: the baseline (KSM compiled in, ksmd never run)",
+                List.of(), List.of("nr_anon_pages"), knobs -> new NoMerger()));
+    }
+
+    private Algorithms() {
+    }
+
+    public static void register(AlgorithmDefinition d) {
+        DEFINITIONS.put(d.name(), d);
+    }
+
+    public static List<AlgorithmDefinition> all() {
+        return List.copyOf(DEFINITIONS.values());
+    }
+
+    public static AlgorithmDefinition get(String name) {
+        AlgorithmDefinition d = DEFINITIONS.get(name);
+        if (d == null) {
+            throw new IllegalArgumentException("unknown algorithm '" + name + "'; available: " + String.join(", ", DEFINITIONS.keySet()));
+        }
+        return d;
+    }
+
+    /** Builds a merger; knob keys are checked here, values by the merger (as sysfs would). */
+    public static Merger create(String name, Map<String, String> knobs) {
+        AlgorithmDefinition d = get(name);
+        Param.checkKeys("algorithm '" + name + "'", knobs, d.knobs());
+        return d.factory().apply(knobs);
+    }
+}

@@ -1,0 +1,187 @@
+package org.ksmlab.engine.sim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import org.ksmlab.engine.mm.Kernel;
+import org.ksmlab.engine.mm.Merger;
+import org.ksmlab.engine.workload.Workload;
+
+/**
+ * Runs a workload against a merger in virtual time.
+ *
+ * <p>Events (workload writes, merger wake-ups, samples) run in time order; ties run in the
+ * order they were scheduled, so a run is a pure function of its inputs. Samples are periodic
+ * ({@code sample_ms}) for mergers without a daemon and taken after every completed full pass
+ * for a {@link Daemon} such as ksmd.
+ *
+ * <p>Stability ({@code --until-stable}): the merger's stability counters were unchanged over
+ * the last {@link Options#stableSamples} sample intervals and no one-shot workload event is
+ * pending (periodic rewrites are the workload's steady state and do not block it).
+ */
+public final class Simulation {
+    /** How to run and when to stop. */
+    public record Options(long sampleMs, long maxMs, long forMs, long forScans, boolean untilStable, int stableSamples) {
+        public Options {
+            if (sampleMs <= 0) throw new IllegalArgumentException("sample_ms=" + sampleMs + ": expected > 0");
+            if (maxMs <= 0) throw new IllegalArgumentException("max_ms=" + maxMs + ": expected > 0");
+        }
+
+        /** Until stable, sampling every 100 ms, capped at 24 virtual hours. */
+        public static Options stable() {
+            return new Options(100, 24L * 3600 * 1000, -1, -1, true, 2);
+        }
+
+        public static Options forMs(long ms) {
+            return new Options(100, Math.max(ms, 1), ms, -1, false, 2);
+        }
+    }
+
+    private record Event(long nanos, long seq, Runnable action, boolean oneShot, long periodNanos) {
+    }
+
+    private final Workload workload;
+    private final AlgorithmDefinition algorithm;
+    private final Map<String, String> knobs;
+    private final Options options;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) ->
+            a.nanos != b.nanos ? Long.compare(a.nanos, b.nanos) : Long.compare(a.seq, b.seq));
+    private long seq;
+    private int pendingOneShots;
+
+    public Simulation(Workload workload, String algo, Map<String, String> knobs, Options options) {
+        this.workload = Objects.requireNonNull(workload);
+        this.algorithm = Algorithms.get(algo);
+        this.knobs = Map.copyOf(knobs);
+        this.options = options;
+    }
+
+    /** Runs to the stop condition and returns the result; the kernel model is closed after. */
+    public SimulationResult run() {
+        Merger merger = Algorithms.create(algorithm.name(), knobs);
+        try (Kernel kernel = new Kernel(merger)) {
+            return run(kernel);
+        }
+    }
+
+    private SimulationResult run(Kernel kernel) {
+        Daemon daemon = kernel.merger() instanceof Daemon d ? d : null;
+        workload.start(kernel, new Workload.Scheduler() {
+            @Override
+            public void at(long nanos, Runnable action) {
+                pendingOneShots++;
+                queue.add(new Event(nanos, seq++, action, true, 0));
+            }
+
+            @Override
+            public void every(long firstNanos, long periodNanos, Runnable action) {
+                if (periodNanos <= 0) throw new IllegalArgumentException("period must be > 0");
+                queue.add(new Event(firstNanos, seq++, action, false, periodNanos));
+            }
+        });
+        List<Map<String, Long>> series = new ArrayList<>();
+        series.add(kernel.counters());
+        long sampleNanos = options.sampleMs * 1_000_000L;
+        long nextSample = daemon == null ? sampleNanos : Long.MAX_VALUE;
+        long limitNanos = (options.forMs >= 0 ? options.forMs : options.maxMs) * 1_000_000L;
+        boolean stable = false;
+        while (true) {
+            long nextEvent = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().nanos;
+            long nextWake = daemon == null ? Long.MAX_VALUE : daemon.nextWakeNanos();
+            long t = Math.min(nextEvent, Math.min(nextWake, nextSample));
+            if (t > limitNanos || t == Long.MAX_VALUE) {
+                break;
+            }
+            kernel.advanceTo(t);
+            boolean sampled = false;
+            if (nextEvent == t) {
+                Event e = queue.poll();
+                e.action.run();
+                if (e.oneShot) {
+                    pendingOneShots--;
+                } else {
+                    queue.add(new Event(e.nanos + e.periodNanos, seq++, e.action, false, e.periodNanos));
+                }
+            } else if (nextWake == t) {
+                daemon.wake(kernel);
+                if (daemon.passCompleted()) {
+                    series.add(kernel.counters());
+                    sampled = true;
+                }
+            } else {
+                series.add(kernel.counters());
+                nextSample += sampleNanos;
+                sampled = true;
+            }
+            if (sampled) {
+                if (options.forScans >= 0 && daemon != null && daemon.fullScans() >= options.forScans) {
+                    break;
+                }
+                if (options.untilStable && pendingOneShots == 0 && isStable(series)) {
+                    stable = true;
+                    break;
+                }
+            }
+        }
+        if (options.forMs >= 0 && kernel.nowNanos() < limitNanos) {
+            kernel.advanceTo(limitNanos);
+        }
+        Map<String, Long> last = kernel.counters();
+        if (!series.get(series.size() - 1).equals(last)) {
+            series.add(last);
+        }
+        Map<String, Object> fin = new LinkedHashMap<>(last);
+        if (options.untilStable) {
+            fin.put("stable", stable ? 1L : 0L);
+            int from = convergedIndex(series);
+            Map<String, Long> at = series.get(from);
+            fin.put("converged_ms", at.get("virtual_ms"));
+            if (daemon != null) {
+                fin.put("converged_full_scans", at.getOrDefault("full_scans", 0L));
+            }
+        }
+        Map<String, Object> params = new LinkedHashMap<>(workload.params());
+        params.putAll(new java.util.TreeMap<>(knobs));
+        params.put("sample_ms", options.sampleMs);
+        if (options.forMs >= 0) params.put("for_ms", options.forMs);
+        if (options.forScans >= 0) params.put("for_scans", options.forScans);
+        if (options.untilStable) params.put("max_ms", options.maxMs);
+        return new SimulationResult(workload.spec().toString(), algorithm.name(), workload.seed(), params, fin, series);
+    }
+
+    private boolean isStable(List<Map<String, Long>> series) {
+        int n = series.size();
+        if (n <= options.stableSamples) {
+            return false;
+        }
+        Map<String, Long> last = series.get(n - 1);
+        for (int i = n - 1 - options.stableSamples; i < n - 1; i++) {
+            if (!sameStability(series.get(i), last)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first sample from which the stability counters kept their final values. */
+    private int convergedIndex(List<Map<String, Long>> series) {
+        Map<String, Long> last = series.get(series.size() - 1);
+        int i = series.size() - 1;
+        while (i > 0 && sameStability(series.get(i - 1), last)) {
+            i--;
+        }
+        return i;
+    }
+
+    private boolean sameStability(Map<String, Long> a, Map<String, Long> b) {
+        for (String k : algorithm.stabilityCounters()) {
+            if (!Objects.equals(a.get(k), b.get(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,29 @@
+package org.ksmlab.engine.sim;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a simulation produced: the {@code simulate --json} contract
+ * ({@code workload, algo, seed, params, final, series}).
+ *
+ * @param params effective workload parameters, knobs and simulation options
+ * @param finalCounters every counter at the end, plus stop information (stable, converged_*)
+ * @param series one sample per sampling point, each with {@code virtual_ms}
+ */
+public record SimulationResult(String workload, String algo, long seed, Map<String, Object> params,
+                               Map<String, Object> finalCounters, List<Map<String, Long>> series) {
+
+    /** The contract's JSON object as ordered maps and lists (for any JSON writer). */
+    public Map<String, Object> toJsonObject() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("workload", workload);
+        m.put("algo", algo);
+        m.put("seed", seed);
+        m.put("params", params);
+        m.put("final", finalCounters);
+        m.put("series", series);
+        return m;
+    }
+}

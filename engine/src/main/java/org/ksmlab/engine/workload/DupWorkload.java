@@ -1,0 +1,126 @@
+package org.ksmlab.engine.workload;
+
+import static org.ksmlab.engine.memory.PageStore.PAGE_SIZE;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.ksmlab.engine.mm.Kernel;
+import org.ksmlab.engine.mm.VmFlags;
+
+/**
+ * {@code dup}: {@code procs} processes, each with one anonymous private mapping of
+ * {@code pages} pages, written once at start and made MADV_MERGEABLE (as the kernel
+ * selftests and a VM host do). Page {@code i} holds content {@code i % distinct}, the same
+ * content in every process; a {@code zero} fraction of each process's pages is written with
+ * zeros; a {@code volatile} fraction is rewritten with fresh unique contents every
+ * {@code period_ms}. Which pages are zero or volatile is drawn from {@code seed}, separately
+ * for each process; the two sets are disjoint.
+ */
+final class DupWorkload implements Workload {
+    static final WorkloadDefinition DEFINITION = new WorkloadDefinition("dup",
+            "processes with anonymous memory of duplicated, zero and volatile pages",
+            List.of(
+                    Param.integer("pages", 1000, 1, 1L << 26, "pages per process"),
+                    Param.integer("distinct", 0, 0, 1L << 26, "distinct contents; page i gets content i % distinct (0: every page distinct)"),
+                    Param.integer("procs", 1, 1, 4096, "processes, each with the same contents"),
+                    Param.fraction("zero", 0.0, "fraction of each process's pages written with zeros"),
+                    Param.fraction("volatile", 0.0, "fraction of each process's pages rewritten every period_ms"),
+                    Param.integer("period_ms", 100, 1, 1L << 40, "rewrite period of volatile pages, virtual ms"),
+                    Param.integer("mergeable", 1, 0, 1, "1: madvise(MADV_MERGEABLE) the mapping after writing it"),
+                    Param.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE, "seed of every random choice")),
+            DupWorkload::new);
+
+    /** Content ids of volatile rewrites start here, far above any page's own content id. */
+    private static final long VOLATILE_ID_BASE = 1L << 40;
+
+    private final WorkloadSpec spec;
+    private final Map<String, Number> params;
+    private final int pages;
+    private final long distinct;
+    private final int procs;
+    private final double zero;
+    private final double volatileFraction;
+    private final long periodMs;
+    private final boolean mergeable;
+    private final long seed;
+    private long nextVolatileId = VOLATILE_ID_BASE;
+
+    private DupWorkload(WorkloadDefinition.Values v) {
+        this.spec = v.spec();
+        this.params = v.values();
+        this.pages = v.getInt("pages");
+        long d = v.getLong("distinct");
+        this.distinct = d == 0 ? pages : d;
+        this.procs = v.getInt("procs");
+        this.zero = v.getDouble("zero");
+        this.volatileFraction = v.getDouble("volatile");
+        this.periodMs = v.getLong("period_ms");
+        this.mergeable = v.getLong("mergeable") == 1;
+        this.seed = v.getLong("seed");
+        if (zero + volatileFraction > 1.0) {
+            throw new IllegalArgumentException("workload 'dup': zero=" + zero + " plus volatile=" + volatileFraction + " exceeds 1");
+        }
+        if ((long) pages * procs > 1L << 26) {
+            throw new IllegalArgumentException("workload 'dup': pages*procs = " + (long) pages * procs + " exceeds the model's limit of 2^26 pages (256 GiB)");
+        }
+    }
+
+    @Override public WorkloadSpec spec() { return spec; }
+    @Override public long seed() { return seed; }
+    @Override public Map<String, Number> params() { return params; }
+
+    @Override
+    public void start(Kernel kernel, Scheduler scheduler) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int zeroCount = (int) Math.round(zero * pages);
+        int volatileCount = (int) Math.round(volatileFraction * pages);
+        for (int proc = 0; proc < procs; proc++) {
+            int pid = kernel.spawn();
+            long base = kernel.mmapAnonymous(pid, (long) pages * PAGE_SIZE);
+            // A seeded permutation: its first zeroCount entries are zero pages, the next
+            // volatileCount entries volatile pages.
+            int[] order = permutation(pages, rng);
+            byte[] kind = new byte[pages];
+            for (int i = 0; i < zeroCount; i++) kind[order[i]] = 1;
+            int[] volatilePages = new int[volatileCount];
+            for (int i = 0; i < volatileCount; i++) {
+                volatilePages[i] = order[zeroCount + i];
+                kind[volatilePages[i]] = 2;
+            }
+            for (int i = 0; i < pages; i++) {
+                long addr = base + (long) i * PAGE_SIZE;
+                if (kind[i] == 1) {
+                    kernel.writePage(pid, addr, (store, frame) -> store.segment(frame).fill((byte) 0));
+                } else {
+                    long key = PageContents.key(seed, i % distinct);
+                    kernel.writePage(pid, addr, (store, frame) -> PageContents.fill(store, frame, key));
+                }
+            }
+            if (mergeable) {
+                kernel.madvise(pid, base, (long) pages * PAGE_SIZE, VmFlags.MADV_MERGEABLE);
+            }
+            if (volatileCount > 0) {
+                long periodNanos = periodMs * 1_000_000L;
+                scheduler.every(periodNanos, periodNanos, () -> {
+                    for (int page : volatilePages) {
+                        long key = PageContents.key(seed, nextVolatileId++);
+                        kernel.writePage(pid, base + (long) page * PAGE_SIZE, (store, frame) -> PageContents.fill(store, frame, key));
+                    }
+                });
+            }
+        }
+    }
+
+    private static int[] permutation(int n, SplittableRandom rng) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return a;
+    }
+}

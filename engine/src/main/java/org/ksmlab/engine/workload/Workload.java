@@ -1,0 +1,28 @@
+package org.ksmlab.engine.workload;
+
+import java.util.Map;
+import org.ksmlab.engine.mm.Kernel;
+
+/** A built workload: it creates processes and memory at start and schedules its later writes. */
+public interface Workload {
+    /** The spec as given, with defaults filled in by {@link #params()}. */
+    WorkloadSpec spec();
+
+    /** The seed all of its randomness comes from. */
+    long seed();
+
+    /** Every parameter with its effective value (defaults included), in definition order. */
+    Map<String, Number> params();
+
+    /** Sets up processes and memory at virtual time 0 and schedules what happens later. */
+    void start(Kernel kernel, Scheduler scheduler);
+
+    /** How a workload asks for work later in virtual time. */
+    interface Scheduler {
+        /** Runs {@code action} once at {@code nanos}; pending one-shot events keep a run from being stable. */
+        void at(long nanos, Runnable action);
+
+        /** Runs {@code action} at {@code firstNanos} and every {@code periodNanos} after (steady-state churn). */
+        void every(long firstNanos, long periodNanos, Runnable action);
+    }
+}

@@ -1,0 +1,39 @@
+package org.ksmlab.engine.workload;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The registry of built-in workloads, by name. */
+public final class Workloads {
+    private static final Map<String, WorkloadDefinition> DEFINITIONS = new LinkedHashMap<>();
+
+    static {
+        register(DupWorkload.DEFINITION);
+    }
+
+    private Workloads() {
+    }
+
+    private static void register(WorkloadDefinition d) {
+        DEFINITIONS.put(d.name(), d);
+    }
+
+    /** All definitions in registration order. */
+    public static List<WorkloadDefinition> all() {
+        return List.copyOf(DEFINITIONS.values());
+    }
+
+    /** Parses and builds a workload from its spec text. */
+    public static Workload create(String specText) {
+        return create(WorkloadSpec.parse(specText));
+    }
+
+    public static Workload create(WorkloadSpec spec) {
+        WorkloadDefinition d = DEFINITIONS.get(spec.name());
+        if (d == null) {
+            throw new IllegalArgumentException("unknown workload '" + spec.name() + "'; available: " + String.join(", ", DEFINITIONS.keySet()));
+        }
+        return d.create(spec);
+    }
+}
