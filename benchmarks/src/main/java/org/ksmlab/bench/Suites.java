@@ -28,6 +28,8 @@ public final class Suites {
                         new Entry(micro + "PageCompareBenchmark\\.", Map.of("coldMiB", new String[] {"512"}), 1, 1000, 3, 500, 1),
                         new Entry(micro + "PageChecksumBenchmark\\.", Map.of("coldMiB", new String[] {"512"}), 1, 1000, 3, 500, 1),
                         new Entry(micro + "MemoryBandwidthBenchmark\\.", Map.of("sizeMiB", new String[] {"512"}), 1, 1000, 3, 1000, 1))));
+        add(new Suite("smoke", "one checksum benchmark, one short iteration: the end-to-end check of ./run.sh test (~10 s)",
+                List.of(new Entry(micro + "PageChecksumBenchmark\\.xxh64$", Map.of("workingSet", new String[] {"hot"}), 1, 100, 1, 200, 1))));
         add(new Suite("micro", "the page-operation micro benchmarks with full iterations (~12 min)",
                 List.of(
                         new Entry(micro + "PageCompareBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),

@@ -16,7 +16,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -39,7 +39,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "folder for the JMH JSON files (with --suite)")
     Path out;
 
-    @Parameters(paramLabel = "JMH-ARGS", description = "without --suite: arguments for JMH (e.g. -l, a regex, -p k=v)")
+    /** Everything else goes to JMH (e.g. -l, a benchmark regex, -p k=v, -f 1). */
+    @Unmatched
     List<String> jmhArgs = new ArrayList<>();
 
     @Override

@@ -1,8 +1,11 @@
 package org.ksmlab.engine.memory;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.util.Arrays;
 
 /**
@@ -105,14 +108,77 @@ public final class PageStore implements AutoCloseable {
             if (chunkCount == chunks.length) {
                 chunks = Arrays.copyOf(chunks, chunks.length * 2);
             }
-            // Arena allocation zero-fills, so a never-used frame is already clear.
-            chunks[chunkCount++] = arena.allocate((long) FRAMES_PER_CHUNK * PAGE_SIZE, PAGE_SIZE);
+            chunks[chunkCount++] = allocateChunk();
         }
         if (frames > refcount.length) {
             int n = Math.max(frames, refcount.length * 2);
             refcount = Arrays.copyOf(refcount, n);
             mapcount = Arrays.copyOf(mapcount, n);
             flags = Arrays.copyOf(flags, n);
+        }
+    }
+
+    /**
+     * One chunk of frame memory, zero-filled. On Linux it comes from an anonymous mmap, so the
+     * host kernel zeroes pages lazily on first touch and an unused tail costs nothing (an
+     * Arena allocation would memset all 64 MiB up front); elsewhere from the arena.
+     */
+    private MemorySegment allocateChunk() {
+        long size = (long) FRAMES_PER_CHUNK * PAGE_SIZE;
+        if (Mmap.AVAILABLE) {
+            MemorySegment m = Mmap.map(size);
+            if (m != null) {
+                return m.reinterpret(size, arena, seg -> Mmap.unmap(seg, size));
+            }
+        }
+        return arena.allocate(size, PAGE_SIZE);
+    }
+
+    /** mmap/munmap through the foreign function API. */
+    private static final class Mmap {
+        private static final int PROT_READ_WRITE = 0x3;
+        private static final int MAP_PRIVATE_ANONYMOUS_NORESERVE = 0x02 | 0x20 | 0x4000;
+        private static final MethodHandle MMAP;
+        private static final MethodHandle MUNMAP;
+        static final boolean AVAILABLE;
+
+        static {
+            MethodHandle mmap = null;
+            MethodHandle munmap = null;
+            try {
+                if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+                    Linker linker = Linker.nativeLinker();
+                    mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
+                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+                    munmap = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
+                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+                }
+            } catch (RuntimeException | LinkageError e) {
+                mmap = null; // no native access: fall back to arena allocation
+            }
+            MMAP = mmap;
+            MUNMAP = munmap;
+            AVAILABLE = mmap != null;
+        }
+
+        static MemorySegment map(long size) {
+            try {
+                MemorySegment m = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, size, PROT_READ_WRITE,
+                        MAP_PRIVATE_ANONYMOUS_NORESERVE, -1, 0L);
+                return m.address() == -1L ? null : m; // MAP_FAILED
+            } catch (Throwable t) {
+                return null;
+            }
+        }
+
+        static void unmap(MemorySegment seg, long size) {
+            try {
+                int rc = (int) MUNMAP.invokeExact(seg, size);
+                assert rc == 0;
+            } catch (Throwable t) {
+                throw new IllegalStateException("munmap failed", t);
+            }
         }
     }
 

@@ -293,7 +293,7 @@ public final class Kernel implements AutoCloseable {
         merger.beforeMove(p, old, oldAddr, oldAddr + oldLen);
         Vma moved = new Vma(dest, dest + newLen, old.flags, old.file, old.pgoff);
         moved.anonVma = old.anonVma;
-        long delta = (dest - oldAddr) >>> PAGE_SHIFT;
+        long delta = (dest >>> PAGE_SHIFT) - (oldAddr >>> PAGE_SHIFT);
         PageTable pt = p.pageTable;
         List<long[]> ptes = new ArrayList<>();
         pt.forEachPresent(oldAddr >>> PAGE_SHIFT, (oldAddr + oldLen) >>> PAGE_SHIFT, vpn -> ptes.add(new long[] {vpn, pt.get(vpn)}));
