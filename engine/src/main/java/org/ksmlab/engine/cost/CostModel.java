@@ -1,0 +1,100 @@
+package org.ksmlab.engine.cost;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Per-operation costs in nanoseconds, and the modelled CPU time of a {@link WorkCounts}.
+ * Names (the keys of {@code calibration.properties} and of {@code --set cost.NAME=NS}):
+ * {@code checksum_page_ns}, {@code compare_byte_ns}, {@code tree_step_ns}, {@code merge_ns},
+ * {@code write_protect_ns}, {@code cow_copy_ns}, {@code page_visit_ns}, {@code table_update_ns},
+ * {@code lru_drain_ns}.
+ */
+public record CostModel(double checksumPageNs, double compareByteNs, double treeStepNs, double mergeNs,
+                        double writeProtectNs, double cowCopyNs, double pageVisitNs, double tableUpdateNs,
+                        double lruDrainNs) {
+
+    public static final List<String> NAMES = List.of("checksum_page_ns", "compare_byte_ns", "tree_step_ns", "merge_ns",
+            "write_protect_ns", "cow_copy_ns", "page_visit_ns", "table_update_ns", "lru_drain_ns");
+
+    private static final CostModel DEFAULTS = load();
+
+    /** The calibrated defaults shipped with the engine. */
+    public static CostModel defaults() {
+        return DEFAULTS;
+    }
+
+    /** Modelled CPU nanoseconds of {@code w} (rounded down; deterministic). */
+    public long cpuNanos(WorkCounts w) {
+        double ns = w.pagesChecksummed * checksumPageNs
+                + w.bytesCompared * compareByteNs
+                + w.treeSteps * treeStepNs
+                + w.merges * mergeNs
+                + w.writeProtects * writeProtectNs
+                + w.cowCopies * cowCopyNs
+                + w.pagesVisited * pageVisitNs
+                + w.tableUpdates * tableUpdateNs
+                + w.lruDrains * lruDrainNs;
+        return (long) ns;
+    }
+
+    public Map<String, Double> asMap() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        double[] v = {checksumPageNs, compareByteNs, treeStepNs, mergeNs, writeProtectNs, cowCopyNs, pageVisitNs, tableUpdateNs, lruDrainNs};
+        for (int i = 0; i < v.length; i++) {
+            m.put(NAMES.get(i), v[i]);
+        }
+        return m;
+    }
+
+    /** This model with some costs replaced; keys are {@link #NAMES}, values non-negative ns. */
+    public CostModel with(Map<String, String> overrides) {
+        Map<String, Double> m = asMap();
+        overrides.forEach((k, v) -> {
+            if (!m.containsKey(k)) {
+                throw new IllegalArgumentException("unknown cost '" + k + "'; accepted: " + String.join(", ", NAMES));
+            }
+            double d;
+            try {
+                d = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("cost " + k + "=" + v + " is not a number: expected nanoseconds >= 0");
+            }
+            if (!(d >= 0) || Double.isInfinite(d)) {
+                throw new IllegalArgumentException("cost " + k + "=" + v + ": expected nanoseconds >= 0");
+            }
+            m.put(k, d);
+        });
+        return fromMap(m);
+    }
+
+    private static CostModel fromMap(Map<String, Double> m) {
+        return new CostModel(m.get("checksum_page_ns"), m.get("compare_byte_ns"), m.get("tree_step_ns"), m.get("merge_ns"),
+                m.get("write_protect_ns"), m.get("cow_copy_ns"), m.get("page_visit_ns"), m.get("table_update_ns"), m.get("lru_drain_ns"));
+    }
+
+    private static CostModel load() {
+        Properties p = new Properties();
+        try (InputStream in = CostModel.class.getResourceAsStream("calibration.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("calibration.properties missing from the engine jar");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read calibration.properties", e);
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String k : NAMES) {
+            String v = p.getProperty(k);
+            if (v == null) {
+                throw new IllegalStateException("calibration.properties lacks " + k);
+            }
+            m.put(k, Double.parseDouble(v.trim()));
+        }
+        return fromMap(m);
+    }
+}
