@@ -3,6 +3,7 @@ package org.ksmlab.bench.micro;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -35,10 +36,9 @@ class PageCompareBenchmarkTest {
     void everyMethodShouldReturnTheFirstDifference(String workingSet, String difference, int expected) {
         PageCompareBenchmark b = state(workingSet, difference);
         try {
-            for (ToIntFunction<PageCompareBenchmark> method : new ToIntFunction[] {
-                    (ToIntFunction<PageCompareBenchmark>) PageCompareBenchmark::scalar,
-                    (ToIntFunction<PageCompareBenchmark>) PageCompareBenchmark::vector,
-                    (ToIntFunction<PageCompareBenchmark>) PageCompareBenchmark::mismatch}) {
+            List<ToIntFunction<PageCompareBenchmark>> methods = List.of(
+                    PageCompareBenchmark::scalar, PageCompareBenchmark::vector, PageCompareBenchmark::mismatch);
+            for (ToIntFunction<PageCompareBenchmark> method : methods) {
                 // Every pair of the pool, not just the first: each op visits the next one.
                 for (int i = 0; i < b.pairs(); i++) {
                     assertEquals(expected, method.applyAsInt(b));
