@@ -46,6 +46,9 @@ public interface PageCompare {
     static PageCompare vector() { return VectorPageCompare.INSTANCE; }
     static PageCompare mismatch() { return MismatchPageCompare.INSTANCE; }
 
-    /** The implementation the engine uses: the Vector API when its module is present, else scalar. */
-    static PageCompare best() { return VectorPageCompare.available() ? vector() : scalar(); }
+    /**
+     * The implementation the engine uses: the Vector API when its module is present, else scalar
+     * (logged once, at INFO, with the reason).
+     */
+    static PageCompare best() { return PageCompareSelector.BEST; }
 }

@@ -243,14 +243,17 @@ public final class PageStore implements AutoCloseable {
      * The zero frame is never freed.
      */
     public void put(int frame) {
-        int r = --refcount[frame];
+        // Check before decrementing: a failed put must leave the frame as it was (a free frame
+        // stays at refcount 0 instead of going to -1 and looking allocated to nobody).
+        int r = refcount[frame] - 1;
         if (r < 0) {
             throw new IllegalStateException("refcount underflow on frame " + frame);
         }
+        if (r == 0 && frame == ZERO_FRAME) {
+            throw new IllegalStateException("zero frame reference dropped to 0");
+        }
+        refcount[frame] = r;
         if (r == 0) {
-            if (frame == ZERO_FRAME) {
-                throw new IllegalStateException("zero frame reference dropped to 0");
-            }
             int f = flags[frame];
             flags[frame] = 0;
             mapcount[frame] = 0;
@@ -267,9 +270,10 @@ public final class PageStore implements AutoCloseable {
     public int mapcount(int frame) { return mapcount[frame]; }
     public void incMapcount(int frame) { mapcount[frame]++; }
     public void decMapcount(int frame) {
-        if (--mapcount[frame] < 0) {
+        if (mapcount[frame] == 0) {
             throw new IllegalStateException("mapcount underflow on frame " + frame);
         }
+        mapcount[frame]--;
     }
     public int flags(int frame) { return flags[frame]; }
     public boolean hasFlag(int frame, int flag) { return (flags[frame] & flag) != 0; }

@@ -9,7 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Panama Vector API compare: one preferred-width vector of bytes per step; on the first
  * unequal lane mask, {@code firstTrue()} gives the byte. Falls back to nothing: callers use
- * {@link PageCompare#best()}, which picks scalar when the incubator module is absent.
+ * {@link PageCompare#best()}, which picks scalar when the incubator module is absent. Do not add
+ * an "is the module there?" check to this class: linking it already needs the module
+ * (see {@link PageCompareSelector}).
  */
 final class VectorPageCompare implements PageCompare {
     static final VectorPageCompare INSTANCE = new VectorPageCompare();
@@ -18,12 +20,7 @@ final class VectorPageCompare implements PageCompare {
     private VectorPageCompare() {
     }
 
-    /** Whether the jdk.incubator.vector module is resolved in this JVM. */
-    static boolean available() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    }
-
-    /** Lanes (bytes) per vector step on this CPU. */
+    /** Lanes (bytes) per vector step on this CPU: 64 with AVX-512, 32 with AVX2, 16 with SSE/NEON. */
     static int lanes() {
         return SPECIES.length();
     }

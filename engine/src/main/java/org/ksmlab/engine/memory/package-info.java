@@ -20,7 +20,9 @@
  * <h2>Compare and checksum</h2>
  * {@link PageCompare} is the kernel's {@code memcmp_pages} (unsigned byte order, as
  * {@code memcmp}); {@link PageChecksum} is {@code calc_checksum} (low 32 bits of xxh64 with
- * seed 0) plus named variants.
+ * seed 0) plus named variants. {@link PageCompare#best()} is the Vector API path when the JVM
+ * resolved {@code jdk.incubator.vector}, else scalar (it logs why); the module check lives in
+ * {@code PageCompareSelector} because linking the vector class already needs the module.
  *
  * <h2>Where this model differs from the kernel</h2>
  * 4 KiB base pages only: no THP, no large folios, no NUMA nodes, no swap.
