@@ -53,7 +53,7 @@ public final class ProvenanceSection implements ReportSection {
         Table runs = results.runs();
         Table jmh = runs.summarize(BENCHMARK, count)
                 .by(SOURCE, JMH_VERSION, JDK, JVM, MODE, FORKS, THREADS, WARMUP, MEASUREMENT, JVM_ARGS);
-        jmh.column(jmh.columnCount() - 1).setName("entries");
+        jmh.replaceColumn(jmh.columnCount() - 1, jmh.doubleColumn(jmh.columnCount() - 1).asIntColumn().setName("entries"));
         // Move the count next to the source so the long JVM arguments come last.
         jmh = jmh.reorderColumns(SOURCE, "entries", JMH_VERSION, JDK, JVM, MODE, FORKS, THREADS, WARMUP, MEASUREMENT, JVM_ARGS);
         jmh.setName("provenance-jmh");
