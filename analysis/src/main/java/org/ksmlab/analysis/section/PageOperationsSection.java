@@ -12,12 +12,15 @@ import static org.ksmlab.analysis.JmhResults.UNIT;
 import static tech.tablesaw.aggregate.AggregateFunctions.mean;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ksmlab.analysis.Results;
 import org.ksmlab.analysis.Units;
 import org.ksmlab.analysis.render.DisplayTable;
+import org.ksmlab.analysis.render.Numbers;
 import org.ksmlab.analysis.section.SectionOutput.ReportChart;
 import org.ksmlab.analysis.section.SectionOutput.ReportTable;
 import tech.tablesaw.api.DoubleColumn;
@@ -93,27 +96,21 @@ public final class PageOperationsSection implements ReportSection {
             return Optional.empty();
         }
         Table perPage = perPage(primary);
-        OptionalBandwidth bandwidth = referenceBandwidth(perPage);
-        if (bandwidth.gbPerSecond() != null) {
-            DoubleColumn gbs = perPage.doubleColumn(GB_PER_S);
-            perPage.addColumns(gbs.divide(bandwidth.gbPerSecond()).setName(OF_BANDWIDTH));
-        }
+        Optional<Bandwidth> bandwidth = referenceBandwidth(perPage);
+        bandwidth.ifPresent(bw -> perPage.addColumns(
+                perPage.doubleColumn(GB_PER_S).divide(bw.gbPerSecond()).setName(OF_BANDWIDTH)));
 
-        Table ops = perPage.where(perPage.stringColumn(BENCHMARK).isIn(COMPARE, CHECKSUM));
-        Table headline = headline(ops);
+        Table headline = headline(perPage.where(perPage.stringColumn(BENCHMARK).isIn(COMPARE, CHECKSUM)));
         List<String> prose = new ArrayList<>();
         prose.add("Time per 4 KiB page and the bandwidth it amounts to for the two primitives ksmd spends its time in:"
                 + " comparing a page pair (" + COMPARE + "; equal pages read 2 × 4096 bytes, a first difference at"
                 + " byte 64 reads 2 × 64, at byte 4095 reads 2 × 4096) and hashing one page (" + CHECKSUM
                 + ", 4096 bytes). Hot: the pages are in cache; cold: a working set larger than the last-level cache."
                 + " GB/s = bytes read per op / ns per op. Errors are JMH's 99.9% confidence half-widths.");
-        if (bandwidth.gbPerSecond() != null) {
-            prose.add("Memory bandwidth: " + BANDWIDTH + ".streamRead over its largest buffer (" + bandwidth.sizeMiB()
-                    + " MiB) reads " + org.ksmlab.analysis.render.Numbers.sig3(bandwidth.gbPerSecond())
-                    + " GB/s; the last column divides each operation's GB/s by it (1.00 = as fast as streaming memory).");
-        } else {
-            prose.add("No " + BANDWIDTH + " in these results, so no comparison with memory bandwidth.");
-        }
+        prose.add(bandwidth.map(bw -> "Memory bandwidth: " + BANDWIDTH + ".streamRead over its largest buffer ("
+                        + bw.sizeMiB() + " MiB) reads " + Numbers.sig3(bw.gbPerSecond()) + " GB/s; the last column"
+                        + " divides each operation's GB/s by it (1.00 = as fast as streaming memory).")
+                .orElse("No " + BANDWIDTH + " in these results, so no comparison with memory bandwidth."));
         Table detail = perPage.selectColumns(displayColumns(perPage));
         detail.setName("page-ops");
         List<ReportTable> tables = List.of(
@@ -124,7 +121,8 @@ public final class PageOperationsSection implements ReportSection {
                 Charts.groupedBars(
                         "Page compare and checksum: time per 4 KiB page, hot vs cold",
                         "operation (benchmark.method, difference)", "ns per page (lower is better)",
-                        chartCategories(ops), chartSeries(ops)));
+                        headline.stringColumn(OPERATION).asList().stream().map(k -> k.replace("Benchmark.", ".")).toList(),
+                        nanosPerWorkingSet(headline)));
         return Optional.of(new SectionOutput(prose, tables, List.of(chart)));
     }
 
@@ -189,7 +187,7 @@ public final class PageOperationsSection implements ReportSection {
         int m = indexOrEnd(METHOD_ORDER, method);
         int w = benchmark.equals(BANDWIDTH) ? 0 : indexOrEnd(WORKING_SET_ORDER, ws);
         int d = indexOrEnd(DIFFERENCE_ORDER, diff);
-        int size = benchmark.equals(BANDWIDTH) ? (int) Math.min(99_999, parseOrNaNAsZero(sizeMiB)) : 0;
+        int size = benchmark.equals(BANDWIDTH) ? (int) Math.min(99_999, parseOrZero(sizeMiB)) : 0;
         return (((b * 10 + m) * 10 + w) * 10 + d) * 100_000 + size;
     }
 
@@ -198,23 +196,21 @@ public final class PageOperationsSection implements ReportSection {
         return i < 0 ? order.size() : i;
     }
 
-    private record OptionalBandwidth(String sizeMiB, Double gbPerSecond) {}
+    /** Measured memory read bandwidth: streamRead over a buffer of sizeMiB. */
+    private record Bandwidth(String sizeMiB, double gbPerSecond) {}
 
     /** Mean GB/s of streamRead over the largest buffer measured (DRAM, not cache), if any. */
-    private static OptionalBandwidth referenceBandwidth(Table perPage) {
+    private static Optional<Bandwidth> referenceBandwidth(Table perPage) {
         Table bw = perPage.where(perPage.stringColumn(BENCHMARK).isEqualTo(BANDWIDTH)
                 .and(perPage.doubleColumn(GB_PER_S).isNotMissing()));
-        if (bw.isEmpty()) return new OptionalBandwidth(null, null);
+        if (bw.isEmpty()) return Optional.empty();
         Table bySize = bw.summarize(GB_PER_S, mean).by("sizeMiB");
+        StringColumn sizes = bySize.stringColumn("sizeMiB");
         int largest = 0;
         for (int r = 1; r < bySize.rowCount(); r++) {
-            if (parseOrNaNAsZero(bySize.stringColumn("sizeMiB").get(r))
-                    > parseOrNaNAsZero(bySize.stringColumn("sizeMiB").get(largest))) {
-                largest = r;
-            }
+            if (parseOrZero(sizes.get(r)) > parseOrZero(sizes.get(largest))) largest = r;
         }
-        return new OptionalBandwidth(bySize.stringColumn("sizeMiB").get(largest),
-                bySize.doubleColumn(1).getDouble(largest));
+        return Optional.of(new Bandwidth(sizes.get(largest), bySize.doubleColumn(1).getDouble(largest)));
     }
 
     /**
@@ -230,7 +226,7 @@ public final class PageOperationsSection implements ReportSection {
         for (String ws : sets) headline.addColumns(DoubleColumn.create(ws + " " + NS_PER_PAGE));
         for (String ws : sets) headline.addColumns(DoubleColumn.create(ws + " " + GB_PER_S));
         for (String key : keyed.stringColumn(OPERATION).unique().asList().stream()
-                .sorted(java.util.Comparator.comparingInt(keyed.stringColumn(OPERATION)::firstIndexOf)).toList()) {
+                .sorted(Comparator.comparingInt(keyed.stringColumn(OPERATION)::firstIndexOf)).toList()) {
             headline.stringColumn(OPERATION).append(key);
             int nsRow = ns.stringColumn(OPERATION).firstIndexOf(key);
             int gbRow = gbs.stringColumn(OPERATION).firstIndexOf(key);
@@ -256,25 +252,20 @@ public final class PageOperationsSection implements ReportSection {
 
     private static List<String> workingSets(Table ops) {
         return ops.stringColumn(WORKING_SET).unique().asList().stream()
-                .sorted(java.util.Comparator.comparingInt((String ws) -> indexOrEnd(WORKING_SET_ORDER, ws))
+                .sorted(Comparator.comparingInt((String ws) -> indexOrEnd(WORKING_SET_ORDER, ws))
                         .thenComparing(ws -> ws))
                 .toList();
     }
 
-    private static List<String> chartCategories(Table ops) {
-        return headline(ops).stringColumn(OPERATION).asList().stream()
-                .map(k -> k.replace("Benchmark.", ".")).toList();
-    }
-
-    /** Working set → ns/page per category (null where not measured). */
-    private static Map<String, List<Double>> chartSeries(Table ops) {
-        Table headline = headline(ops);
-        Map<String, List<Double>> series = new java.util.LinkedHashMap<>();
-        for (String ws : workingSets(ops)) {
+    /** Working set → ns/page per headline row (null where that working set was not measured). */
+    private static Map<String, List<Double>> nanosPerWorkingSet(Table headline) {
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        for (String name : headline.columnNames()) {
+            if (!name.endsWith(" " + NS_PER_PAGE)) continue;
+            DoubleColumn column = headline.doubleColumn(name);
             List<Double> values = new ArrayList<>();
-            DoubleColumn column = headline.doubleColumn(ws + " " + NS_PER_PAGE);
             for (int r = 0; r < column.size(); r++) values.add(column.isMissing(r) ? null : column.getDouble(r));
-            series.put(ws, values);
+            series.put(name.substring(0, name.length() - NS_PER_PAGE.length() - 1), values);
         }
         return series;
     }
@@ -292,7 +283,7 @@ public final class PageOperationsSection implements ReportSection {
         }
     }
 
-    private static double parseOrNaNAsZero(String s) {
+    private static double parseOrZero(String s) {
         double d = parseOrNaN(s);
         return Double.isNaN(d) ? 0 : d;
     }
