@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
  * Command line of the analysis module: {@code java -jar analysis.jar report [--out DIR]
  * [--quiet] DIR...}. Reads results folders written by run.sh, never the engine.
  */
-@Command(name = "analysis", mixinStandardHelpOptions = true,
+@Command(name = "analysis", mixinStandardHelpOptions = true, version = "ksmlab analysis 0.1.0-SNAPSHOT",
         description = "Turns ksmlab JMH results folders into tables, charts and a report.",
         subcommands = {ReportCommand.class})
 public final class AnalysisMain implements Runnable {

@@ -19,9 +19,9 @@ import picocli.CommandLine.Parameters;
  * {@code report [--out DIR] [--quiet] DIR...}: merges the runs of the results folders into one
  * report (report.md, report.html, tables/*.csv, charts/*.png) and prints the headline table.
  */
-@Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Reads results folders (jmh/*.json, env.txt), merges their runs and writes report.md,",
-                "report.html, tables/<section>.csv and charts/<name>.png, then prints the headline table."},
+@Command(name = "report", mixinStandardHelpOptions = true, version = "ksmlab analysis 0.1.0-SNAPSHOT",
+        description = "Reads results folders (jmh/*.json, env.txt), merges their runs, writes report.md, report.html,"
+                + " tables/<table>.csv and charts/<name>.png, then prints the headline table.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:report written", "1:could not write the report", "2:bad input or usage"})
 final class ReportCommand implements Callable<Integer> {
