@@ -8,6 +8,7 @@ import static org.ksmlab.analysis.JmhResults.PACKAGE;
 import static org.ksmlab.analysis.JmhResults.PARAM_PREFIX;
 import static org.ksmlab.analysis.JmhResults.PRIMARY;
 import static org.ksmlab.analysis.JmhResults.SCORE;
+import static org.ksmlab.analysis.JmhResults.SOURCE;
 import static org.ksmlab.analysis.JmhResults.UNIT;
 import static tech.tablesaw.aggregate.AggregateFunctions.mean;
 
@@ -111,7 +112,13 @@ public final class PageOperationsSection implements ReportSection {
                         + bw.sizeMiB() + " MiB) reads " + Numbers.sig3(bw.gbPerSecond()) + " GB/s; the last column"
                         + " divides each operation's GB/s by it (1.00 = as fast as streaming memory).")
                 .orElse("No " + BANDWIDTH + " in these results, so no comparison with memory bandwidth."));
-        Table detail = perPage.selectColumns(displayColumns(perPage));
+        boolean repeated = perPage.selectColumns(OPERATION, WORKING_SET, DIFFERENCE).dropDuplicateRows().rowCount()
+                < perPage.rowCount();
+        if (repeated) {
+            prose.add("Some points were measured in more than one result file: the per-page table lists each with its"
+                    + " source; the headline and the chart show their mean.");
+        }
+        Table detail = perPage.selectColumns(displayColumns(perPage, repeated));
         detail.setName("page-ops");
         List<ReportTable> tables = List.of(
                 new ReportTable("page-ops-headline", "Headline: ns per page and GB/s, hot and cold", headline, true),
@@ -126,10 +133,11 @@ public final class PageOperationsSection implements ReportSection {
         return Optional.of(new SectionOutput(prose, tables, List.of(chart)));
     }
 
-    private static String[] displayColumns(Table perPage) {
+    private static String[] displayColumns(Table perPage, boolean withSource) {
         List<String> names = new ArrayList<>(List.of(OPERATION, WORKING_SET, DIFFERENCE, NS_PER_PAGE,
                 NS_PER_PAGE + DisplayTable.ERROR_SUFFIX, GB_PER_S));
         if (perPage.containsColumn(OF_BANDWIDTH)) names.add(OF_BANDWIDTH);
+        if (withSource) names.add(SOURCE);
         return names.toArray(String[]::new);
     }
 
@@ -177,8 +185,8 @@ public final class PageOperationsSection implements ReportSection {
             rank.append(rank(benchmark, method, ws, diff, size));
         }
         Table t = Table.create("per-page", primary.stringColumn(BENCHMARK).copy(), operation, workingSet, difference,
-                nsPerPage, nsError, gbPerS, sizeMiB, rank);
-        return t.sortAscendingOn("rank", OPERATION, WORKING_SET, DIFFERENCE);
+                nsPerPage, nsError, gbPerS, sizeMiB, rank, primary.stringColumn(SOURCE).copy());
+        return t.sortAscendingOn("rank", OPERATION, WORKING_SET, DIFFERENCE, SOURCE);
     }
 
     /** Sort key: benchmark, method, working set, difference in report order; buffer size for bandwidth. */

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.ksmlab.analysis.Fixtures;
 import org.ksmlab.analysis.Results;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Row;
 import tech.tablesaw.api.Table;
 
@@ -122,6 +125,32 @@ class PageOperationsSectionTest {
         SectionOutput out = build("micro-us");
         assertFalse(table(out, "page-ops").containsColumn("× memory bandwidth"));
         assertTrue(out.prose().stream().anyMatch(p -> p.startsWith("No MemoryBandwidthBenchmark")));
+    }
+
+    @Test
+    void repeatedPointsFromSeveralRunsAreListedWithTheirSourceAndAveragedInTheHeadline(@TempDir Path tmp)
+            throws Exception {
+        Path a = tmp.resolve("run-a/jmh");
+        Path b = tmp.resolve("run-b/jmh");
+        Files.createDirectories(a);
+        Files.createDirectories(b);
+        Files.copy(Fixtures.path("micro-us/jmh/page-ops-us.json"), a.resolve("x.json"));
+        // run-b measured xxh64 hot at 1.024 us instead of 0.512 us
+        Files.writeString(b.resolve("x.json"), Files.readString(Fixtures.path("micro-us/jmh/page-ops-us.json"))
+                .replaceFirst("\"score\" : 0\\.512,", "\"score\" : 1.024,"));
+        SectionOutput out = new PageOperationsSection().build(Results.read(List.of(tmp.resolve("run-a"),
+                tmp.resolve("run-b")))).orElseThrow();
+        Table perPage = table(out, "page-ops");
+        assertEquals("source", perPage.columnNames().getLast());
+        assertEquals(8, perPage.rowCount());
+        Table xxh64Hot = perPage.where(perPage.stringColumn("operation").isEqualTo("PageChecksumBenchmark.xxh64")
+                .and(perPage.stringColumn("working set").isEqualTo("hot")));
+        assertEquals(List.of("run-a/jmh/x.json", "run-b/jmh/x.json"), xxh64Hot.stringColumn("source").asList());
+        assertEquals(List.of(512.0, 1024.0), xxh64Hot.doubleColumn("ns/page").asList());
+        Table headline = table(out, "page-ops-headline");
+        assertEquals(3, headline.rowCount());
+        assertEquals(768.0, headline.where(headline.stringColumn("operation").isEqualTo("PageChecksumBenchmark.xxh64"))
+                .doubleColumn("hot ns/page").get(0), EXACT);
     }
 
     @Test
