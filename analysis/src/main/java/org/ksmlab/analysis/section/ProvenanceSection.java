@@ -1,0 +1,67 @@
+package org.ksmlab.analysis.section;
+
+import static org.ksmlab.analysis.JmhResults.BENCHMARK;
+import static org.ksmlab.analysis.JmhResults.FORKS;
+import static org.ksmlab.analysis.JmhResults.JDK;
+import static org.ksmlab.analysis.JmhResults.JMH_VERSION;
+import static org.ksmlab.analysis.JmhResults.JVM;
+import static org.ksmlab.analysis.JmhResults.JVM_ARGS;
+import static org.ksmlab.analysis.JmhResults.MEASUREMENT;
+import static org.ksmlab.analysis.JmhResults.MODE;
+import static org.ksmlab.analysis.JmhResults.SOURCE;
+import static org.ksmlab.analysis.JmhResults.THREADS;
+import static org.ksmlab.analysis.JmhResults.WARMUP;
+import static tech.tablesaw.aggregate.AggregateFunctions.count;
+
+import java.util.List;
+import java.util.Optional;
+import org.ksmlab.analysis.Results;
+import org.ksmlab.analysis.ResultsFolder;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Provenance: where the numbers come from. The env.txt of each input folder (machine, kernel,
+ * THP, git sha, command) and how JMH ran (version, JDK, JVM and its arguments, forks, warmup and
+ * measurement iterations), grouped so that identical settings appear once per file.
+ */
+public final class ProvenanceSection implements ReportSection {
+
+    @Override
+    public String id() {
+        return "provenance";
+    }
+
+    @Override
+    public String title() {
+        return "Provenance";
+    }
+
+    @Override
+    public Optional<SectionOutput> build(Results results) {
+        StringColumn folder = StringColumn.create("folder");
+        StringColumn key = StringColumn.create("key");
+        StringColumn value = StringColumn.create("value");
+        for (ResultsFolder f : results.folders()) {
+            for (ResultsFolder.EnvLine line : f.env()) {
+                folder.append(f.name());
+                key.append(line.key());
+                value.append(line.value());
+            }
+        }
+        Table env = Table.create("provenance-env", folder, key, value);
+        Table runs = results.runs();
+        Table jmh = runs.summarize(BENCHMARK, count)
+                .by(SOURCE, JMH_VERSION, JDK, JVM, MODE, FORKS, THREADS, WARMUP, MEASUREMENT, JVM_ARGS);
+        jmh.replaceColumn(jmh.columnCount() - 1, jmh.doubleColumn(jmh.columnCount() - 1).asIntColumn().setName("entries"));
+        // Move the count next to the source so the long JVM arguments come last.
+        jmh = jmh.reorderColumns(SOURCE, "entries", JMH_VERSION, JDK, JVM, MODE, FORKS, THREADS, WARMUP, MEASUREMENT, JVM_ARGS);
+        jmh.setName("provenance-jmh");
+        List<String> prose = List.of("Each input folder's env.txt (also shown verbatim at the top) and the JMH"
+                + " settings of every result file; warmup and measurement are iterations × time per iteration.");
+        return Optional.of(new SectionOutput(prose, List.of(
+                new SectionOutput.ReportTable("provenance-jmh", "How JMH ran, per result file", jmh, false),
+                new SectionOutput.ReportTable("provenance-env", "Environment (env.txt) per results folder", env, false)),
+                List.of()));
+    }
+}

@@ -1,0 +1,254 @@
+package org.ksmlab.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ReportCommandTest {
+
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    @TempDir Path tmp;
+
+    /** What one command-line run printed and returned. */
+    record Run(int exit, String out, String err) {}
+
+    private static Run run(Object... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = AnalysisMain.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(Arrays.stream(args).map(String::valueOf).toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static Set<String> names(Path dir) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+
+    private static Path copyFolder(String fixture, Path to) throws IOException {
+        Path from = Fixtures.path(fixture);
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+        return to;
+    }
+
+    @Test
+    void reportWritesMarkdownHtmlCsvAndPngIntoTheOutputFolder() throws Exception {
+        Path out = tmp.resolve("out");
+        Run run = run("report", "--out", out, Fixtures.path("micro"));
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(Set.of("report.md", "report.html", "tables", "charts"), names(out)); // no staging left
+        assertEquals(Set.of("page-ops-headline.csv", "page-ops.csv", "provenance-jmh.csv", "provenance-env.csv",
+                "all-results.csv"), names(out.resolve("tables")));
+        assertEquals(Set.of("page-ops.png"), names(out.resolve("charts")));
+        byte[] png = Files.readAllBytes(out.resolve("charts/page-ops.png"));
+        assertArrayEquals(PNG_MAGIC, Arrays.copyOf(png, PNG_MAGIC.length));
+    }
+
+    @Test
+    void htmlIsSelfContainedWithChartsAsDataUris() throws Exception {
+        Path out = tmp.resolve("out");
+        assertEquals(0, run("report", "--quiet", "--out", out, Fixtures.path("micro")).exit());
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<img alt=\"Time per page (ns) of each page operation, hot vs cold working set"
+                + " (lower is better)\" src=\"data:image/png;base64,iVBORw0KGgo"), "chart embedded as PNG data URI");
+        assertFalse(html.contains("src=\"http"), "nothing loaded from the network");
+        assertFalse(html.contains("href=\"http"), "no external stylesheet");
+        assertFalse(html.contains("<script"), "no scripts");
+        assertTrue(html.contains("<td class=\"num\">512 ± 5</td>"), "score ± error cell");
+    }
+
+    @Test
+    void markdownHasEnvVerbatimAlignedTablesAndTheChart() throws Exception {
+        Path out = tmp.resolve("out");
+        assertEquals(0, run("report", "--quiet", "--out", out, Fixtures.path("micro")).exit());
+        List<String> md = Files.readAllLines(out.resolve("report.md"));
+        assertEquals("# ksmlab report", md.getFirst());
+        assertTrue(md.contains("kernel: 6.8.0-49-generic"), "env.txt shown verbatim");
+        assertTrue(md.contains("command: ./run.sh micro"));
+        assertTrue(md.contains("## 1. Page operations (micro)"));
+        assertTrue(md.contains("| PageCompareBenchmark.scalar         | hot         | equal      |     512 ± 5 | 16.0 |"
+                + "              0.800 |"), "aligned row with score ± error, GB/s and bandwidth ratio");
+        assertTrue(md.contains("![Time per page (ns) of each page operation, hot vs cold working set (lower is better)]"
+                + "(charts/page-ops.png)"));
+        assertTrue(md.contains("## 3. All results"));
+    }
+
+    @Test
+    void reportPrintsTheHeadlineTableToStdout() {
+        Run run = run("report", "--out", tmp.resolve("out"), Fixtures.path("micro"));
+        assertEquals(0, run.exit(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals("Headline: ns per page and GB/s, hot and cold", lines.getFirst());
+        assertTrue(lines.contains(
+                "| operation                            | hot ns/page | cold ns/page | hot GB/s | cold GB/s |"));
+        assertTrue(lines.contains(
+                "| PageCompareBenchmark.scalar, equal   |         512 |         1020 |     16.0 |      8.00 |"));
+        assertTrue(lines.contains(
+                "| PageChecksumBenchmark.crc32c         |         205 |          880 |     20.0 |      4.65 |"));
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void quietPrintsNothing() {
+        Run run = run("report", "--quiet", "--out", tmp.resolve("out"), Fixtures.path("micro"));
+        assertEquals(0, run.exit());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void csvKeepsNumbersUnroundedAndErrorsInTheirOwnColumn() throws Exception {
+        Path out = tmp.resolve("out");
+        assertEquals(0, run("report", "--quiet", "--out", out, Fixtures.path("micro")).exit());
+        List<String> csv = Files.readAllLines(out.resolve("tables/page-ops.csv"));
+        assertEquals("operation,working set,difference,ns/page,ns/page ±,GB/s,× memory bandwidth", csv.get(0));
+        assertEquals("PageCompareBenchmark.scalar,hot,equal,512.0,5.12,16.0,0.8", csv.get(1));
+        List<String> headline = Files.readAllLines(out.resolve("tables/page-ops-headline.csv"));
+        assertEquals("\"PageCompareBenchmark.scalar, equal\",512.0,1024.0,16.0,8.0", headline.get(1));
+    }
+
+    @Test
+    void outputDefaultsToTheInputFolder() throws Exception {
+        Path folder = copyFolder("micro", tmp.resolve("20261121-2342-f3e991c"));
+        Run run = run("report", "--quiet", folder);
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(Files.isRegularFile(folder.resolve("report.md")));
+        assertTrue(Files.isRegularFile(folder.resolve("charts/page-ops.png")));
+        assertTrue(Files.readString(folder.resolve("report.md")).contains("## 20261121-2342-f3e991c"));
+    }
+
+    @Test
+    void severalFoldersMergeIntoOneReport() throws Exception {
+        Path out = tmp.resolve("out");
+        Run run = run("report", "--quiet", "--out", out, Fixtures.path("micro"), Fixtures.path("other"));
+        assertEquals(0, run.exit(), run.err());
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("## micro\n") && md.contains("## other\n"), "both folders in the header");
+        List<String> all = Files.readAllLines(out.resolve("tables/all-results.csv"));
+        assertEquals("benchmark,method,param_difference,param_sizeMiB,param_workingSet,metric,score,score ±,unit,source",
+                all.getFirst());
+        assertEquals(1 + 2 + 18 * 5 + 6 * 4 + 2, all.size(), "header, scan (2 metrics), compare (5), checksum (4), bandwidth (1)");
+        assertTrue(all.contains("ScanBenchmark,fullScan,,,,primary,12.5,0.5,ms/op,other/jmh/scan.json"));
+        List<String> jmh = Files.readAllLines(out.resolve("tables/provenance-jmh.csv"));
+        assertEquals(List.of("micro/jmh/bandwidth.json", "micro/jmh/page-ops.json", "other/jmh/scan.json"),
+                jmh.stream().skip(1).map(l -> l.substring(0, l.indexOf(','))).toList());
+    }
+
+    @Test
+    void sectionWithoutItsBenchmarksIsLeftOutWithANote() throws Exception {
+        Path out = tmp.resolve("out");
+        Run run = run("report", "--out", out, Fixtures.path("other"));
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(Files.readAllLines(out.resolve("report.md")).contains("_Page operations (micro): left out, no "
+                + "PageCompareBenchmark or PageChecksumBenchmark results from org.ksmlab.bench.micro in these runs._"));
+        assertTrue(run.out().startsWith("(no headline table"));
+        assertFalse(Files.exists(out.resolve("charts")));
+    }
+
+    // --- bad input: exit 2, a message naming the file and what was expected, no report files ---
+
+    /** Runs report into a fresh output folder, expects rejection with this message, and no output. */
+    private void assertRejected(String expectedMessage, Object... inputs) throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Object[] args = Stream.concat(Stream.of("report", "--out", out), Arrays.stream(inputs)).toArray();
+        Run run = run(args);
+        assertEquals(BadInputException.EXIT_CODE, run.exit());
+        assertEquals("", run.out());
+        assertTrue(run.err().startsWith("analysis report: " + expectedMessage), run.err());
+        assertEquals(Set.of(), names(out), "output folder left without report files");
+    }
+
+    @Test
+    void truncatedJsonIsRejected() throws IOException {
+        assertRejected(Fixtures.path("bad/truncated/jmh/cut.json") + ": not valid JSON (truncated or corrupt?) at line ",
+                Fixtures.path("bad/truncated"));
+    }
+
+    @Test
+    void jsonThatIsNotAJmhResultArrayIsRejected() throws IOException {
+        assertRejected(Fixtures.path("bad/not-jmh/jmh/other.json")
+                + ": expected a JSON array of JMH benchmark entries (-rf json), found a JSON object\n",
+                Fixtures.path("bad/not-jmh"));
+    }
+
+    @Test
+    void folderWhoseJmhFilesHoldNoEntriesIsRejected() throws IOException {
+        assertRejected(Fixtures.path("bad/no-runs") + ": contains no runs (its jmh/*.json files [empty.json] hold no"
+                + " benchmark entries; expected at least one)\n", Fixtures.path("bad/no-runs"));
+    }
+
+    @Test
+    void folderWithoutJmhFilesIsRejected() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty-run"));
+        assertRejected(empty + ": contains no runs (expected at least one JMH result file jmh/*.json)\n", empty);
+    }
+
+    @Test
+    void missingFolderIsRejected() throws IOException {
+        Path missing = tmp.resolve("no-such-run");
+        assertRejected(missing + ": results folder does not exist (expected results/<timestamp>-<gitsha>/ with"
+                + " jmh/*.json)\n", missing);
+    }
+
+    @Test
+    void mixedJmhVersionsAreRejected() throws IOException {
+        assertRejected("mixed JMH versions: JMH 1.36 in mixed-versions/jmh/b.json; JMH 1.37 in mixed-versions/jmh/a.json;"
+                + " expected one JMH version across all inputs (rerun with the same benchmarks.jar)\n",
+                Fixtures.path("bad/mixed-versions"));
+    }
+
+    @Test
+    void mixedJmhVersionsAcrossFoldersAreRejected() throws IOException {
+        Path old = tmp.resolve("old-run");
+        Files.createDirectories(old.resolve("jmh"));
+        Files.writeString(old.resolve("jmh/old.json"), Files.readString(Fixtures.path("bad/mixed-versions/jmh/b.json")));
+        assertRejected("mixed JMH versions: JMH 1.36 in old-run/jmh/old.json; JMH 1.37 in ", Fixtures.path("small"), old);
+    }
+
+    @Test
+    void severalInputsWithoutOutAreRejected() throws IOException {
+        Path a = copyFolder("micro", tmp.resolve("a"));
+        Path b = copyFolder("other", tmp.resolve("b"));
+        Run run = run("report", a, b);
+        assertEquals(2, run.exit());
+        assertEquals("analysis report: --out DIR is required with several input folders (got 2: [" + a + ", " + b
+                + "])\n", run.err());
+        assertFalse(Files.exists(a.resolve("report.md")));
+        assertFalse(Files.exists(b.resolve("report.md")));
+    }
+
+    @Test
+    void failedRunLeavesThePreviousReportUntouched() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(out.resolve("report.md"), "previous report\n");
+        Run run = run("report", "--out", out, Fixtures.path("bad/truncated"));
+        assertEquals(2, run.exit());
+        assertEquals(Set.of("report.md"), names(out));
+        assertEquals("previous report\n", Files.readString(out.resolve("report.md"), StandardCharsets.UTF_8));
+    }
+}
