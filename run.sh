@@ -131,7 +131,8 @@ build() {
 }
 
 ksmlab() { run "$JAVA" "${JVM_FLAGS[@]}" -cp "$BENCH_JAR" org.ksmlab.cli.Ksmlab "$@"; }
-analysis() { run "$JAVA" -jar "$ANALYSIS_JAR" "$@"; }
+# Tablesaw's classgraph uses sun.misc.Unsafe too: allowed openly, as above.
+analysis() { run "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$ANALYSIS_JAR" "$@"; }
 
 write_env() { # $1 = results dir, rest = the command
   local dir=$1; shift
@@ -167,12 +168,8 @@ main_job() {
   [[ $DRY_RUN == 1 ]] || write_env "$dir" "./run.sh --suite $suite"
   say "run.sh: running suite '$suite' into $dir"
   ksmlab bench --suite "$suite" --out "$dir/jmh"
-  analysis report --quiet "$dir"
-  say "run.sh: report: $dir/report.md (also report.html, tables/, charts/)"
-  if [[ $DRY_RUN == 0 ]]; then
-    echo
-    sed -n '/<!-- headline -->/,/<!-- \/headline -->/p' "$dir/report.md" | grep -v '<!--'
-  fi
+  say "run.sh: report: $dir/report.md (also report.html, tables/, charts/); headline:"
+  analysis report "$dir"
 }
 
 run_tests() {
