@@ -51,6 +51,20 @@ public record CostModel(double checksumPageNs, double compareByteNs, double tree
         return m;
     }
 
+    /** Prefix of cost overrides among a merger's settings: {@code cost.checksum_page_ns=700}. */
+    public static final String SETTING_PREFIX = "cost.";
+
+    /** The defaults with every {@code cost.NAME} entry of {@code settings} applied. */
+    public static CostModel fromSettings(Map<String, String> settings) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        settings.forEach((k, v) -> {
+            if (k.startsWith(SETTING_PREFIX)) {
+                overrides.put(k.substring(SETTING_PREFIX.length()), v);
+            }
+        });
+        return defaults().with(overrides);
+    }
+
     /** This model with some costs replaced; keys are {@link #NAMES}, values non-negative ns. */
     public CostModel with(Map<String, String> overrides) {
         Map<String, Double> m = asMap();

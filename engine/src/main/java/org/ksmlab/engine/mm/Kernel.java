@@ -553,10 +553,10 @@ public final class Kernel implements AutoCloseable {
                 merger.ksmZeroPteRemoved(p, vpn);
             }
         } else {
-            unmapFrame(frame);
             if (merged) {
-                merger.mergedPageCopied(p, vpn, frame);
+                merger.mergedPageCopied(p, vpn, frame); // before the old frame may be freed
             }
+            unmapFrame(frame);
         }
         return newPte;
     }

@@ -71,6 +71,10 @@ public interface Merger {
         return 0;
     }
 
+    /** Structured details for the end of a run (e.g. KSM's per-process ksm_stat), added to {@code final}. */
+    default void finalDetails(java.util.Map<String, Object> into) {
+    }
+
     /** Counters this merger contributes to samples (sysfs-like snake_case names). */
     default void counters(java.util.Map<String, Long> into) {
     }

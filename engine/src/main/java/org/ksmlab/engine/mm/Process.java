@@ -46,6 +46,30 @@ public final class Process {
         return e.getValue();
     }
 
+    /** The VMA containing {@code addr}, else the first VMA above it, else null (vma_iter_init + for_each_vma). */
+    public Vma vmaAtOrAfter(long addr) {
+        Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+        if (e != null && e.getValue().end > addr) {
+            return e.getValue();
+        }
+        e = vmas.higherEntry(addr);
+        return e == null ? null : e.getValue();
+    }
+
+    /** The VMA after {@code v} in address order, or null. */
+    public Vma nextVma(Vma v) {
+        Map.Entry<Long, Vma> e = vmas.higherEntry(v.start);
+        return e == null ? null : e.getValue();
+    }
+
+    /**
+     * Drops MMF_VM_MERGE_ANY. ksmd does this when it removes an mm_slot whose mm has no
+     * VM_MERGEABLE VMA left (mm/ksm.c: scan_get_next_rmap_item), and run=2 for exiting mms.
+     */
+    public void clearMergeAny() {
+        mergeAny = false;
+    }
+
     /** A snapshot of the VMAs in address order. */
     public List<Vma> vmas() {
         return new ArrayList<>(vmas.values());

@@ -43,6 +43,8 @@ public final class Vma {
     public MappedFile file() { return file; }
     public long pgoff() { return pgoff; }
     public boolean isAnonymous() { return file == null; }
+    /** Whether anonymous pages may exist here (the kernel's vma->anon_vma is set). */
+    public boolean hasAnonVma() { return anonVma; }
     public boolean isMergeable() { return (flags & VmFlags.VM_MERGEABLE) != 0; }
     public long pages() { return (end - start) >>> PageStore.PAGE_SHIFT; }
 

@@ -3,6 +3,9 @@ package org.ksmlab.engine.sim;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ksmlab.engine.cost.CostModel;
+import org.ksmlab.engine.ksm.Ksm;
+import org.ksmlab.engine.ksm.KsmKnobs;
 import org.ksmlab.engine.mm.Merger;
 import org.ksmlab.engine.mm.NoMerger;
 import org.ksmlab.engine.workload.Param;
@@ -14,6 +17,8 @@ public final class Algorithms {
     static {
         register(new AlgorithmDefinition("none", "no merging: the baseline (KSM compiled in, ksmd never run)",
                 List.of(), List.of("nr_anon_pages"), knobs -> new NoMerger()));
+        register(new AlgorithmDefinition("ksm", "in-tree KSM: ksmd scans MADV_MERGEABLE memory (mm/ksm.c); knobs are the sysfs names",
+                KsmKnobs.PARAMS, Ksm.STABILITY, Ksm::new));
     }
 
     private Algorithms() {
@@ -38,7 +43,10 @@ public final class Algorithms {
     /** Builds a merger; knob keys are checked here, values by the merger (as sysfs would). */
     public static Merger create(String name, Map<String, String> knobs) {
         AlgorithmDefinition d = get(name);
-        Param.checkKeys("algorithm '" + name + "'", knobs, d.knobs());
+        Map<String, String> plain = new LinkedHashMap<>(knobs);
+        plain.keySet().removeIf(k -> k.startsWith(CostModel.SETTING_PREFIX));
+        Param.checkKeys("algorithm '" + name + "'", plain, d.knobs());
+        CostModel.fromSettings(knobs); // validates cost.* overrides for every algorithm
         return d.factory().apply(knobs);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import org.ksmlab.engine.mm.Kernel;
+import org.ksmlab.engine.mm.Daemon;
 import org.ksmlab.engine.mm.Merger;
 import org.ksmlab.engine.workload.Workload;
 
@@ -55,7 +56,7 @@ public final class Simulation {
     public Simulation(Workload workload, String algo, Map<String, String> knobs, Options options) {
         this.workload = Objects.requireNonNull(workload);
         this.algorithm = Algorithms.get(algo);
-        this.knobs = Map.copyOf(knobs);
+        this.knobs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(knobs)); // sysfs writes happen in order
         this.options = options;
     }
 
@@ -134,6 +135,7 @@ public final class Simulation {
             series.add(last);
         }
         Map<String, Object> fin = new LinkedHashMap<>(last);
+        kernel.merger().finalDetails(fin);
         if (options.untilStable) {
             fin.put("stable", stable ? 1L : 0L);
             int from = convergedIndex(series);
@@ -144,7 +146,7 @@ public final class Simulation {
             }
         }
         Map<String, Object> params = new LinkedHashMap<>(workload.params());
-        params.putAll(new java.util.TreeMap<>(knobs));
+        params.putAll(knobs);
         params.put("sample_ms", options.sampleMs);
         if (options.forMs >= 0) params.put("for_ms", options.forMs);
         if (options.forScans >= 0) params.put("for_scans", options.forScans);

@@ -14,7 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.ksmlab.engine.sim.Algorithms;
 import org.ksmlab.engine.sim.AlgorithmDefinition;
-import org.ksmlab.engine.sim.Daemon;
+import org.ksmlab.engine.mm.Daemon;
 
 /**
  * The property that may never break: nothing the kernel model or a merger does changes what a
@@ -43,6 +43,21 @@ class NoDataLossProperties {
     @Property(tries = 1000)
     void readsNeverChangeUnderAnySequenceOfOperations(@ForAll long seed, @ForAll("algorithms") String algo) {
         new Run(seed, algo).execute();
+    }
+
+    /**
+     * The property is only as strong as the merging it provokes: under ksm, most runs must
+     * actually merge pages (pages_sharing or ksm_zero_pages above zero at some point).
+     */
+    @net.jqwik.api.Example
+    void operationSequencesReallyMergePagesUnderKsm() {
+        int merged = 0;
+        for (long seed = 0; seed < 40; seed++) {
+            Run r = new Run(seed, "ksm");
+            r.execute();
+            if (r.maxMerged > 0) merged++;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(merged >= 20, "only " + merged + " of 40 runs merged anything");
     }
 
     /** A region of one process: its base address and its shadow pages. */
@@ -75,12 +90,27 @@ class NoDataLossProperties {
         final Map<Integer, List<Region>> shadow = new HashMap<>();
         final List<String> trace = new ArrayList<>();
         long nextFixedAddr = 0x5000_0000_0000L;
+        /** Most merged mappings seen after a daemon run (pages_sharing + ksm_zero_pages). */
+        long maxMerged;
 
         Run(long seed, String algo) {
             this.seed = seed;
             this.algo = algo;
             this.rng = new SplittableRandom(seed);
-            this.kernel = new Kernel(Algorithms.create(algo, Map.of()));
+            this.kernel = new Kernel(Algorithms.create(algo, settingsFor(algo, rng)));
+        }
+
+        /** Knob variety for the mergers that have knobs, drawn from the run's seed. */
+        static Map<String, String> settingsFor(String algo, SplittableRandom rng) {
+            if (!algo.equals("ksm")) {
+                return Map.of();
+            }
+            Map<String, String> m = new java.util.LinkedHashMap<>();
+            m.put("use_zero_pages", Integer.toString(rng.nextInt(2)));
+            m.put("max_page_sharing", rng.nextBoolean() ? "2" : "256");
+            m.put("smart_scan", Integer.toString(rng.nextInt(2)));
+            m.put("pages_to_scan", Integer.toString(1 + rng.nextInt(64)));
+            return m;
         }
 
         void execute() {
@@ -201,6 +231,8 @@ class NoDataLossProperties {
                     kernel.advanceTo(Math.max(t, kernel.nowNanos()));
                     d.wake(kernel);
                 }
+                Map<String, Long> c = kernel.counters();
+                maxMerged = Math.max(maxMerged, c.getOrDefault("pages_sharing", 0L) + c.getOrDefault("ksm_zero_pages", 0L));
             }
         }
 

@@ -1,6 +1,5 @@
-package org.ksmlab.engine.sim;
+package org.ksmlab.engine.mm;
 
-import org.ksmlab.engine.mm.Kernel;
 
 /**
  * A merger that also runs on its own in virtual time, like ksmd: the simulation wakes it at
