@@ -14,6 +14,7 @@ public final class Algorithms {
     static {
         register(new AlgorithmDefinition("none", "no merging: the baseline (KSM compiled in, ksmd never run)",
                 List.of(), List.of("nr_anon_pages"), knobs -> new NoMerger()));
+        org.ksmlab.engine.sksm.SksmAlgorithms.definitions().forEach(Algorithms::register);
     }
 
     private Algorithms() {
