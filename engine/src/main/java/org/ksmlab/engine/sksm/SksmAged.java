@@ -9,7 +9,7 @@ import org.ksmlab.engine.mm.Process;
 import org.ksmlab.engine.mm.Vma;
 import org.ksmlab.engine.mm.VmFlags;
 import org.ksmlab.engine.sim.Daemon;
-import org.roaringbitmap.RoaringBitmap;
+import org.roaringbitmap.longlong.Roaring64Bitmap;
 
 /**
  * {@code sksm-aged}: the RFC's MADV_MERGE driven by the user-space policy proposed in its
@@ -25,8 +25,8 @@ import org.roaringbitmap.RoaringBitmap;
  * in that scan (the agent cannot know its history). A page nominated and not written since is
  * not nominated again.
  *
- * <p>Per-process state, all {@link RoaringBitmap}s of vpns (a vpn fits 32 bits below
- * {@link Kernel#MMAP_BASE}): the last K scans' written pages (a ring), the pages present at
+ * <p>Per-process state, all {@link Roaring64Bitmap}s of vpns (35-bit numbers below
+ * {@link Kernel#MMAP_BASE}, hence the 64-bit variant of RoaringBitmap): the last K scans' written pages (a ring), the pages present at
  * the last scan, the pages nominated since their last write, and break counts as nested
  * levels ({@code breaks[i]} holds the pages broken at least {@code i+1} times).
  *
@@ -48,22 +48,27 @@ final class SksmAged extends Sksm implements Daemon {
     private long nominated;
     /** Pages that reached more than max_breaks breaks; cumulative over all processes. */
     private long blocked;
+    /**
+     * Pages that a scan found clean but not yet old enough, summed over scans (cumulative).
+     * It grows while pages are waiting to come of age, so a run is not "stable" in that wait.
+     */
+    private long agingPageScans;
 
     /** The agent's view of one process. */
     private static final class AgentState {
-        final RoaringBitmap[] written;
-        RoaringBitmap present = new RoaringBitmap();
-        final RoaringBitmap nominated = new RoaringBitmap();
-        final RoaringBitmap[] breaks;
+        final Roaring64Bitmap[] written;
+        Roaring64Bitmap present = new Roaring64Bitmap();
+        final Roaring64Bitmap nominated = new Roaring64Bitmap();
+        final Roaring64Bitmap[] breaks;
 
         AgentState(int ageScans, int maxBreaks) {
-            written = new RoaringBitmap[ageScans];
-            for (int i = 0; i < ageScans; i++) written[i] = new RoaringBitmap();
-            breaks = new RoaringBitmap[maxBreaks + 1];
-            for (int i = 0; i <= maxBreaks; i++) breaks[i] = new RoaringBitmap();
+            written = new Roaring64Bitmap[ageScans];
+            for (int i = 0; i < ageScans; i++) written[i] = new Roaring64Bitmap();
+            breaks = new Roaring64Bitmap[maxBreaks + 1];
+            for (int i = 0; i <= maxBreaks; i++) breaks[i] = new Roaring64Bitmap();
         }
 
-        RoaringBitmap blocked() {
+        Roaring64Bitmap blocked() {
             return breaks[breaks.length - 1];
         }
     }
@@ -86,11 +91,10 @@ final class SksmAged extends Sksm implements Daemon {
 
     @Override
     void onBreak(Process p, long vpn) {
-        RoaringBitmap[] levels = state(p).breaks;
-        int v = (int) vpn;
+        Roaring64Bitmap[] levels = state(p).breaks;
         for (int i = 0; i < levels.length; i++) {
-            if (!levels[i].contains(v)) {
-                levels[i].add(v);
+            if (!levels[i].contains(vpn)) {
+                levels[i].addLong(vpn);
                 if (i == levels.length - 1) {
                     blocked++;
                 }
@@ -136,8 +140,8 @@ final class SksmAged extends Sksm implements Daemon {
     /** One scan of one process: read and clear soft-dirty, then nominate the old clean pages. */
     private void scan(Kernel k, Process p, int slot) {
         AgentState s = state(p);
-        RoaringBitmap present = new RoaringBitmap();
-        RoaringBitmap written = new RoaringBitmap();
+        Roaring64Bitmap present = new Roaring64Bitmap();
+        Roaring64Bitmap written = new Roaring64Bitmap();
         PageTable pt = p.pageTable();
         for (Vma v : p.vmas()) {
             if (!v.isMergeable() || !VmFlags.ksmCompatible(v.flags())) {
@@ -151,31 +155,36 @@ final class SksmAged extends Sksm implements Daemon {
                 if (frame == PageStore.ZERO_FRAME || !store.hasFlag(frame, PageStore.F_ANON)) {
                     return; // nothing to merge: the zero page or an unwritten file page
                 }
-                int v32 = (int) vpn;
-                present.add(v32);
+                present.addLong(vpn);
                 if ((pte & PageTable.SOFT_DIRTY) != 0) {
                     pt.set(vpn, pte & ~PageTable.SOFT_DIRTY);
-                    written.add(v32);
-                } else if (!s.present.contains(v32)) {
-                    written.add(v32); // first sight: history unknown, count it as just written
+                    written.addLong(vpn);
+                } else if (!s.present.contains(vpn)) {
+                    written.addLong(vpn); // first sight: history unknown, count it as just written
                 }
             });
         }
         s.written[slot] = written;
         s.present = present;
         s.nominated.andNot(written); // written since nomination: a fresh nomination is due
-        RoaringBitmap candidates = present.clone();
-        for (RoaringBitmap w : s.written) {
+        Roaring64Bitmap candidates = present.clone();
+        for (Roaring64Bitmap w : s.written) {
             candidates.andNot(w);
         }
         candidates.andNot(s.nominated);
         candidates.andNot(s.blocked());
+        // Clean in this scan, not nominated or blocked, but written within the age window.
+        Roaring64Bitmap aging = present.clone();
+        aging.andNot(written);
+        aging.andNot(s.nominated);
+        aging.andNot(s.blocked());
+        agingPageScans += aging.getLongCardinality() - candidates.getLongCardinality();
         // One MADV_MERGE per run of consecutive pages, as a user-space agent would issue them.
-        var it = candidates.getIntIterator();
+        var it = candidates.getLongIterator();
         long runStart = -1;
         long runEnd = -1;
         while (it.hasNext()) {
-            long vpn = Integer.toUnsignedLong(it.next());
+            long vpn = it.next();
             if (vpn != runEnd) {
                 if (runStart >= 0) merge(k, p, runStart, runEnd);
                 runStart = vpn;
@@ -198,5 +207,6 @@ final class SksmAged extends Sksm implements Daemon {
         into.put("sksm_agent_pages_visited", pagesVisited);
         into.put("sksm_agent_nominated", nominated);
         into.put("sksm_agent_blocked", blocked);
+        into.put("sksm_agent_aging_page_scans", agingPageScans);
     }
 }

@@ -18,6 +18,8 @@ import org.ksmlab.engine.workload.Param;
 public final class SksmAlgorithms {
     /** Counters whose standstill means an SKSM run is done. */
     private static final List<String> STABILITY = List.of("nr_anon_pages", "sksm_pages_merged");
+    /** sksm-aged also waits while pages are clean but too young to nominate. */
+    private static final List<String> AGED_STABILITY = List.of("nr_anon_pages", "sksm_pages_merged", "sksm_agent_aging_page_scans");
 
     static final Param INITIAL_SLOTS = Param.integer("initial_slots", 1024, 2, 1L << 30,
             "slots the resizable table starts with (a power of two); it doubles when half full");
@@ -50,7 +52,7 @@ public final class SksmAlgorithms {
                         }),
                 new AlgorithmDefinition("sksm-aged",
                         "SKSM driven by a user-space agent: soft-dirty scan every scan_ms, MADV_MERGE on pages unwritten for age_ms, max_breaks",
-                        withCost(List.of(SCAN_MS, AGE_MS, MAX_BREAKS)), STABILITY,
+                        withCost(List.of(SCAN_MS, AGE_MS, MAX_BREAKS)), AGED_STABILITY,
                         knobs -> aged(knobs)));
     }
 

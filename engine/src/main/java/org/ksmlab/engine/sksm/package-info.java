@@ -57,7 +57,10 @@
  * {@code sksm_pages_per_call_milli}, {@code sksm_chain_mean_milli}. {@code cpu_ns} is the
  * modelled CPU time of all SKSM work (cost package). {@code sksm-aged} adds
  * {@code sksm_agent_scans}, {@code sksm_agent_pages_visited}, {@code sksm_agent_nominated},
- * {@code sksm_agent_blocked}.
+ * {@code sksm_agent_blocked}, {@code sksm_agent_aging_page_scans} (pages found clean but too
+ * young, summed over scans: it is a stability counter, so {@code --until-stable} waits for
+ * aging pages to come of age; pages written every scan do not count, so steady churn does not
+ * keep a run from being stable).
  *
  * <h2>Where this model differs from the kernel</h2>
  * <ul>
