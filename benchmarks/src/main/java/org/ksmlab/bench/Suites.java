@@ -35,6 +35,8 @@ public final class Suites {
                         new Entry(micro + "PageCompareBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
                         new Entry(micro + "PageChecksumBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
                         new Entry(micro + "MemoryBandwidthBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2))));
+        add(new Suite("sksm", "MADV_MERGE throughput of every SKSM variant, duplicate and unique pages, with its xxh64+compare baseline (~2 min)",
+                List.of(new Entry("org\\.ksmlab\\.bench\\.sksm\\.SksmMergeBenchmark\\.", Map.of(), 5, 1000, 10, 1000, 1))));
     }
 
     private Suites() {

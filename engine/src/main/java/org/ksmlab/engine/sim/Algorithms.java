@@ -19,6 +19,7 @@ public final class Algorithms {
                 List.of(), List.of("nr_anon_pages"), knobs -> new NoMerger()));
         register(new AlgorithmDefinition("ksm", "in-tree KSM: ksmd scans MADV_MERGEABLE memory (mm/ksm.c); knobs are the sysfs names",
                 KsmKnobs.PARAMS, Ksm.STABILITY, Ksm::new));
+        org.ksmlab.engine.sksm.SksmAlgorithms.definitions().forEach(Algorithms::register);
     }
 
     private Algorithms() {

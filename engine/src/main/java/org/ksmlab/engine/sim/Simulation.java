@@ -70,7 +70,8 @@ public final class Simulation {
 
     private SimulationResult run(Kernel kernel) {
         Daemon daemon = kernel.merger() instanceof Daemon d ? d : null;
-        workload.start(kernel, new Workload.Scheduler() {
+        Map<String, Long> recorded = new LinkedHashMap<>();
+        Workload.Scheduler scheduler = new Workload.Scheduler() {
             @Override
             public void at(long nanos, Runnable action) {
                 pendingOneShots++;
@@ -82,7 +83,13 @@ public final class Simulation {
                 if (periodNanos <= 0) throw new IllegalArgumentException("period must be > 0");
                 queue.add(new Event(firstNanos, seq++, action, false, periodNanos));
             }
-        });
+
+            @Override
+            public void record(String name, long value) {
+                recorded.put(name, value);
+            }
+        };
+        workload.start(kernel, scheduler);
         List<Map<String, Long>> series = new ArrayList<>();
         series.add(kernel.counters());
         long sampleNanos = options.sampleMs * 1_000_000L;
@@ -130,12 +137,14 @@ public final class Simulation {
         if (options.forMs >= 0 && kernel.nowNanos() < limitNanos) {
             kernel.advanceTo(limitNanos);
         }
+        workload.finish(kernel, scheduler);
         Map<String, Long> last = kernel.counters();
         if (!series.get(series.size() - 1).equals(last)) {
             series.add(last);
         }
         Map<String, Object> fin = new LinkedHashMap<>(last);
         kernel.merger().finalDetails(fin);
+        fin.putAll(recorded); // values the workload recorded (Workload.Scheduler#record)
         if (options.untilStable) {
             fin.put("stable", stable ? 1L : 0L);
             int from = convergedIndex(series);

@@ -17,6 +17,13 @@ public interface Workload {
     /** Sets up processes and memory at virtual time 0 and schedules what happens later. */
     void start(Kernel kernel, Scheduler scheduler);
 
+    /**
+     * Called once when the run stops (stable, or its time is up), before the final counters are
+     * taken: a workload records values it measures at the end (e.g. a phase's nr_anon_pages).
+     */
+    default void finish(Kernel kernel, Scheduler scheduler) {
+    }
+
     /** How a workload asks for work later in virtual time. */
     interface Scheduler {
         /** Runs {@code action} once at {@code nanos}; pending one-shot events keep a run from being stable. */
@@ -24,5 +31,13 @@ public interface Workload {
 
         /** Runs {@code action} at {@code firstNanos} and every {@code periodNanos} after (steady-state churn). */
         void every(long firstNanos, long periodNanos, Runnable action);
+
+        /**
+         * Records a named value (snake_case) that the run's {@code final} object carries beside
+         * the counters, e.g. {@code nr_anon_pages_patched}; recording a name again replaces it.
+         * The default ignores it (a scheduler that does not report results).
+         */
+        default void record(String name, long value) {
+        }
     }
 }

@@ -10,6 +10,7 @@ public final class Workloads {
 
     static {
         register(DupWorkload.DEFINITION);
+        register(CodePatchWorkload.DEFINITION);
     }
 
     private Workloads() {

@@ -1,0 +1,154 @@
+package org.ksmlab.bench.sksm;
+
+import static org.ksmlab.engine.memory.PageStore.PAGE_SIZE;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.ksmlab.engine.memory.PageChecksum;
+import org.ksmlab.engine.memory.PageCompare;
+import org.ksmlab.engine.memory.PageStore;
+import org.ksmlab.engine.mm.Kernel;
+import org.ksmlab.engine.mm.VmFlags;
+import org.ksmlab.engine.sim.Algorithms;
+import org.ksmlab.engine.workload.PageContents;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * MADV_MERGE throughput of each SKSM variant, and what one page's unavoidable work costs.
+ *
+ * <p>{@link #madvMerge}: one {@code madvise(MADV_MERGE)} over {@code pages} freshly written
+ * pages of one process, single shot (merging mutates its input: JMH sample 38's trap), the
+ * process rebuilt before every iteration. {@code contents=duplicate}: page i holds content
+ * {@code i % 16} (16 table inserts, the rest merge); {@code unique}: every page differs (every
+ * page is inserted). Throughput: pages/s = {@code pages} / score (score in ms per call, so
+ * pages·1000/score); GB/s = pages/s × 4096 / 10^9.
+ *
+ * <p>{@link #xxh64AndCompare}: one xxh64 of a page plus one full compare of two equal pages
+ * (average time, ns), the floor of a merge. The ratio of a merge's cost per page to it is
+ * {@code (score_ms · 10^6 / pages) / baseline_ns}.
+ */
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "--sun-misc-unsafe-memory-access=allow"})
+public class SksmMergeBenchmark {
+    /** The SKSM algorithms by their {@code --algo} names. */
+    public enum Variant {
+        SKSM("sksm"), SKSM_RESIZABLE("sksm-resizable"), SKSM_AGED("sksm-aged");
+
+        final String algo;
+
+        Variant(String algo) {
+            this.algo = algo;
+        }
+    }
+
+    /** Distinct contents of the {@code duplicate} workload. */
+    static final int DUPLICATE_CONTENTS = 16;
+
+    /** One process with {@code pages} written pages, rebuilt before every iteration. */
+    @State(Scope.Thread)
+    public static class MergeState {
+        @Param({"SKSM", "SKSM_RESIZABLE", "SKSM_AGED"})
+        Variant variant;
+
+        /** {@code duplicate} (16 distinct contents) or {@code unique}. */
+        @Param({"duplicate", "unique"})
+        String contents;
+
+        @Param({"4096", "65536"})
+        int pages;
+
+        @Param("42")
+        long seed;
+
+        Kernel kernel;
+        int pid;
+        long base;
+
+        @Setup(Level.Iteration)
+        public void build() {
+            if (!contents.equals("duplicate") && !contents.equals("unique")) {
+                throw new IllegalArgumentException("contents=" + contents + ": expected duplicate or unique");
+            }
+            kernel = new Kernel(Algorithms.create(variant.algo, Map.of()));
+            pid = kernel.spawn();
+            base = kernel.mmapAnonymous(pid, (long) pages * PAGE_SIZE);
+            for (int i = 0; i < pages; i++) {
+                long key = PageContents.key(seed, contents.equals("duplicate") ? i % DUPLICATE_CONTENTS : i);
+                kernel.writePage(pid, base + (long) i * PAGE_SIZE, (store, frame) -> PageContents.fill(store, frame, key));
+            }
+        }
+
+        @TearDown(Level.Iteration)
+        public void close() {
+            kernel.close();
+        }
+    }
+
+    /** Two equal pages and the pool's position, for the baseline. */
+    @State(Scope.Thread)
+    public static class PagePairState {
+        @Param("42")
+        long seed;
+
+        PageStore store;
+        MemorySegment chunk;
+        long a;
+        long b;
+        final PageCompare compare = PageCompare.best();
+
+        @Setup
+        public void setup() {
+            store = new PageStore();
+            int fa = store.allocate(PageStore.F_ANON);
+            int fb = store.allocate(PageStore.F_ANON);
+            SplittableRandom rnd = new SplittableRandom(seed);
+            long key = rnd.nextLong();
+            PageContents.fill(store, fa, key);
+            PageContents.fill(store, fb, key);
+            chunk = store.chunk(fa); // both frames are in the first chunk
+            a = PageStore.offset(fa);
+            b = PageStore.offset(fb);
+        }
+
+        @TearDown
+        public void tearDown() {
+            store.close();
+        }
+    }
+
+    /** One MADV_MERGE over the whole range; returns nr_anon_pages after it. */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 5)
+    @Measurement(iterations = 10)
+    public long madvMerge(MergeState s) {
+        s.kernel.madvise(s.pid, s.base, (long) s.pages * PAGE_SIZE, VmFlags.MADV_MERGE);
+        return s.kernel.nrAnonPages();
+    }
+
+    /** The floor per page: one xxh64 plus one compare of two equal pages (-1 when equal). */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Warmup(iterations = 2, time = 1)
+    @Measurement(iterations = 3, time = 1)
+    public long xxh64AndCompare(PagePairState s) {
+        long h = PageChecksum.XXH64.hash64(s.chunk, s.a);
+        return h ^ s.compare.firstDifference(s.chunk, s.a, s.chunk, s.b);
+    }
+}
