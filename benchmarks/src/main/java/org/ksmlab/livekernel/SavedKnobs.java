@@ -26,8 +26,9 @@ public final class SavedKnobs {
         return new SavedKnobs(sysfs, new LinkedHashMap<>(sysfs.knobs()));
     }
 
+    /** The saved values in restore order. */
     public Map<String, String> values() {
-        return Map.copyOf(saved);
+        return java.util.Collections.unmodifiableMap(saved);
     }
 
     /**

@@ -90,7 +90,8 @@ public final class WorkloadProcesses implements AutoCloseable {
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // Same flags, but not this JVM's heap size, agents or debugger.
             if (a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-agentlib") || a.startsWith("-javaagent")
-                    || a.startsWith("-XX:MaxRAM") || a.startsWith("-Xrunjdwp")) {
+                    || a.startsWith("-XX:MaxRAM") || a.startsWith("-Xrunjdwp")
+                    || a.equals("--add-modules=jdk.incubator.vector")) { // not used by the child; spares its warning
                 continue;
             }
             cmd.add(a);
