@@ -85,7 +85,14 @@ final class KernelCheckCommand implements Callable<Integer> {
             return KernelCheck.EXIT_UNAVAILABLE;
         }
         err.println("kernel-check: memory bound " + (WorkloadProcesses.MAX_TOTAL_BYTES >> 20) + " MiB of workload pages over all processes");
-        List<KernelCheck.Outcome> outcomes = check.run(scenarios, err);
+        List<KernelCheck.Outcome> outcomes;
+        try {
+            outcomes = check.run(scenarios, err);
+        } catch (KernelRunner.Interrupted e) {
+            err.println("kernel-check: interrupted; nothing printed");
+            err.flush();
+            return 130;
+        }
         StringBuilder text = new StringBuilder();
         for (KernelCheck.Outcome o : outcomes) {
             text.append(ComparisonTable.render(o.scenario(), o.kernel(), o.model())).append('\n');

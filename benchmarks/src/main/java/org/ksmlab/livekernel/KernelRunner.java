@@ -49,14 +49,30 @@ public final class KernelRunner {
         volatile boolean aborted;
         volatile WorkloadProcesses current;
 
+        /** Stops the run: after this returns, the runner writes no knob any more. */
         public void abort() {
-            aborted = true;
+            synchronized (this) {
+                aborted = true;
+            }
             WorkloadProcesses w = current;
             if (w != null) w.close();
         }
 
         void check() {
-            if (aborted) throw new IllegalStateException("kernel-check interrupted");
+            if (aborted) throw new Interrupted();
+        }
+
+        /** A knob write that cannot slip in after {@link #abort} (the restore would be undone). */
+        synchronized void write(KsmSysfs sysfs, String knob, String value) {
+            check();
+            sysfs.write(knob, value);
+        }
+    }
+
+    /** The run was stopped (Ctrl-C / SIGTERM); the shutdown hook restores the knobs. */
+    public static final class Interrupted extends RuntimeException {
+        Interrupted() {
+            super("kernel-check interrupted");
         }
     }
 
@@ -72,12 +88,12 @@ public final class KernelRunner {
         DupLayout layout = DupLayout.of(sc.modelSpec());
         guard.check();
         sysfs.unmergeAll(60_000);
-        sysfs.write("run", "0");
+        guard.write(sysfs, "run", "0");
         for (String k : SavedKnobs.order(sc.kernelKnobs().keySet())) {
             guard.check();
             String v = sc.kernelKnobs().get(k);
             if (sysfs.hasKnob(k) && !sysfs.readKnob(k).equals(v)) {
-                sysfs.write(k, v);
+                guard.write(sysfs, k, v);
             }
         }
         List<Map<String, Long>> series = new ArrayList<>();
@@ -89,7 +105,7 @@ public final class KernelRunner {
             long cpu0 = ksmd == null ? 0 : ksmd.cpuNanos();
             series.add(sample(base, base, pids, cpu0, 0));
             long t0 = System.nanoTime();
-            sysfs.write("run", "1");
+            guard.write(sysfs, "run", "1");
             long lastFs = 0;
             long deadline = t0 + limits.maxMs() * 1_000_000L;
             boolean stable = false;

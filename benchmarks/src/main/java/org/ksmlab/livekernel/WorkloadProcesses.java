@@ -115,7 +115,7 @@ public final class WorkloadProcesses implements AutoCloseable {
 
     /** Closes each child's stdin (its stop signal), waits up to 5 s, then destroys those still alive. */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (Process c : children) {
             try {
                 c.getOutputStream().close();
