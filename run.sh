@@ -10,6 +10,11 @@
 #                                         smoke run of bench -> analysis -> report
 #   ./run.sh simulate ARGS...             run the model: --workload SPEC --algo NAME [--set k=v]...
 #                                         [--for-ms N | --for-scans N | --until-stable] [--json]
+#   ./run.sh kernel-check ARGS...         run workloads on this machine's KSM and on the model, compare
+#                                         them per full scan: [--workload SPEC]... [--set knob=value]...
+#                                         [--json] [--out DIR] [--write-calibration]; needs root and
+#                                         /sys/kernel/mm/ksm (exit 77 otherwise, nothing changed);
+#                                         restores every knob; maps at most 2 GiB
 #   ./run.sh bench --suite NAME --out DIR run a named suite; ./run.sh bench JMH-ARGS... passes
 #                                         arguments to JMH itself (e.g. ./run.sh bench -l)
 #   ./run.sh report DIR [DIR...]          (re)build the report of one or more results folders;
@@ -26,7 +31,8 @@
 #               (or /Library/Java/JavaVirtualMachines) is used
 #   MVN         the Maven command (default: mvn on PATH)
 #
-# Exit codes: 0 ok, 2 bad input, 3 no JDK >= 25 found, 4 no Maven found, other: the failing step's.
+# Exit codes: 0 ok, 2 bad input, 3 no JDK >= 25 found, 4 no Maven found, 77 kernel-check cannot run
+# here (no KSM or not root), other: the failing step's.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -207,7 +213,7 @@ case $cmd in
   ""|--suite) setup; [[ $cmd == --suite ]] && set -- --suite "$@"; main_job "$@" ;;
   test) setup; run_tests ;;
   build) setup; build ;;
-  simulate|list|bench) setup; build; ksmlab "$cmd" "$@" ;;
+  simulate|list|bench|kernel-check) setup; build; ksmlab "$cmd" "$@" ;;
   report) setup; build; [[ $# -gt 0 ]] || die 2 "report needs at least one results folder"; analysis report "$@" ;;
-  *) die 2 "unknown command '$cmd' (expected: test, simulate, bench, report, list, build; see ./run.sh --help)" ;;
+  *) die 2 "unknown command '$cmd' (expected: test, simulate, kernel-check, bench, report, list, build; see ./run.sh --help)" ;;
 esac
