@@ -162,7 +162,7 @@ public final class KernelCheck {
         return Optional.of("# Measured by ./run.sh kernel-check: ksmd CPU per scanned page on this machine.\n"
                 + "# page_visit_ns: median over fully merged scenarios of ns per page in passes after convergence (" + steady + ")\n"
                 + "# checksum_page_ns: median first-pass ns per page (" + first + ") minus page_visit_ns\n"
-                + "# Use with --set cost.page_visit_ns=... or copy into engine/src/main/resources/org/ksmlab/engine/cost/calibration.properties.\n"
+                + "# Use with --set cost.file=THIS_FILE (or --set cost.page_visit_ns=...), or copy into engine/src/main/resources/org/ksmlab/engine/cost/calibration.properties.\n"
                 + String.format("page_visit_ns=%.1f%nchecksum_page_ns=%.1f%n", visit, checksum));
     }
 

@@ -57,12 +57,36 @@ public record CostModel(double checksumPageNs, double compareByteNs, double tree
     /** The defaults with every {@code cost.NAME} entry of {@code settings} applied. */
     public static CostModel fromSettings(Map<String, String> settings) {
         Map<String, String> overrides = new LinkedHashMap<>();
+        String file = settings.get(SETTING_PREFIX + FILE_KEY);
+        if (file != null) {
+            overrides.putAll(readFile(java.nio.file.Path.of(file)));
+        }
         settings.forEach((k, v) -> {
-            if (k.startsWith(SETTING_PREFIX)) {
+            if (k.startsWith(SETTING_PREFIX) && !k.equals(SETTING_PREFIX + FILE_KEY)) {
                 overrides.put(k.substring(SETTING_PREFIX.length()), v);
             }
         });
         return defaults().with(overrides);
+    }
+
+    /** {@code cost.file=PATH}: a calibration file (e.g. from kernel-check --write-calibration) applied before other overrides. */
+    public static final String FILE_KEY = "file";
+
+    private static Map<String, String> readFile(java.nio.file.Path path) {
+        Properties p = new Properties();
+        try (InputStream in = java.nio.file.Files.newInputStream(path)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cost.file=" + path + ": cannot read it (" + e.getMessage() + ")");
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String k : p.stringPropertyNames()) {
+            if (!NAMES.contains(k)) {
+                throw new IllegalArgumentException("cost.file=" + path + ": unknown cost '" + k + "'; accepted: " + String.join(", ", NAMES));
+            }
+            m.put(k, p.getProperty(k).trim());
+        }
+        return m;
     }
 
     /** This model with some costs replaced; keys are {@link #NAMES}, values non-negative ns. */
