@@ -126,7 +126,8 @@ build() {
     return
   fi
   say "run.sh: building (sources changed since the last build)"
-  run "$MVN" -q -B package -DskipTests
+  # Build output goes to stderr: stdout belongs to the command (simulate --json must stay pure JSON).
+  run "$MVN" -q -B --no-transfer-progress package -DskipTests >&2
   # Smoke check: the JMH annotation processor ran and the jar lists benchmarks.
   if [[ $DRY_RUN == 0 ]]; then
     "$JAVA" "${JVM_FLAGS[@]}" -jar "$BENCH_JAR" -l 2>/dev/null | grep -q '^org\.ksmlab\.bench\.' \
