@@ -1,5 +1,7 @@
 package org.ksmlab.livekernel;
 
+import org.ksmlab.engine.workload.DupLayout;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

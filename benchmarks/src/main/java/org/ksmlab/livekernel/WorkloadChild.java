@@ -1,5 +1,7 @@
 package org.ksmlab.livekernel;
 
+import org.ksmlab.engine.workload.DupLayout;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;

@@ -5,7 +5,7 @@
  * <ul>
  *   <li>{@link org.ksmlab.livekernel.Libc}: mmap, munmap, madvise, prctl, write(2) through
  *       java.lang.foreign, errno captured.</li>
- *   <li>{@link org.ksmlab.livekernel.DupLayout}, {@link org.ksmlab.livekernel.RealPages},
+ *   <li>{@link org.ksmlab.engine.workload.DupLayout} (the dup layout, shared with the model), {@link org.ksmlab.livekernel.RealPages},
  *       {@link org.ksmlab.livekernel.WorkloadChild}, {@link org.ksmlab.livekernel.WorkloadProcesses}:
  *       the model's {@code dup} workload in real memory, byte for byte the model's page contents,
  *       one child JVM per process.</li>
@@ -28,3 +28,4 @@
  * page contents, the simulation).
  */
 package org.ksmlab.livekernel;
+

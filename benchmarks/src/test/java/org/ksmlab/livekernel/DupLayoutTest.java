@@ -1,5 +1,7 @@
 package org.ksmlab.livekernel;
 
+import org.ksmlab.engine.workload.DupLayout;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

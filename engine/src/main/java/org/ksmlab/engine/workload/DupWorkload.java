@@ -4,7 +4,6 @@ import static org.ksmlab.engine.memory.PageStore.PAGE_SIZE;
 
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.ksmlab.engine.mm.Kernel;
 import org.ksmlab.engine.mm.VmFlags;
 
@@ -31,8 +30,6 @@ final class DupWorkload implements Workload {
                     Param.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE, "seed of every random choice")),
             DupWorkload::new);
 
-    /** Content ids of volatile rewrites start here, far above any page's own content id. */
-    private static final long VOLATILE_ID_BASE = 1L << 40;
 
     private final WorkloadSpec spec;
     private final Map<String, Number> params;
@@ -44,7 +41,7 @@ final class DupWorkload implements Workload {
     private final long periodMs;
     private final boolean mergeable;
     private final long seed;
-    private long nextVolatileId = VOLATILE_ID_BASE;
+    private long nextVolatileId = DupLayout.VOLATILE_ID_BASE;
 
     private DupWorkload(WorkloadDefinition.Values v) {
         this.spec = v.spec();
@@ -72,35 +69,25 @@ final class DupWorkload implements Workload {
 
     @Override
     public void start(Kernel kernel, Scheduler scheduler) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        int zeroCount = (int) Math.round(zero * pages);
-        int volatileCount = (int) Math.round(volatileFraction * pages);
+        DupLayout layout = new DupLayout(params);
         for (int proc = 0; proc < procs; proc++) {
             int pid = kernel.spawn();
             long base = kernel.mmapAnonymous(pid, (long) pages * PAGE_SIZE);
-            // A seeded permutation: its first zeroCount entries are zero pages, the next
-            // volatileCount entries volatile pages.
-            int[] order = permutation(pages, rng);
-            byte[] kind = new byte[pages];
-            for (int i = 0; i < zeroCount; i++) kind[order[i]] = 1;
-            int[] volatilePages = new int[volatileCount];
-            for (int i = 0; i < volatileCount; i++) {
-                volatilePages[i] = order[zeroCount + i];
-                kind[volatilePages[i]] = 2;
-            }
+            byte[] kind = layout.kinds(proc);
+            int[] volatilePages = layout.volatilePages(proc);
             for (int i = 0; i < pages; i++) {
                 long addr = base + (long) i * PAGE_SIZE;
-                if (kind[i] == 1) {
+                if (kind[i] == DupLayout.ZERO) {
                     kernel.writePage(pid, addr, (store, frame) -> store.segment(frame).fill((byte) 0));
                 } else {
-                    long key = PageContents.key(seed, i % distinct);
+                    long key = layout.initialKey(i);
                     kernel.writePage(pid, addr, (store, frame) -> PageContents.fill(store, frame, key));
                 }
             }
             if (mergeable) {
                 kernel.madvise(pid, base, (long) pages * PAGE_SIZE, VmFlags.MADV_MERGEABLE);
             }
-            if (volatileCount > 0) {
+            if (volatilePages.length > 0) {
                 long periodNanos = periodMs * 1_000_000L;
                 scheduler.every(periodNanos, periodNanos, () -> {
                     for (int page : volatilePages) {
@@ -110,17 +97,5 @@ final class DupWorkload implements Workload {
                 });
             }
         }
-    }
-
-    private static int[] permutation(int n, SplittableRandom rng) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) a[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return a;
     }
 }

@@ -1,15 +1,12 @@
-package org.ksmlab.livekernel;
+package org.ksmlab.engine.workload;
 
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.ksmlab.engine.workload.PageContents;
-import org.ksmlab.engine.workload.Workload;
-import org.ksmlab.engine.workload.Workloads;
 
 /**
- * What the model's {@code dup} workload puts in each page of each process, computed the same
- * way (engine {@code DupWorkload.start}), so real memory and the model have the same equality
- * structure: one {@link SplittableRandom} seeded {@code seed} draws one permutation per process
+ * What the {@code dup} workload puts in each page of each process: {@link DupWorkload} builds
+ * the model's memory from it and the live-kernel driver builds real memory from it, so both
+ * have the same equality structure: one {@link SplittableRandom} seeded {@code seed} draws one permutation per process
  * in process order; its first {@code round(zero*pages)} entries are zero pages, the next
  * {@code round(volatile*pages)} volatile pages; every other page {@code i} (and every volatile
  * page before its first rewrite) holds content {@code i % distinct}, key
@@ -34,7 +31,7 @@ public final class DupLayout {
     public final boolean mergeable;
     public final long seed;
 
-    private DupLayout(Map<String, Number> p) {
+    DupLayout(Map<String, Number> p) {
         this.pages = p.get("pages").intValue();
         long d = p.get("distinct").longValue();
         this.distinct = d == 0 ? pages : d;
@@ -46,11 +43,11 @@ public final class DupLayout {
         this.seed = p.get("seed").longValue();
     }
 
-    /** Parses and checks {@code specText} with the engine's own definition; only {@code dup} is supported. */
+    /** Parses and checks {@code specText} with the workload's definition; only {@code dup} has a layout. */
     public static DupLayout of(String specText) {
         Workload w = Workloads.create(specText);
         if (!w.spec().name().equals("dup")) {
-            throw new IllegalArgumentException("kernel-check supports the 'dup' workload only, not '" + w.spec().name() + "'");
+            throw new IllegalArgumentException("only the 'dup' workload has a page layout (kernel-check runs dup), not '" + w.spec().name() + "'");
         }
         return new DupLayout(w.params());
     }
@@ -67,16 +64,30 @@ public final class DupLayout {
         return (int) Math.round(volatileFraction * pages);
     }
 
-    /** Page kinds of process {@code proc} (0-based), as the model draws them. */
-    public byte[] kinds(int proc) {
+    // The permutations are drawn one per process, in process order, from one generator: keep
+    // the generator so that visiting processes in order costs one permutation each.
+    private SplittableRandom drawRng;
+    private int drawnProc = -1;
+    private int[] drawnOrder;
+
+    private int[] orderOf(int proc) {
         if (proc < 0 || proc >= procs) {
             throw new IllegalArgumentException("process " + proc + " of " + procs);
         }
-        SplittableRandom rng = new SplittableRandom(seed);
-        int[] order = null;
-        for (int p = 0; p <= proc; p++) {
-            order = permutation(pages, rng);
+        if (drawRng == null || proc < drawnProc) {
+            drawRng = new SplittableRandom(seed);
+            drawnProc = -1;
         }
+        while (drawnProc < proc) {
+            drawnOrder = permutation(pages, drawRng);
+            drawnProc++;
+        }
+        return drawnOrder;
+    }
+
+    /** Page kinds of process {@code proc} (0-based). */
+    public byte[] kinds(int proc) {
+        int[] order = orderOf(proc);
         byte[] kind = new byte[pages];
         int zc = zeroCount();
         int vc = volatileCount();
@@ -87,11 +98,7 @@ public final class DupLayout {
 
     /** Volatile pages of process {@code proc} in the model's rewrite order. */
     public int[] volatilePages(int proc) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        int[] order = null;
-        for (int p = 0; p <= proc; p++) {
-            order = permutation(pages, rng);
-        }
+        int[] order = orderOf(proc);
         int zc = zeroCount();
         int[] v = new int[volatileCount()];
         System.arraycopy(order, zc, v, 0, v.length);
