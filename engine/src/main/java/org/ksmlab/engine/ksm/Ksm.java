@@ -782,6 +782,7 @@ public final class Ksm implements Merger, Daemon {
         int treeFolio = NONE;
         for (int dup = nodes.hlistHead[node]; dup != NONE; ) {
             int nextDup = nodes.dupNext[dup];
+            work.treeSteps++; // each dup examined is a ksm_get_folio and a cache miss, like a tree step
             int folio = ksmGetFolio(dup);
             if (folio != NONE) {
                 if (found == NONE || (isPageSharingCandidate(dup, 0)
