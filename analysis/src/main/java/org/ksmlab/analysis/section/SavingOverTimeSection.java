@@ -109,7 +109,9 @@ public final class SavingOverTimeSection implements ReportSection {
             charts.add(new ReportChart("saving-" + Charts.slug(e.getKey()),
                     "Pages saved over virtual time on mix " + e.getKey() + ", one line per merger",
                     Charts.lines("Pages saved over virtual time, mix " + e.getKey(),
-                            "virtual time (s)", "pages saved (vs no merging)", lines, false)));
+                            "virtual time (s)", none == null
+                                    ? "pages saved vs the first sample (no 'none' run of this mix)"
+                                    : "pages saved vs the 'none' run (no merging)", lines, false)));
         }
         Table summary = Table.create("saving-over-time", mix, algo, samples, end, finalSaved, to90, baseline);
         Table points = Table.create("saving-over-time-series", pMix, pAlgo, pTime, pSaved);
