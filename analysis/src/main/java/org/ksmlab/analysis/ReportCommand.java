@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
  * report (report.md, report.html, tables/*.csv, charts/*.png) and prints the headline table.
  */
 @Command(name = "report", mixinStandardHelpOptions = true, version = "ksmlab analysis 0.1.0-SNAPSHOT",
-        description = "Reads results folders (jmh/*.json, env.txt), merges their runs, writes report.md, report.html,"
+        description = "Reads results folders (jmh/*.json, series/*.json, kernel-check.json, env.txt), merges their runs, writes report.md, report.html,"
                 + " tables/<table>.csv and charts/<name>.png, then prints the headline table.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:report written", "1:could not write the report", "2:bad input or usage"})
@@ -54,7 +54,7 @@ final class ReportCommand implements Callable<Integer> {
             if (!quiet) {
                 report.headline().ifPresentOrElse(
                         t -> stdout.print(t.caption() + "\n\n" + MarkdownRenderer.table(DisplayTable.of(t.data()))),
-                        () -> stdout.println("(no headline table: no page-operation benchmarks in these results)"));
+                        () -> stdout.println("(no headline table: no merger comparison or page-operation benchmarks in these results)"));
                 stdout.println("\nreport: " + outDir.resolve("report.md"));
                 stdout.flush();
             }

@@ -8,28 +8,41 @@ import java.util.stream.Collectors;
 import tech.tablesaw.api.Table;
 
 /**
- * Everything a report is built from: the input folders (for provenance) and their JMH results
- * merged into one long table and one runs table (see {@link JmhResults}).
+ * Everything a report is built from: the input folders (for provenance), their JMH results
+ * merged into one long table and one runs table (see {@link JmhResults}), their simulated time
+ * series ({@link SimulationSeries}) and their live-kernel comparisons ({@link KernelCheck}).
+ *
+ * @param series every {@code series/*.json} of every folder, in folder then file order
+ * @param kernelChecks every scenario of every folder's {@code kernel-check.json}, in order
  */
-public record Results(List<ResultsFolder> folders, Table longTable, Table runs) {
+public record Results(List<ResultsFolder> folders, Table longTable, Table runs, List<SimulationSeries> series,
+                      List<KernelCheck.Scenario> kernelChecks) {
 
     /**
      * Reads and merges the given results folders. Fails, naming the file, when a folder does not
-     * exist or has no runs, a file is not a JMH result array, or JMH versions are mixed.
+     * exist or has no runs, a file is not a JMH result array, a series or kernel-check file is
+     * not what {@code simulate --json} / {@code kernel-check --json} write, or JMH versions are mixed.
      */
     public static Results read(List<Path> dirs) throws BadInputException {
         List<ResultsFolder> folders = new ArrayList<>();
         List<JmhResults> parts = new ArrayList<>();
+        List<SimulationSeries> series = new ArrayList<>();
+        List<KernelCheck.Scenario> scenarios = new ArrayList<>();
         for (Path dir : dirs) {
             ResultsFolder folder = ResultsFolder.open(dir);
             JmhResults part = JmhResults.read(folder.jmhFiles());
-            if (part.entryCount() == 0) {
+            List<SimulationSeries> folderSeries = SimulationSeries.readAll(folder.seriesFiles());
+            List<KernelCheck.Scenario> folderChecks = folder.kernelCheckFile() == null ? List.of()
+                    : KernelCheck.read(folder.kernelCheckFile());
+            if (part.entryCount() == 0 && folderSeries.isEmpty() && folderChecks.isEmpty()) {
                 throw new BadInputException(dir + ": contains no runs (its jmh/*.json files "
                         + folder.jmhFiles().stream().map(p -> p.getFileName().toString()).toList()
-                        + " hold no benchmark entries; expected at least one)");
+                        + " hold no benchmark entries; expected " + ResultsFolder.RUNS + ")");
             }
             folders.add(folder);
             parts.add(part);
+            series.addAll(folderSeries);
+            scenarios.addAll(folderChecks);
         }
         JmhResults results = JmhResults.concat(parts);
         Map<String, List<String>> versions = results.sourcesByJmhVersion();
@@ -40,6 +53,7 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs) 
                     .collect(Collectors.joining("; "))
                     + "; expected one JMH version across all inputs (rerun with the same benchmarks.jar)");
         }
-        return new Results(List.copyOf(folders), results.longTable(), results.runsTable());
+        return new Results(List.copyOf(folders), results.longTable(), results.runsTable(), List.copyOf(series),
+                List.copyOf(scenarios));
     }
 }

@@ -9,35 +9,38 @@ import java.util.stream.Stream;
 
 /**
  * One results folder {@code results/<timestamp>-<gitsha>/} as run.sh writes it: JMH JSON files
- * in {@code jmh/*.json} and provenance in {@code env.txt} ({@code key: value} lines).
+ * in {@code jmh/*.json}, simulated time series in {@code series/<mix>__<algo>.json}, optionally the
+ * live-kernel comparison {@code kernel-check.json}, and provenance in {@code env.txt}
+ * ({@code key: value} lines).
  *
  * @param dir the folder
  * @param jmhFiles its {@code jmh/*.json} files, sorted by name
+ * @param seriesFiles its {@code series/*.json} files, sorted by name
+ * @param kernelCheckFile its {@code kernel-check.json}, or null
  * @param envText the text of {@code env.txt}, empty when the folder has none
  */
-public record ResultsFolder(Path dir, List<Path> jmhFiles, String envText) {
+public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFiles, Path kernelCheckFile,
+                            String envText) {
+
+    /** What a folder must hold at least one of. */
+    static final String RUNS = "at least one JMH result file jmh/*.json, simulated series series/*.json"
+            + " or kernel-check.json";
 
     /** One {@code key: value} line of env.txt; a line without a colon has an empty key. */
     public record EnvLine(String key, String value) {}
 
-    /** Finds the folder's files; fails when the folder does not exist or has no jmh/*.json. */
+    /** Finds the folder's files; fails when the folder does not exist or holds none of them. */
     public static ResultsFolder open(Path dir) throws BadInputException {
         if (!Files.isDirectory(dir)) {
             throw new BadInputException(dir + ": results folder does not exist"
                     + " (expected results/<timestamp>-<gitsha>/ with jmh/*.json)");
         }
-        Path jmh = dir.resolve("jmh");
-        List<Path> files = new ArrayList<>();
-        if (Files.isDirectory(jmh)) {
-            try (Stream<Path> list = Files.list(jmh)) {
-                list.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
-                        .sorted().forEach(files::add);
-            } catch (IOException e) {
-                throw new BadInputException(jmh + ": cannot be listed (" + e.getMessage() + ")", e);
-            }
-        }
-        if (files.isEmpty()) {
-            throw new BadInputException(dir + ": contains no runs (expected at least one JMH result file jmh/*.json)");
+        List<Path> files = jsonFiles(dir.resolve("jmh"));
+        List<Path> series = jsonFiles(dir.resolve("series"));
+        Path kernelCheck = dir.resolve("kernel-check.json");
+        if (!Files.isRegularFile(kernelCheck)) kernelCheck = null;
+        if (files.isEmpty() && series.isEmpty() && kernelCheck == null) {
+            throw new BadInputException(dir + ": contains no runs (expected " + RUNS + ")");
         }
         Path env = dir.resolve("env.txt");
         String envText = "";
@@ -48,7 +51,21 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, String envText) {
                 throw new BadInputException(env + ": cannot be read (" + e.getMessage() + ")", e);
             }
         }
-        return new ResultsFolder(dir, List.copyOf(files), envText);
+        return new ResultsFolder(dir, List.copyOf(files), List.copyOf(series), kernelCheck, envText);
+    }
+
+    /** The regular *.json files of a directory, sorted; none when it does not exist. */
+    private static List<Path> jsonFiles(Path sub) throws BadInputException {
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(sub)) {
+            try (Stream<Path> list = Files.list(sub)) {
+                list.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
+                        .sorted().forEach(files::add);
+            } catch (IOException e) {
+                throw new BadInputException(sub + ": cannot be listed (" + e.getMessage() + ")", e);
+            }
+        }
+        return files;
     }
 
     /** The folder's name, e.g. {@code 20261121-2342-f3e991c}. */

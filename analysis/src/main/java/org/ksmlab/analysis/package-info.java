@@ -5,7 +5,9 @@
  * <h2>Pipeline</h2>
  * <ol>
  *   <li>{@link org.ksmlab.analysis.ResultsFolder}: a folder {@code results/<timestamp>-<gitsha>/}
- *       with {@code jmh/*.json} (JMH {@code -rf json}) and {@code env.txt} (provenance).</li>
+ *       with {@code jmh/*.json} (JMH {@code -rf json}), {@code series/<mix>__<algo>.json}
+ *       ({@link org.ksmlab.analysis.SimulationSeries}), optionally {@code kernel-check.json}
+ *       ({@link org.ksmlab.analysis.KernelCheck}) and {@code env.txt} (provenance).</li>
  *   <li>{@link org.ksmlab.analysis.JmhResults}: the JSON flattened into the <b>long table</b>,
  *       one row per (benchmark entry, metric), generic over parameter names
  *       ({@code param_<name>} columns), plus a runs table of JMH settings.</li>
@@ -25,7 +27,10 @@
  * (filter the long table by {@code package} and {@code benchmark}, read {@code @AuxCounters} as
  * rows whose {@code metric} is the counter's name), list it in
  * {@link org.ksmlab.analysis.section.Sections#all()}, and add a fixture and a test with exact
- * expected values. {@link org.ksmlab.analysis.section.PageOperationsSection} is the example.
+ * expected values. {@link org.ksmlab.analysis.section.PageOperationsSection} is the example for
+ * micro benchmarks; for the model benchmarks ({@code Mode.SingleShotTime} with
+ * {@code @AuxCounters}) {@code section.Points} pivots a method's rows to one row per parameter
+ * point with one column per counter, as the macro sections use it.
  *
  * <h2>Units</h2>
  * Times are normalised to ns per operation ({@link org.ksmlab.analysis.Units}); GB/s means

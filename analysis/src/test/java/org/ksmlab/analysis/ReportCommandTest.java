@@ -199,13 +199,15 @@ class ReportCommandTest {
     @Test
     void folderWhoseJmhFilesHoldNoEntriesIsRejected() throws IOException {
         assertRejected(Fixtures.path("bad/no-runs") + ": contains no runs (its jmh/*.json files [empty.json] hold no"
-                + " benchmark entries; expected at least one)\n", Fixtures.path("bad/no-runs"));
+                + " benchmark entries; expected at least one JMH result file jmh/*.json, simulated series series/*.json"
+                + " or kernel-check.json)\n", Fixtures.path("bad/no-runs"));
     }
 
     @Test
     void folderWithoutJmhFilesIsRejected() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty-run"));
-        assertRejected(empty + ": contains no runs (expected at least one JMH result file jmh/*.json)\n", empty);
+        assertRejected(empty + ": contains no runs (expected at least one JMH result file jmh/*.json, simulated series"
+                + " series/*.json or kernel-check.json)\n", empty);
     }
 
     @Test
@@ -250,5 +252,137 @@ class ReportCommandTest {
         assertEquals(2, run.exit());
         assertEquals(Set.of("report.md"), names(out));
         assertEquals("previous report\n", Files.readString(out.resolve("report.md"), StandardCharsets.UTF_8));
+    }
+
+    // --- macro results: series, kernel-check, the algorithm headline ---
+
+    @Test
+    void headlineIsTheAlgorithmComparisonOfTheFirstMixAndOpensTheReport() throws Exception {
+        Path out = tmp.resolve("out");
+        Run run = run("report", "--out", out, Fixtures.path("macro"), Fixtures.path("micro"));
+        assertEquals(0, run.exit(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals("Headline: mergers on mix vmfleet, 4096 pages (saving, virtual time to 90 % of it, modelled CPU)",
+                lines.getFirst());
+        assertEquals(List.of(
+                "| algo | pages saved | saved % | to 90 % (virtual s) | CPU % |",
+                "| ---- | ----------: | ------: | ------------------: | ----: |",
+                "| none |           0 |    0.00 |                0.00 |  0.00 |",
+                "| ksm  |        3072 |    75.0 |                4.50 |  10.0 |",
+                "| sksm |        3072 |    75.0 |                0.00 |  2.00 |"), lines.subList(2, 7));
+        List<String> md = Files.readAllLines(out.resolve("report.md"));
+        assertEquals("**" + lines.getFirst() + "**", md.get(2), "headline right under the title");
+        assertEquals(List.of("## 1. Algorithm comparison per workload mix", "## 2. Saving over virtual time per merger",
+                "## 3. KSM scan-rate grid", "## 4. Scaling with page count", "## 5. SKSM MADV_MERGE throughput",
+                "## 6. Page operations (micro)", "## 7. Fidelity: model vs live kernel", "## 8. Provenance",
+                "## 9. All results"), md.stream().filter(l -> l.matches("## \\d+\\. .*")).toList());
+    }
+
+    @Test
+    void macroReportWritesEveryTableAndChart() throws Exception {
+        Path out = tmp.resolve("out");
+        assertEquals(0, run("report", "--quiet", "--out", out, Fixtures.path("macro")).exit());
+        assertEquals(Set.of("headline.csv", "algorithms-vmfleet.csv", "algorithms-codepatch.csv",
+                "saving-over-time.csv", "saving-over-time-series.csv", "scan-rate-time90.csv", "scan-rate-cpu.csv",
+                "scaling.csv", "sksm-merge.csv", "fidelity.csv", "fidelity-convergence.csv", "fidelity-counters.csv",
+                "provenance-jmh.csv", "provenance-env.csv", "all-results.csv"), names(out.resolve("tables")));
+        Set<String> charts = names(out.resolve("charts"));
+        assertEquals(Set.of("algorithms-saving.png", "algorithms-cpu.png", "saving-vmfleet.png", "saving-codepatch.png",
+                "scan-rate-time90-1.png", "scan-rate-cpu-1.png", "scan-rate-time90-2.png", "scan-rate-cpu-2.png",
+                "scaling-vmfleet.png", "sksm-merge.png", "fidelity-cpu.png"), charts);
+        for (String chart : charts) {
+            byte[] png = Files.readAllBytes(out.resolve("charts").resolve(chart));
+            assertArrayEquals(PNG_MAGIC, Arrays.copyOf(png, PNG_MAGIC.length), chart);
+        }
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("_Page operations (micro): left out, no PageCompareBenchmark or PageChecksumBenchmark"
+                + " results from org.ksmlab.bench.micro in these runs._"));
+        assertFalse(md.contains("Pages saved at every sample"), "the per-sample table is CSV only");
+        assertEquals(1 + 3 + 5 + 3 + 4, Files.readAllLines(out.resolve("tables/saving-over-time-series.csv")).size());
+        String html = Files.readString(out.resolve("report.html"));
+        assertFalse(html.contains("src=\"http") || html.contains("<script"), "self-contained");
+        assertEquals(11, html.split("src=\"data:image/png;base64,", -1).length - 1, "every chart embedded");
+    }
+
+    @Test
+    void folderWithOnlyAKernelCheckGivesTheFidelitySectionAndNotesTheRest() throws Exception {
+        Path out = tmp.resolve("out");
+        Run run = run("report", "--out", out, Fixtures.path("kc-only"));
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().startsWith("(no headline table"));
+        List<String> md = Files.readAllLines(out.resolve("report.md"));
+        assertTrue(md.contains("## 1. Fidelity: model vs live kernel"));
+        assertTrue(md.contains("_Algorithm comparison per workload mix: left out, no MergerComparisonBenchmark.converge"
+                + " results from org.ksmlab.bench.macro in these runs._"));
+        assertTrue(md.contains("_Saving over virtual time per merger: left out, no simulated time series"
+                + " (series/<mix>__<algo>.json) in these results folders._"));
+        assertTrue(md.contains("_KSM scan-rate grid: left out, no KsmConvergenceBenchmark.converge results from"
+                + " org.ksmlab.bench.macro in these runs._"));
+        assertTrue(md.contains("_Scaling with page count: left out, no MergerComparisonBenchmark.converge results with"
+                + " two or more page counts for one merger and mix._"));
+        assertTrue(md.contains("_SKSM MADV_MERGE throughput: left out, no SksmMergeBenchmark.madvMerge results from"
+                + " org.ksmlab.bench.sksm in these runs._"));
+        assertEquals(Set.of("fidelity-cpu.png"), names(out.resolve("charts")));
+    }
+
+    @Test
+    void macroWithoutKernelCheckNotesTheFidelitySection() throws Exception {
+        Path folder = copyFolder("macro", tmp.resolve("run"));
+        Files.delete(folder.resolve("kernel-check.json"));
+        assertEquals(0, run("report", "--quiet", folder).exit());
+        assertTrue(Files.readAllLines(folder.resolve("report.md")).contains("_Fidelity: model vs live kernel: left out,"
+                + " no kernel-check.json in these results folders (./run.sh kernel-check --out DIR writes one)._"));
+    }
+
+    @Test
+    void truncatedSeriesFileIsRejected() throws IOException {
+        assertRejected(Fixtures.path("bad/series-truncated/series/vmfleet__ksm.json")
+                + ": not valid JSON (truncated or corrupt?) at line 1, column ", Fixtures.path("bad/series-truncated"));
+    }
+
+    @Test
+    void seriesWithoutSamplesIsRejected() throws IOException {
+        assertRejected(Fixtures.path("bad/series-no-samples/series/vmfleet__ksm.json")
+                + ": \"series\" holds no samples; expected at least one\n", Fixtures.path("bad/series-no-samples"));
+    }
+
+    @Test
+    void seriesSampleWithoutAnonPagesIsRejected() throws IOException {
+        assertRejected(Fixtures.path("bad/series-no-anon/series/vmfleet__ksm.json")
+                + ": sample 1 of \"series\" has no number 'nr_anon_pages'; expected one 'simulate --json' object",
+                Fixtures.path("bad/series-no-anon"));
+    }
+
+    @Test
+    void truncatedKernelCheckIsRejected() throws IOException {
+        assertRejected(Fixtures.path("bad/kernel-check-truncated/kernel-check.json")
+                + ": not valid JSON (truncated or corrupt?) at line ", Fixtures.path("bad/kernel-check-truncated"));
+    }
+
+    @Test
+    void kernelCheckThatIsNotTheScenariosObjectIsRejected() throws IOException {
+        assertRejected(Fixtures.path("bad/kernel-check-array/kernel-check.json")
+                + ": expected the object of 'kernel-check --json': {\"scenarios\": [", Fixtures.path("bad/kernel-check-array"));
+        assertTrue(run("report", "--out", tmp.resolve("out2"), Fixtures.path("bad/kernel-check-array")).err()
+                .endsWith(", found a JSON array\n"));
+    }
+
+    @Test
+    void kernelCheckSideWithoutFinalCountersIsRejected() throws IOException {
+        assertRejected(Fixtures.path("bad/kernel-check-no-final/kernel-check.json")
+                + ": scenario 0 \"kernel\" has no \"final\" object (nor \"unavailable\")",
+                Fixtures.path("bad/kernel-check-no-final"));
+    }
+
+    @Test
+    void badSeriesFileLeavesThePreviousReportUntouched() throws IOException {
+        Path folder = copyFolder("macro", tmp.resolve("run"));
+        Files.writeString(folder.resolve("report.md"), "previous report\n");
+        Files.writeString(folder.resolve("series/vmfleet__sksm.json"), "{\"algo\": \"sksm\", \"series\": [");
+        Run run = run("report", folder);
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("vmfleet__sksm.json: not valid JSON"), run.err());
+        assertEquals("previous report\n", Files.readString(folder.resolve("report.md")));
+        assertFalse(Files.exists(folder.resolve("tables")));
     }
 }

@@ -32,6 +32,7 @@ public final class HtmlRenderer {
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
                 .append(esc(report.title())).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
         h.append("<h1>").append(esc(report.title())).append("</h1>\n");
+        report.headline().ifPresent(t -> table(h, t));
         for (ResultsFolder folder : report.folders()) {
             h.append("<h2>").append(esc(folder.name())).append("</h2>\n<p>From <code>")
                     .append(esc(folder.dir() + "/env.txt")).append("</code>:</p>\n<pre>")
@@ -49,7 +50,9 @@ public final class HtmlRenderer {
             h.append("<h2 id=\"").append(esc(built.section().id())).append("\">").append(++number).append(". ")
                     .append(esc(built.section().title())).append("</h2>\n");
             for (String paragraph : out.prose()) h.append("<p>").append(esc(paragraph)).append("</p>\n");
-            for (ReportTable table : out.tables()) table(h, table);
+            for (ReportTable table : out.tables()) {
+                if (table.inReport()) table(h, table);
+            }
             for (ReportChart chart : out.charts()) {
                 h.append("<figure><img alt=\"").append(esc(chart.caption())).append("\" src=\"data:image/png;base64,")
                         .append(Base64.getEncoder().encodeToString(chart.png())).append("\"><figcaption>")

@@ -16,6 +16,8 @@ public final class MarkdownRenderer {
     public static String render(Report report) {
         StringBuilder md = new StringBuilder();
         md.append("# ").append(report.title()).append("\n\n");
+        report.headline().ifPresent(h -> md.append("**").append(h.caption()).append("**\n\n")
+                .append(table(DisplayTable.of(h.data()))).append("\n"));
         md.append("Inputs (").append(report.folders().size()).append(" results folder")
                 .append(report.folders().size() == 1 ? "" : "s").append("):\n\n");
         for (ResultsFolder folder : report.folders()) {
@@ -37,6 +39,7 @@ public final class MarkdownRenderer {
                 md.append(paragraph).append("\n\n");
             }
             for (ReportTable table : out.tables()) {
+                if (!table.inReport()) continue;
                 md.append("**").append(table.caption()).append("** (`tables/").append(table.id()).append(".csv`)\n\n");
                 md.append(table(DisplayTable.of(table.data()))).append("\n");
             }

@@ -21,8 +21,15 @@ public record SectionOutput(List<String> prose, List<ReportTable> tables, List<R
      * @param caption one line shown above the table
      * @param data the table
      * @param headline whether this is the headline table printed to stdout
+     * @param inReport whether the table is shown in report.md/html; false: written as CSV only
+     *     (long data such as every sample of a time series), which the section's prose points to
      */
-    public record ReportTable(String id, String caption, Table data, boolean headline) {}
+    public record ReportTable(String id, String caption, Table data, boolean headline, boolean inReport) {
+        /** A table shown in the report and written as CSV. */
+        public ReportTable(String id, String caption, Table data, boolean headline) {
+            this(id, caption, data, headline, true);
+        }
+    }
 
     /**
      * A chart rendered to PNG.

@@ -1,0 +1,178 @@
+package org.ksmlab.analysis.section;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.ksmlab.analysis.KernelCheck;
+import org.ksmlab.analysis.KernelCheck.Scenario;
+import org.ksmlab.analysis.KernelCheck.Side;
+import org.ksmlab.analysis.Results;
+import org.ksmlab.analysis.section.SectionOutput.ReportChart;
+import org.ksmlab.analysis.section.SectionOutput.ReportTable;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Fidelity: the model against the live kernel's KSM, from {@code kernel-check.json}
+ * ({@code ./run.sh kernel-check --out DIR}). Per scenario: the final KSM counters kernel vs
+ * model and their difference, the full scan and time at which each converged, ksmd's CPU per
+ * scanned page, and a one-line verdict.
+ */
+public final class FidelitySection implements ReportSection {
+    /** The counters kernel-check compares (issue 5), in its table's order. */
+    static final List<String> COUNTERS = List.of("pages_shared", "pages_sharing", "pages_unshared", "pages_volatile",
+            "ksm_zero_pages", "stable_node_chains", "stable_node_dups", "general_profit");
+    static final String SCENARIO = "scenario";
+    static final String VERDICT = "verdict";
+
+    @Override
+    public String id() {
+        return "fidelity";
+    }
+
+    @Override
+    public String title() {
+        return "Fidelity: model vs live kernel";
+    }
+
+    @Override
+    public String absentNote() {
+        return "no kernel-check.json in these results folders (./run.sh kernel-check --out DIR writes one)";
+    }
+
+    @Override
+    public Optional<SectionOutput> build(Results results) {
+        List<Scenario> scenarios = results.kernelChecks();
+        if (scenarios.isEmpty()) return Optional.empty();
+        boolean severalFiles = scenarios.stream().map(Scenario::source).distinct().count() > 1;
+        List<String> varyingKnobs = varyingKnobs(scenarios);
+
+        StringColumn name = StringColumn.create(SCENARIO);
+        StringColumn workload = StringColumn.create("workload");
+        StringColumn knobs = StringColumn.create("knobs");
+        StringColumn verdict = StringColumn.create(VERDICT);
+        LongColumn scanK = LongColumn.create("converged scan kernel");
+        LongColumn scanM = LongColumn.create("converged scan model");
+        LongColumn msK = LongColumn.create("converged ms kernel (wall)");
+        LongColumn msM = LongColumn.create("converged ms model (virtual)");
+        DoubleColumn cpuK = DoubleColumn.create("ksmd CPU ns/page kernel");
+        DoubleColumn cpuM = DoubleColumn.create("ksmd CPU ns/page model");
+        DoubleColumn cpuRatio = DoubleColumn.create("CPU model/kernel");
+        StringColumn source = StringColumn.create("source");
+
+        StringColumn cScenario = StringColumn.create(SCENARIO);
+        StringColumn cCounter = StringColumn.create("counter");
+        LongColumn cKernel = LongColumn.create("kernel");
+        LongColumn cModel = LongColumn.create("model");
+        LongColumn cDiff = LongColumn.create("model − kernel");
+
+        Map<String, List<Double>> cpuSeries = new LinkedHashMap<>();
+        cpuSeries.put("kernel (ksmd, measured)", new ArrayList<>());
+        cpuSeries.put("model", new ArrayList<>());
+        List<String> categories = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            String label = s.name() + (severalFiles ? " [" + s.source() + "]" : "");
+            Side k = s.kernel();
+            Side m = s.model();
+            List<String> differ = new ArrayList<>();
+            for (String counter : COUNTERS) {
+                Long kv = k.finalCounters().get(counter);
+                Long mv = m.finalCounters().get(counter);
+                if (kv == null && mv == null) continue;
+                cScenario.append(label);
+                cCounter.append(counter);
+                appendOrMissing(cKernel, kv);
+                appendOrMissing(cModel, mv);
+                appendOrMissing(cDiff, kv == null || mv == null ? null : mv - kv);
+                if (k.available() && m.available() && !Objects.equals(kv, mv)) {
+                    differ.add(counter + " (kernel " + text(kv) + ", model " + text(mv) + ")");
+                }
+            }
+            String v = verdict(k, m, differ);
+            name.append(label);
+            workload.append(s.workload());
+            knobs.append(String.join(", ", varyingKnobs.stream().filter(s.knobs()::containsKey)
+                    .map(key -> key + "=" + s.knobs().get(key)).toList()));
+            verdict.append(v);
+            appendOrMissing(scanK, k.convergedFullScans() < 0 ? null : k.convergedFullScans());
+            appendOrMissing(scanM, m.convergedFullScans() < 0 ? null : m.convergedFullScans());
+            appendOrMissing(msK, k.convergedMs() < 0 ? null : k.convergedMs());
+            appendOrMissing(msM, m.convergedMs() < 0 ? null : m.convergedMs());
+            cpuK.append(k.cpuNsPerPage());
+            cpuM.append(m.cpuNsPerPage());
+            cpuRatio.append(m.cpuNsPerPage() / k.cpuNsPerPage());
+            source.append(s.source());
+            categories.add(s.name());
+            cpuSeries.get("kernel (ksmd, measured)").add(finiteOrNull(k.cpuNsPerPage()));
+            cpuSeries.get("model").add(finiteOrNull(m.cpuNsPerPage()));
+        }
+        Table summary = Table.create("fidelity", name, workload, knobs, verdict);
+        if (severalFiles) summary.addColumns(source);
+        Table convergence = Table.create("fidelity-convergence", name.copy(), scanK, scanM, msK, msM, cpuK, cpuM,
+                cpuRatio);
+        Table counters = Table.create("fidelity-counters", cScenario, cCounter, cKernel, cModel, cDiff);
+        long equal = verdict.asList().stream().filter(x -> x.startsWith("all ")).count();
+        List<String> prose = new ArrayList<>();
+        prose.add("The same workloads run on this machine's KSM (real memory, ksmd, /sys/kernel/mm/ksm sampled at every"
+                + " full scan) and in the model with the same knobs (kernel-check). " + equal + " of " + scenarios.size()
+                + " scenarios end with every compared counter equal. Converged: the full scan after which the counters"
+                + " stayed the same, and the time to it (wall ms on the kernel, virtual ms in the model)."
+                + " ksmd CPU ns/page: ksmd's CPU time (its /proc schedstat) ÷ pages scanned; the model's is its cost"
+                + " model over the same scans." + (varyingKnobs.isEmpty() ? "" : " Knobs column: the knobs that differ"
+                + " between scenarios (and the pacing knobs)."));
+        boolean anyCpu = cpuSeries.values().stream().flatMap(List::stream).anyMatch(Objects::nonNull);
+        List<ReportChart> charts = anyCpu ? List.of(new ReportChart("fidelity-cpu",
+                "ksmd CPU ns per scanned page, kernel (measured) vs model, per scenario",
+                Charts.groupedBars("ksmd CPU per scanned page: live kernel vs model", "scenario",
+                        "ns of ksmd CPU per page scanned", categories, cpuSeries))) : List.of();
+        return Optional.of(new SectionOutput(prose, List.of(
+                new ReportTable("fidelity", "Per scenario: workload, knobs and verdict", summary, false),
+                new ReportTable("fidelity-convergence",
+                        "Per scenario: converged full scan and time, ksmd CPU ns per scanned page, kernel vs model",
+                        convergence, false),
+                new ReportTable("fidelity-counters", "Final counters per scenario: kernel, model and difference",
+                        counters, false)), charts));
+    }
+
+    static String verdict(Side kernel, Side model, List<String> differ) {
+        if (!kernel.available()) return "kernel unavailable: " + kernel.unavailable();
+        if (!model.available()) return "model unavailable: " + model.unavailable();
+        String counters = differ.isEmpty() ? "all counters equal" : "differ: " + String.join(", ", differ);
+        String converged = kernel.convergedFullScans() == model.convergedFullScans()
+                ? "converged at the same full scan (" + kernel.convergedFullScans() + ")"
+                : "converged at full scan " + kernel.convergedFullScans() + " (kernel) vs "
+                + model.convergedFullScans() + " (model)";
+        return counters + "; " + converged;
+    }
+
+    /** Pacing knobs, plus every knob whose value is not the same in all scenarios. */
+    private static List<String> varyingKnobs(List<Scenario> scenarios) {
+        List<String> names = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            for (String key : s.knobs().keySet()) {
+                if (names.contains(key)) continue;
+                boolean varies = scenarios.stream().map(x -> x.knobs().get(key)).distinct().count() > 1;
+                if (varies || key.equals("pages_to_scan") || key.equals("sleep_millisecs")) names.add(key);
+            }
+        }
+        return names;
+    }
+
+    private static void appendOrMissing(LongColumn c, Long v) {
+        if (v == null) c.appendMissing();
+        else c.append(v);
+    }
+
+    private static String text(Long v) {
+        return v == null ? "absent" : v.toString();
+    }
+
+    private static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+}
