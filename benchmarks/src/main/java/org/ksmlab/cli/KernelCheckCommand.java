@@ -108,6 +108,9 @@ final class KernelCheckCommand implements Callable<Integer> {
             KernelCheck.writeAtomically(out, "kernel-check.json",
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(KernelCheck.toJson(outcomes)) + "\n");
             KernelCheck.writeAtomically(out, "kernel-check.txt", text.toString());
+            if (!java.nio.file.Files.exists(out.resolve("env.txt"))) {
+                KernelCheck.writeAtomically(out, "env.txt", environment());
+            }
             err.println("kernel-check: wrote " + out.resolve("kernel-check.json"));
             if (writeCalibration) {
                 Optional<String> cal = KernelCheck.calibration(outcomes);
@@ -121,5 +124,33 @@ final class KernelCheckCommand implements Callable<Integer> {
         }
         err.flush();
         return 0;
+    }
+
+    /** Provenance of a kernel-check results folder, in the key: value form run.sh writes. */
+    private static String environment() {
+        StringBuilder b = new StringBuilder();
+        b.append("started: ").append(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append('\n');
+        b.append("command: ./run.sh kernel-check\n");
+        b.append("java: ").append(System.getProperty("java.vm.name")).append(' ').append(Runtime.version()).append('\n');
+        b.append("kernel: ").append(firstLine("/proc/sys/kernel/osrelease")).append('\n');
+        String cpu = "unknown";
+        try {
+            cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        } catch (java.io.IOException | RuntimeException e) {
+            // keep "unknown"
+        }
+        b.append("cpu: ").append(cpu).append('\n');
+        b.append("cpus: ").append(Runtime.getRuntime().availableProcessors()).append('\n');
+        b.append("thp: ").append(firstLine("/sys/kernel/mm/transparent_hugepage/enabled")).append('\n');
+        return b.toString();
+    }
+
+    private static String firstLine(String path) {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of(path)).stream().findFirst().orElse("unknown").trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 }
