@@ -4,14 +4,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ksmlab} command line (run.sh calls it): {@code simulate}, {@code list}, {@code kernel-check},
+ * The {@code ksmlab} command line (run.sh calls it): {@code simulate}, {@code list}, {@code kernel-check}, {@code series},
  * {@code bench}. Parsing, validation and printing only; the model lives in the engine.
  * Exit codes: 0 success, 2 bad input (the message names the value and what was expected),
  * 1 an unexpected failure.
  */
 @Command(name = "ksmlab", mixinStandardHelpOptions = true, version = "ksmlab 0.1",
         description = "Linux page-deduplication model and benchmark harness.",
-        subcommands = {SimulateCommand.class, ListCommand.class, BenchCommand.class, KernelCheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateCommand.class, ListCommand.class, BenchCommand.class, SeriesCommand.class, KernelCheckCommand.class, CommandLine.HelpCommand.class})
 public final class Ksmlab implements Runnable {
     /** Exit status for bad input. */
     public static final int EXIT_USAGE = 2;
