@@ -102,18 +102,19 @@ public final class Suites {
     static {
         // quick: every report table at small sizes. Measured on the 2-core development machine: see README.
         add(new Suite("quick", "every report table at small sizes: micro hot+cold, a 2x2 ksm scan-rate grid, "
-                + "2 page counts, all 5 mergers x 2 mixes, sksm variants (~4-5 min on 2 cores)",
+                + "3 page counts, all 5 mergers x 2 mixes, sksm variants (~3.5 min on 2 cores, measured)",
                 List.of(
-                        new Entry(MICRO + "PageCompareBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 2, 300, 1),
-                        new Entry(MICRO + "PageChecksumBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 2, 300, 1),
-                        new Entry(MICRO + "MemoryBandwidthBenchmark\\.", Map.of("sizeMiB", v("512")), 1, 500, 2, 500, 1),
-                        new Entry(MICRO + "ChecksumTableBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 2, 300, 1),
+                        new Entry(MICRO + "PageCompareBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
+                        new Entry(MICRO + "PageChecksumBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
+                        new Entry(MICRO + "MemoryBandwidthBenchmark\\.", Map.of("sizeMiB", v("512")), 1, 500, 3, 500, 1),
+                        new Entry(MICRO + "ChecksumTableBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
+                        // the scan-rate grid at 8000 pages; with the next entry, ksm at 2000, 8000 and 32000 pages
                         new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("100", "1000"),
-                                "sleepMillis", v("0", "20"), "pages", v("4000"), "mix", v("vm-fleet")), 1, 0, 2, 0, 1),
+                                "sleepMillis", v("0", "20"), "pages", v("8000"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1),
                         new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("100"),
-                                "sleepMillis", v("20"), "pages", v("2000", "8000"), "mix", v("vm-fleet")), 1, 0, 2, 0, 1),
+                                "sleepMillis", v("20"), "pages", v("2000", "32000"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1),
                         new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("vm-fleet", "code-patching"),
-                                "pages", v("4000")), 1, 0, 2, 0, 1),
+                                "pages", v("8000")), 1, 0, 3, 0, 1),
                         new Entry("org\\.ksmlab\\.bench\\.sksm\\.SksmMergeBenchmark\\.", Map.of("pages", v("4096")), 2, 300, 3, 300, 1))));
         add(new Suite("smoke", "one checksum benchmark and one tiny ksm comparison run, one short iteration each: "
                 + "the end-to-end check of ./run.sh test (~15 s)",
@@ -139,7 +140,7 @@ public final class Suites {
                         "mix", v("vm-fleet", "code-patching", "all-unique", "write-churn"), "pages", v("65536", "1048576")), 1, 0, 3, 0, 1));
         List<Entry> scaling = List.of(
                 new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("1000"), "sleepMillis", v("20"),
-                        "pages", v("4096", "16384", "65536", "262144", "1048576", "2097152"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1));
+                        "pages", v("4096", "16384", "131072", "524288", "1048576", "2097152"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1));
         List<Entry> sksm = List.of(
                 new Entry("org\\.ksmlab\\.bench\\.sksm\\.SksmMergeBenchmark\\.", Map.of("pages", v("4096", "65536", "1048576")), 5, 1000, 10, 1000, 1));
         add(new Suite("micro", "the page-operation micro benchmarks, hot and cold, full iterations, 2 forks (~30 min, computed)", micro));

@@ -27,7 +27,18 @@ public final class Ksmlab implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this). */
     public static int execute(String... args) {
+        return execute(null, null, args);
+    }
+
+    /** As {@link #execute(String...)} with stdout and stderr redirected (null: the defaults); tests read them. */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Ksmlab());
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof org.ksmlab.engine.mm.SyscallException) {
                 line.getErr().println(line.getCommandName() + ": error: " + ex.getMessage());

@@ -13,6 +13,10 @@ import org.openjdk.jmh.annotations.State;
  * <p>A benchmark method sets every field from its run ({@link #set}); single-shot benchmarks run
  * one invocation per iteration, so an iteration's value is that run's value. The runs are
  * deterministic (seeded, virtual time), so every iteration reports the same numbers.
+ *
+ * <p><b>Reading them from JMH JSON:</b> JMH sums {@code EVENTS} counters over the measurement
+ * iterations (and forks) in {@code secondaryMetrics.NAME.score}; one run's value is any entry of
+ * {@code rawData} (one per iteration, all equal), or {@code score / (measurementIterations × forks)}.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.EVENTS)

@@ -3,6 +3,7 @@ package org.ksmlab.bench.macro;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.ksmlab.engine.mm.Kernel;
 import org.ksmlab.engine.sim.Algorithms;
 import org.ksmlab.engine.sim.Convergence;
 import org.ksmlab.engine.workload.Workload;
@@ -78,7 +79,8 @@ public class KsmConvergenceBenchmark {
             knobs.put("sleep_millisecs", Integer.toString(sleepMillis));
             knobs.put("smart_scan", Integer.toString(smartScan));
             knobs.put("advisor_mode", advisor);
-            Algorithms.create("ksm", knobs); // bad knob values fail here, before the timed run
+            // The knobs are written at attach, as sysfs would take them: a bad value fails here, not in the timed run.
+            new Kernel(Algorithms.create("ksm", knobs)).close();
             workload = MacroRuns.workload(mix, pages, seed);
         }
     }
