@@ -102,7 +102,7 @@ public final class Suites {
     static {
         // quick: every report table at small sizes. Measured on the 2-core development machine: see README.
         add(new Suite("quick", "every report table at small sizes: micro hot+cold, a 2x2 ksm scan-rate grid, "
-                + "3 page counts, all 5 mergers x 2 mixes, sksm variants (~3.5 min on 2 cores, measured)",
+                + "3 page counts, all 5 mergers x 2 mixes, sksm variants (2-2.5 min on 2 cores, measured)",
                 List.of(
                         new Entry(MICRO + "PageCompareBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
                         new Entry(MICRO + "PageChecksumBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
@@ -131,31 +131,34 @@ public final class Suites {
                 new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of(
                         "pagesToScan", v("100", "300", "1000", "3000", "10000"),
                         "sleepMillis", v("0", "10", "20", "50", "100"),
-                        "pages", v("65536"), "mix", v("vm-fleet", "write-churn"), "smartScan", v("0", "1")), 1, 0, 3, 0, 1),
+                        "pages", v("16384"), "mix", v("vm-fleet", "write-churn"), "smartScan", v("0", "1")), 1, 0, 3, 0, 1),
                 new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of(
-                        "sleepMillis", v("20"), "pages", v("65536"), "mix", v("vm-fleet", "write-churn"),
+                        "sleepMillis", v("20"), "pages", v("16384"), "mix", v("vm-fleet", "write-churn"),
                         "advisor", v("scan-time")), 1, 0, 3, 0, 1));
         List<Entry> compare = List.of(
                 new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of(
-                        "mix", v("vm-fleet", "code-patching", "all-unique", "write-churn"), "pages", v("65536", "1048576")), 1, 0, 3, 0, 1));
+                        "mix", v("vm-fleet", "code-patching", "all-unique"), "pages", v("16384", "131072")), 1, 0, 3, 0, 1),
+                // write-churn only small: its rewrites cost the host time per virtual second, and ksm's
+                // default scan rate takes minutes of virtual time at 131072 pages
+                new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("write-churn"), "pages", v("16384")), 1, 0, 3, 0, 1));
         List<Entry> scaling = List.of(
                 new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("1000"), "sleepMillis", v("20"),
-                        "pages", v("4096", "16384", "131072", "524288", "1048576", "2097152"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1));
+                        "pages", v("4096", "32768", "131072", "524288", "1048576", "2097152"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1));
         List<Entry> sksm = List.of(
                 new Entry("org\\.ksmlab\\.bench\\.sksm\\.SksmMergeBenchmark\\.", Map.of("pages", v("4096", "65536", "1048576")), 5, 1000, 10, 1000, 1));
-        add(new Suite("micro", "the page-operation micro benchmarks, hot and cold, full iterations, 2 forks (~30 min, computed)", micro));
+        add(new Suite("micro", "the page-operation micro benchmarks, hot and cold, full iterations, 2 forks (~16 min, computed)", micro));
         add(new Suite("ksm-grid", "ksm scan-rate grid: pages_to_scan 5 x sleep_millisecs 5 x 2 mixes x smart_scan 0/1, "
-                + "plus the scan-time advisor, 65536 pages (~35 min, computed)", ksmGrid));
-        add(new Suite("compare", "all 5 mergers x 4 mixes x 65536 and 1048576 pages (~60 min, computed)", compare));
-        add(new Suite("scaling", "ksm from 4096 to 2097152 pages on vm-fleet (~25 min, computed)", scaling));
+                + "plus the scan-time advisor, 16384 pages (~23 min, computed)", ksmGrid));
+        add(new Suite("compare", "all 5 mergers x 3 mixes x 16384 and 131072 pages, and x write-churn at 16384 (~8 min, computed)", compare));
+        add(new Suite("scaling", "ksm from 4096 to 2097152 pages on vm-fleet (~5 min, computed; 8 GiB of page memory at the top)", scaling));
         add(new Suite("sksm", "MADV_MERGE of every SKSM variant, duplicate and unique, 4096 to 1048576 pages, "
-                + "with its xxh64+compare baseline (~15 min, computed)", sksm));
+                + "with its xxh64+compare baseline (~10 min, computed)", sksm));
         List<Entry> full = new ArrayList<>();
         for (List<Entry> section : List.of(micro, ksmGrid, compare, scaling, sksm)) {
             full.addAll(section);
         }
-        add(new Suite("full", "the real sweeps: micro + ksm-grid + compare + scaling + sksm (~2.8 h on 2 cores, computed "
-                + "from measured per-point times; spread it with --shard i/n)", full));
+        add(new Suite("full", "the real sweeps: micro + ksm-grid + compare + scaling + sksm (~1 h on 2 cores, computed "
+                + "from measured single-run times; spread it with --shard i/n)", full));
     }
 
     private Suites() {
