@@ -175,6 +175,9 @@ main_job() {
   [[ $DRY_RUN == 1 ]] || write_env "$dir" "./run.sh --suite $suite"
   say "run.sh: running suite '$suite' into $dir"
   ksmlab bench --suite "$suite" --out "$dir/jmh"
+  # The saving-over-time chart: the suite's merger comparison runs, their samples (writes
+  # nothing when the suite compares no mergers).
+  ksmlab series --suite "$suite" --out "$dir/series"
   say "run.sh: report: $dir/report.md (also report.html, tables/, charts/); headline:"
   analysis report "$dir"
 }

@@ -1,16 +1,37 @@
 package org.ksmlab.bench;
 
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Named benchmark suites: which benchmarks, with which parameter values and how long.
- * {@code quick} is what {@code ./run.sh} runs and must cover every table of the report at
- * small sizes in a few minutes on a 2-core machine.
+ *
+ * <p>{@code quick} is what {@code ./run.sh} runs and covers every table of the report at small
+ * sizes in about 5 minutes on a 2-core machine; {@code full} is the real sweeps; {@code micro},
+ * {@code ksm-grid}, {@code compare}, {@code scaling} and {@code sksm} are the sections of
+ * {@code full} on their own; {@code smoke} is the end-to-end check of {@code ./run.sh test}.
+ *
+ * <p>A suite is expanded into <b>sweep points</b> ({@link #points}): every benchmark method an
+ * entry's regex matches × every combination of its parameters (the entry's values where it sets
+ * them, else the {@code @Param} defaults compiled into the benchmark list). Points are ordered
+ * by entry, then benchmark, then parameter combination (names sorted, values in the order
+ * given), so the order — and a {@link Shard}'s share of it — is the same on every machine.
  */
 public final class Suites {
-    /** One group of benchmarks run with the same settings. */
+    /** One group of benchmarks run with the same settings; {@code params} override the {@code @Param} defaults. */
     public record Entry(String include, Map<String, String[]> params, int warmupIterations, int warmupMillis,
                         int measurementIterations, int measurementMillis, int forks) {
     }
@@ -19,27 +40,132 @@ public final class Suites {
     public record Suite(String name, String description, List<Entry> entries) {
     }
 
+    /**
+     * One sweep point: one benchmark method with one value for each of its parameters.
+     *
+     * @param entryIndex the entry's position in its suite (0-based)
+     * @param benchmark  the method's full name, e.g. {@code org.ksmlab.bench.macro.MergerComparisonBenchmark.converge}
+     * @param params     one value per parameter, names sorted
+     */
+    public record Point(int entryIndex, Entry entry, String benchmark, Map<String, String> params) {
+        /** The JMH include that selects exactly this method. */
+        public String include() {
+            return "^" + Pattern.quote(benchmark) + "$";
+        }
+
+        /** {@code Class.method k=v k=v} for progress lines. */
+        public String label() {
+            StringBuilder sb = new StringBuilder(benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1));
+            params.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            return sb.toString();
+        }
+    }
+
+    /**
+     * The {@code i}-th of {@code n} shares of a suite (1-based): the points whose index in
+     * {@link #points} is {@code ≡ i − 1 (mod n)}. The n shards partition the suite.
+     */
+    public record Shard(int index, int count) {
+        public static final Shard ALL = new Shard(1, 1);
+
+        public Shard {
+            if (count < 1 || index < 1 || index > count) {
+                throw new IllegalArgumentException("--shard " + index + "/" + count + ": expected i/n with 1 <= i <= n");
+            }
+        }
+
+        /** Parses {@code i/n}. */
+        public static Shard parse(String text) {
+            String[] parts = text.trim().split("/", -1);
+            try {
+                if (parts.length == 2) {
+                    return new Shard(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the message below
+            }
+            throw new IllegalArgumentException("--shard '" + text + "': expected i/n with 1 <= i <= n, e.g. 2/4");
+        }
+
+        boolean owns(int pointIndex) {
+            return pointIndex % count == index - 1;
+        }
+    }
+
+    private static final String MICRO = "org\\.ksmlab\\.bench\\.micro\\.";
+    private static final String MACRO = "org\\.ksmlab\\.bench\\.macro\\.";
+    /** The comparison benchmark, whose algo × mix points the {@code series} command replays. */
+    public static final String COMPARISON = "org.ksmlab.bench.macro.MergerComparisonBenchmark.converge";
+
     private static final Map<String, Suite> SUITES = new LinkedHashMap<>();
 
     static {
-        String micro = "org\\.ksmlab\\.bench\\.micro\\.";
-        add(new Suite("quick", "page compare, checksums and memory bandwidth, hot and cold, short iterations (~2-3 min)",
+        // quick: every report table at small sizes. Measured on the 2-core development machine: see README.
+        add(new Suite("quick", "every report table at small sizes: micro hot+cold, a 2x2 ksm scan-rate grid, "
+                + "3 page counts, all 5 mergers x 2 mixes, sksm variants (2-2.5 min on 2 cores, measured)",
                 List.of(
-                        new Entry(micro + "PageCompareBenchmark\\.", Map.of("coldMiB", new String[] {"512"}), 1, 1000, 3, 500, 1),
-                        new Entry(micro + "PageChecksumBenchmark\\.", Map.of("coldMiB", new String[] {"512"}), 1, 1000, 3, 500, 1),
-                        new Entry(micro + "MemoryBandwidthBenchmark\\.", Map.of("sizeMiB", new String[] {"512"}), 1, 1000, 3, 1000, 1))));
-        add(new Suite("smoke", "one checksum benchmark, one short iteration: the end-to-end check of ./run.sh test (~10 s)",
-                List.of(new Entry(micro + "PageChecksumBenchmark\\.xxh64$", Map.of("workingSet", new String[] {"hot"}), 1, 100, 1, 200, 1))));
-        add(new Suite("micro", "the page-operation micro benchmarks with full iterations (~12 min)",
+                        new Entry(MICRO + "PageCompareBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
+                        new Entry(MICRO + "PageChecksumBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
+                        new Entry(MICRO + "MemoryBandwidthBenchmark\\.", Map.of("sizeMiB", v("512")), 1, 500, 3, 500, 1),
+                        new Entry(MICRO + "ChecksumTableBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
+                        // the scan-rate grid at 8000 pages; with the next entry, ksm at 2000, 8000 and 32000 pages
+                        new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("100", "1000"),
+                                "sleepMillis", v("0", "20"), "pages", v("8000"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1),
+                        new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("100"),
+                                "sleepMillis", v("20"), "pages", v("2000", "32000"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1),
+                        new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("vm-fleet", "code-patching"),
+                                "pages", v("8000")), 1, 0, 3, 0, 1),
+                        new Entry("org\\.ksmlab\\.bench\\.sksm\\.SksmMergeBenchmark\\.", Map.of("pages", v("4096")), 2, 300, 3, 300, 1))));
+        add(new Suite("smoke", "one checksum benchmark and one tiny ksm comparison run, one short iteration each: "
+                + "the end-to-end check of ./run.sh test (~15 s)",
                 List.of(
-                        new Entry(micro + "PageCompareBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
-                        new Entry(micro + "PageChecksumBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
-                        new Entry(micro + "MemoryBandwidthBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2))));
-        add(new Suite("sksm", "MADV_MERGE throughput of every SKSM variant, duplicate and unique pages, with its xxh64+compare baseline (~2 min)",
-                List.of(new Entry("org\\.ksmlab\\.bench\\.sksm\\.SksmMergeBenchmark\\.", Map.of(), 5, 1000, 10, 1000, 1))));
+                        new Entry(MICRO + "PageChecksumBenchmark\\.xxh64$", Map.of("workingSet", v("hot")), 1, 100, 1, 200, 1),
+                        new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("algo", v("ksm"), "mix", v("vm-fleet"),
+                                "pages", v("400")), 0, 0, 1, 0, 1))));
+        List<Entry> micro = List.of(
+                new Entry(MICRO + "PageCompareBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
+                new Entry(MICRO + "PageChecksumBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
+                new Entry(MICRO + "MemoryBandwidthBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
+                new Entry(MICRO + "ChecksumTableBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2));
+        List<Entry> ksmGrid = List.of(
+                new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of(
+                        "pagesToScan", v("100", "300", "1000", "3000", "10000"),
+                        "sleepMillis", v("0", "10", "20", "50", "100"),
+                        "pages", v("16384"), "mix", v("vm-fleet", "write-churn"), "smartScan", v("0", "1")), 1, 0, 3, 0, 1),
+                new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of(
+                        "sleepMillis", v("20"), "pages", v("16384"), "mix", v("vm-fleet", "write-churn"),
+                        "advisor", v("scan-time")), 1, 0, 3, 0, 1));
+        List<Entry> compare = List.of(
+                new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of(
+                        "mix", v("vm-fleet", "code-patching", "all-unique"), "pages", v("16384", "131072")), 1, 0, 3, 0, 1),
+                // write-churn only small: its rewrites cost the host time per virtual second, and ksm's
+                // default scan rate takes minutes of virtual time at 131072 pages
+                new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("write-churn"), "pages", v("16384")), 1, 0, 3, 0, 1));
+        List<Entry> scaling = List.of(
+                new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("1000"), "sleepMillis", v("20"),
+                        "pages", v("4096", "32768", "131072", "524288", "1048576", "2097152"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1));
+        List<Entry> sksm = List.of(
+                new Entry("org\\.ksmlab\\.bench\\.sksm\\.SksmMergeBenchmark\\.", Map.of("pages", v("4096", "65536", "1048576")), 5, 1000, 10, 1000, 1));
+        add(new Suite("micro", "the page-operation micro benchmarks, hot and cold, full iterations, 2 forks (~16 min, computed)", micro));
+        add(new Suite("ksm-grid", "ksm scan-rate grid: pages_to_scan 5 x sleep_millisecs 5 x 2 mixes x smart_scan 0/1, "
+                + "plus the scan-time advisor, 16384 pages (~23 min, computed)", ksmGrid));
+        add(new Suite("compare", "all 5 mergers x 3 mixes x 16384 and 131072 pages, and x write-churn at 16384 (~8 min, computed)", compare));
+        add(new Suite("scaling", "ksm from 4096 to 2097152 pages on vm-fleet (~5 min, computed; 8 GiB of page memory at the top)", scaling));
+        add(new Suite("sksm", "MADV_MERGE of every SKSM variant, duplicate and unique, 4096 to 1048576 pages, "
+                + "with its xxh64+compare baseline (~10 min, computed)", sksm));
+        List<Entry> full = new ArrayList<>();
+        for (List<Entry> section : List.of(micro, ksmGrid, compare, scaling, sksm)) {
+            full.addAll(section);
+        }
+        add(new Suite("full", "the real sweeps: micro + ksm-grid + compare + scaling + sksm (~1 h on 2 cores, computed "
+                + "from measured single-run times; spread it with --shard i/n)", full));
     }
 
     private Suites() {
+    }
+
+    private static String[] v(String... values) {
+        return values;
     }
 
     private static void add(Suite s) {
@@ -56,5 +182,80 @@ public final class Suites {
             throw new IllegalArgumentException("unknown suite '" + name + "'; available: " + String.join(", ", SUITES.keySet()));
         }
         return s;
+    }
+
+    /** Every sweep point of {@code suite}, in the stable order described in the class comment. */
+    public static List<Point> points(Suite suite) {
+        BenchmarkList list = BenchmarkList.defaultList();
+        var silent = OutputFormatFactory.createFormatInstance(new PrintStream(OutputStream.nullOutputStream()), VerboseMode.SILENT);
+        List<Point> points = new ArrayList<>();
+        for (int e = 0; e < suite.entries().size(); e++) {
+            Entry entry = suite.entries().get(e);
+            SortedSet<BenchmarkListEntry> found = list.find(silent, List.of(entry.include()), List.of());
+            if (found.isEmpty()) {
+                throw new IllegalStateException("suite " + suite.name() + " entry " + entry.include() + " matches no benchmark");
+            }
+            List<String> unused = new ArrayList<>(entry.params().keySet());
+            List<BenchmarkListEntry> methods = new ArrayList<>(found);
+            methods.sort(Comparator.comparing(BenchmarkListEntry::getUsername));
+            String previous = null;
+            for (BenchmarkListEntry b : methods) {
+                if (b.getUsername().equals(previous)) {
+                    continue; // one method listed once per mode: a point is a method, its modes run together
+                }
+                previous = b.getUsername();
+                Map<String, String[]> grid = new TreeMap<>();
+                if (b.getParams().hasValue()) {
+                    grid.putAll(b.getParams().get());
+                }
+                for (Map.Entry<String, String[]> p : entry.params().entrySet()) {
+                    if (grid.containsKey(p.getKey())) {
+                        grid.put(p.getKey(), p.getValue());
+                        unused.remove(p.getKey());
+                    }
+                }
+                for (Map<String, String> combination : combinations(grid)) {
+                    points.add(new Point(e, entry, b.getUsername(), combination));
+                }
+            }
+            if (!unused.isEmpty()) {
+                throw new IllegalStateException("suite " + suite.name() + " entry " + entry.include()
+                        + " sets parameters no matched benchmark has: " + unused);
+            }
+        }
+        return List.copyOf(points);
+    }
+
+    /** The points of {@code suite} that {@code shard} runs. */
+    public static List<Point> points(Suite suite, Shard shard) {
+        List<Point> all = points(suite);
+        List<Point> mine = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (shard.owns(i)) {
+                mine.add(all.get(i));
+            }
+        }
+        return mine;
+    }
+
+    /** The cross product of a grid, odometer order: the last name varies fastest, values in given order. */
+    static List<Map<String, String>> combinations(Map<String, String[]> grid) {
+        List<Map<String, String>> out = new ArrayList<>();
+        out.add(new LinkedHashMap<>());
+        for (Map.Entry<String, String[]> p : grid.entrySet()) {
+            if (p.getValue().length == 0) {
+                throw new IllegalStateException("parameter " + p.getKey() + " has no values");
+            }
+            List<Map<String, String>> next = new ArrayList<>();
+            for (Map<String, String> partial : out) {
+                for (String value : p.getValue()) {
+                    Map<String, String> m = new LinkedHashMap<>(partial);
+                    m.put(p.getKey(), value);
+                    next.add(m);
+                }
+            }
+            out = next;
+        }
+        return out.stream().map(Collections::unmodifiableMap).toList(); // names sorted: the grid is a TreeMap
     }
 }

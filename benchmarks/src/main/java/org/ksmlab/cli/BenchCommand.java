@@ -1,19 +1,27 @@
 package org.ksmlab.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ksmlab.bench.Suites;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -21,15 +29,22 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code bench --suite NAME --out DIR}: runs a named suite through JMH's Runner API and writes
- * one JMH JSON file per suite entry into DIR (atomically: each file is written under a
- * temporary name, then renamed). Without {@code --suite}, arguments pass straight to JMH's own
- * command line ({@code org.openjdk.jmh.Main}).
+ * {@code bench --suite NAME --out DIR [--shard i/n]}: runs a named suite point by point through
+ * JMH's Runner API (each sweep point, {@link Suites#points}, is its own JMH run with exact
+ * {@code -p} values) and writes one JMH JSON file per suite entry into DIR, {@code NAME-NN.json}
+ * (NN the entry's 1-based position), atomically: written under a temporary name, then renamed,
+ * once the entry's last point ran. An entry none of whose points is in the shard writes no file.
+ * Progress (point k of n, elapsed, estimated remaining from the points done) goes to stdout.
+ * Without {@code --suite}, arguments pass straight to JMH's own command line
+ * ({@code org.openjdk.jmh.Main}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Run a benchmark suite (--suite) or pass arguments to JMH.",
                 "Forks inherit this JVM's flags (the Vector API module, native access, Unsafe allowance)."})
 final class BenchCommand implements Callable<Integer> {
+    /** Longest a single iteration may take (the largest full-suite simulations take minutes). */
+    private static final TimeValue ITERATION_TIMEOUT = TimeValue.minutes(30);
+
     @Spec
     CommandSpec spec;
 
@@ -39,6 +54,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "folder for the JMH JSON files (with --suite)")
     Path out;
 
+    @Option(names = "--shard", paramLabel = "i/n", description = "run only the i-th of n deterministic shares of the suite's sweep points (1 <= i <= n)")
+    String shard;
+
+    @Option(names = "--list-points", description = "print the sweep points the suite (and shard) would run, one a line, and run nothing")
+    boolean listPoints;
+
+    @Option(names = {"-v", "--verbose"}, description = "show JMH's own output for every point (default: one progress line per point)")
+    boolean verbose;
+
     /** Everything else goes to JMH (e.g. -l, a benchmark regex, -p k=v, -f 1). */
     @Unmatched
     List<String> jmhArgs = new ArrayList<>();
@@ -46,41 +70,90 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (suite == null) {
+            if (shard != null || listPoints) {
+                throw new IllegalArgumentException("--shard and --list-points need --suite NAME");
+            }
             org.openjdk.jmh.Main.main(jmhArgs.toArray(String[]::new));
             return 0;
         }
         if (!jmhArgs.isEmpty()) {
             throw new IllegalArgumentException("with --suite, extra JMH arguments are not accepted: " + jmhArgs);
         }
+        Suites.Shard share = shard == null ? Suites.Shard.ALL : Suites.Shard.parse(shard);
+        Suites.Suite s = Suites.get(suite);
+        List<Suites.Point> points = Suites.points(s, share);
+        PrintWriter log = spec.commandLine().getOut();
+        if (listPoints) {
+            points.forEach(p -> log.println(p.label()));
+            log.flush();
+            return 0;
+        }
         if (out == null) {
             throw new IllegalArgumentException("--suite needs --out DIR for the JMH JSON results");
         }
-        Suites.Suite s = Suites.get(suite);
         Files.createDirectories(out);
-        PrintWriter log = spec.commandLine().getOut();
-        int i = 0;
-        for (Suites.Entry e : s.entries()) {
-            i++;
-            log.printf("== suite %s: entry %d of %d: %s%n", s.name(), i, s.entries().size(), e.include());
+        log.printf("== suite %s%s: %d sweep points%n", s.name(), shard == null ? "" : " shard " + share.index() + "/" + share.count(), points.size());
+        log.flush();
+        long start = System.nanoTime();
+        List<RunResult> entryResults = new ArrayList<>();
+        for (int k = 0; k < points.size(); k++) {
+            Suites.Point p = points.get(k);
+            log.printf("== [%d/%d] elapsed %s, %s: %s%n", k + 1, points.size(), format(System.nanoTime() - start),
+                    k == 0 ? "remaining estimated after the first point" : "~" + format((System.nanoTime() - start) / k * (points.size() - k)) + " left",
+                    p.label());
             log.flush();
-            Path tmp = out.resolve(String.format(".%s-%02d.json.tmp", s.name(), i));
-            ChainedOptionsBuilder b = new OptionsBuilder()
-                    .include(e.include())
-                    .warmupIterations(e.warmupIterations()).warmupTime(TimeValue.milliseconds(e.warmupMillis()))
-                    .measurementIterations(e.measurementIterations()).measurementTime(TimeValue.milliseconds(e.measurementMillis()))
-                    .forks(e.forks())
-                    .shouldFailOnError(true)
-                    .resultFormat(ResultFormatType.JSON).result(tmp.toString());
-            e.params().forEach(b::param);
-            if (new Runner(b.build()).run().isEmpty()) {
-                throw new IllegalStateException("suite " + s.name() + " entry " + e.include() + " matched no benchmark");
+            Collection<RunResult> results = new Runner(options(p).build()).run();
+            if (results.isEmpty()) {
+                throw new IllegalStateException("suite " + s.name() + ": point " + p.label() + " matched no benchmark");
             }
-            move(tmp, out.resolve(String.format("%s-%02d.json", s.name(), i)));
+            for (RunResult r : results) {
+                Result<?> primary = r.getPrimaryResult();
+                log.printf("   %.3f ± %.3f %s%n", primary.getScore(), primary.getScoreError(), primary.getScoreUnit());
+            }
+            entryResults.addAll(results);
+            boolean lastOfEntry = k == points.size() - 1 || points.get(k + 1).entryIndex() != p.entryIndex();
+            if (lastOfEntry) {
+                write(entryResults, out, String.format("%s-%02d.json", s.name(), p.entryIndex() + 1));
+                entryResults.clear();
+            }
         }
+        log.printf("== suite %s done: %d points in %s%n", s.name(), points.size(), format(System.nanoTime() - start));
+        log.flush();
         return 0;
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    private ChainedOptionsBuilder options(Suites.Point p) {
+        Suites.Entry e = p.entry();
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .include(p.include())
+                .warmupIterations(e.warmupIterations()).measurementIterations(e.measurementIterations())
+                .forks(e.forks())
+                .timeout(ITERATION_TIMEOUT)
+                .shouldFailOnError(true)
+                .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
+        // Single-shot benchmarks ignore iteration times; 0 means "keep the benchmark's own".
+        if (e.warmupMillis() > 0) {
+            b.warmupTime(TimeValue.milliseconds(e.warmupMillis()));
+        }
+        if (e.measurementMillis() > 0) {
+            b.measurementTime(TimeValue.milliseconds(e.measurementMillis()));
+        }
+        p.params().forEach(b::param);
+        return b;
+    }
+
+    /** Writes JMH's JSON of {@code results} to {@code dir/name} atomically. */
+    private static void write(List<RunResult> results, Path dir, String name) throws IOException {
+        Path tmp = dir.resolve("." + name + ".tmp");
+        try (PrintStream ps = new PrintStream(Files.newOutputStream(tmp), false, StandardCharsets.UTF_8)) {
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, ps).writeOut(results);
+        }
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String format(long nanos) {
+        Duration d = Duration.ofNanos(nanos);
+        return d.toHours() > 0 ? String.format("%dh%02dm%02ds", d.toHours(), d.toMinutesPart(), d.toSecondsPart())
+                : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
     }
 }

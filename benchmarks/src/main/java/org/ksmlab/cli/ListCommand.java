@@ -3,6 +3,7 @@ package org.ksmlab.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.ksmlab.bench.Suites;
+import org.ksmlab.datasets.Mixes;
 import org.ksmlab.engine.sim.AlgorithmDefinition;
 import org.ksmlab.engine.sim.Algorithms;
 import org.ksmlab.engine.workload.Param;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code list}: workloads with their parameters, algorithms with their knobs, benchmark suites. */
+/** {@code list}: workloads with their parameters, algorithms with their knobs, workload mixes, benchmark suites. */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List workloads, algorithms and benchmark suites.")
 final class ListCommand implements Callable<Integer> {
     @Spec
@@ -37,7 +38,13 @@ final class ListCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.println("Benchmark suites (./run.sh bench --suite NAME):");
+        out.println("Workload mixes (the benchmarks' mix parameter; datasets/README.md), at 8000 pages:");
+        for (Mixes.Mix m : Mixes.all()) {
+            out.printf("  %-14s %s%n", m.name(), m.description());
+            out.printf("      %s%n", Mixes.spec(m.name(), 8000));
+        }
+        out.println();
+        out.println("Benchmark suites (./run.sh bench --suite NAME [--shard i/n]):");
         for (Suites.Suite s : Suites.all()) {
             out.printf("  %-12s %s%n", s.name(), s.description());
         }

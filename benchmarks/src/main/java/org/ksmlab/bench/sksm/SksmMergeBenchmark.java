@@ -3,15 +3,19 @@ package org.ksmlab.bench.sksm;
 import static org.ksmlab.engine.memory.PageStore.PAGE_SIZE;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.ksmlab.bench.macro.ConvergenceCounters;
 import org.ksmlab.engine.memory.PageChecksum;
 import org.ksmlab.engine.memory.PageCompare;
 import org.ksmlab.engine.memory.PageStore;
 import org.ksmlab.engine.mm.Kernel;
 import org.ksmlab.engine.mm.VmFlags;
 import org.ksmlab.engine.sim.Algorithms;
+import org.ksmlab.engine.sim.Convergence;
+import org.ksmlab.engine.sim.SimulationResult;
 import org.ksmlab.engine.workload.PageContents;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@link #madvMerge}: one {@code madvise(MADV_MERGE)} over {@code pages} freshly written
  * pages of one process, single shot (merging mutates its input: JMH sample 38's trap), the
- * process rebuilt before every iteration. {@code contents=duplicate}: page i holds content
+ * process rebuilt before every iteration. {@code mix=duplicate}: page i holds content
  * {@code i % 16} (16 table inserts, the rest merge); {@code unique}: every page differs (every
  * page is inserted). Throughput: pages/s = {@code pages} / score (score in ms per call, so
  * pages·1000/score); GB/s = pages/s × 4096 / 10^9.
@@ -64,9 +68,12 @@ public class SksmMergeBenchmark {
         @Param({"SKSM", "SKSM_RESIZABLE", "SKSM_AGED"})
         Variant variant;
 
-        /** {@code duplicate} (16 distinct contents) or {@code unique}. */
+        /**
+         * {@code duplicate} (16 distinct contents) or {@code unique}: this benchmark's own two
+         * mixes of one process's pages (one MADV_MERGE, no ksmd), not the datasets/ mixes.
+         */
         @Param({"duplicate", "unique"})
-        String contents;
+        String mix;
 
         @Param({"4096", "65536"})
         int pages;
@@ -80,14 +87,14 @@ public class SksmMergeBenchmark {
 
         @Setup(Level.Iteration)
         public void build() {
-            if (!contents.equals("duplicate") && !contents.equals("unique")) {
-                throw new IllegalArgumentException("contents=" + contents + ": expected duplicate or unique");
+            if (!mix.equals("duplicate") && !mix.equals("unique")) {
+                throw new IllegalArgumentException("mix=" + mix + ": expected duplicate or unique");
             }
             kernel = new Kernel(Algorithms.create(variant.algo, Map.of()));
             pid = kernel.spawn();
             base = kernel.mmapAnonymous(pid, (long) pages * PAGE_SIZE);
             for (int i = 0; i < pages; i++) {
-                long key = PageContents.key(seed, contents.equals("duplicate") ? i % DUPLICATE_CONTENTS : i);
+                long key = PageContents.key(seed, mix.equals("duplicate") ? i % DUPLICATE_CONTENTS : i);
                 kernel.writePage(pid, base + (long) i * PAGE_SIZE, (store, frame) -> PageContents.fill(store, frame, key));
             }
         }
@@ -130,14 +137,19 @@ public class SksmMergeBenchmark {
         }
     }
 
-    /** One MADV_MERGE over the whole range; returns nr_anon_pages after it. */
+    /**
+     * One MADV_MERGE over the whole range; returns nr_anon_pages after it. The counters carry
+     * the same model results as the macro benchmarks (one sample at virtual time 0: the times to
+     * 50/90/99 % and CPU ‰ are 0, the merge being synchronous).
+     */
     @Benchmark
     @BenchmarkMode(Mode.SingleShotTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Warmup(iterations = 5)
     @Measurement(iterations = 10)
-    public long madvMerge(MergeState s) {
+    public long madvMerge(MergeState s, ConvergenceCounters counters) {
         s.kernel.madvise(s.pid, s.base, (long) s.pages * PAGE_SIZE, VmFlags.MADV_MERGE);
+        counters.set(Convergence.of(new SimulationResult("", s.variant.algo, s.seed, Map.of(), Map.of(), List.of(s.kernel.counters()))));
         return s.kernel.nrAnonPages();
     }
 

@@ -1,0 +1,27 @@
+package org.ksmlab.bench.macro;
+
+import java.util.Map;
+import org.ksmlab.datasets.Mixes;
+import org.ksmlab.engine.sim.Simulation;
+import org.ksmlab.engine.sim.SimulationResult;
+import org.ksmlab.engine.workload.Workload;
+import org.ksmlab.engine.workload.Workloads;
+
+/**
+ * How a macro benchmark point becomes a simulation, shared by the benchmarks and the
+ * {@code series} command so the chart shows exactly the runs the tables measured.
+ */
+public final class MacroRuns {
+    private MacroRuns() {
+    }
+
+    /** A fresh workload for mix {@code mix} sized to {@code pages} total pages (a workload is used by one run only). */
+    public static Workload workload(String mix, long pages, long seed) {
+        return Workloads.create(Mixes.spec(mix, pages, seed));
+    }
+
+    /** Runs {@code workload} under {@code algo} with {@code knobs} until stable (100 ms samples, at most 24 virtual hours). */
+    public static SimulationResult untilStable(Workload workload, String algo, Map<String, String> knobs) {
+        return new Simulation(workload, algo, knobs, Simulation.Options.stable()).run();
+    }
+}

@@ -1,0 +1,75 @@
+package org.ksmlab.bench.macro;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.ksmlab.engine.sim.Algorithms;
+import org.ksmlab.engine.sim.Convergence;
+import org.ksmlab.engine.workload.Workload;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Every merger on the same workload mix: one simulation until stable per iteration, single shot,
+ * the workload rebuilt before every iteration; each algorithm with its default knobs (ksm: the
+ * kernel's sysfs defaults; sksm-aged: scan every 1 s, nominate after 5 s).
+ *
+ * <p>Score: host wall time to build and simulate (ms per run). The comparison itself is in the
+ * {@link ConvergenceCounters}: saving, time to 50/90/99 %, CPU ‰, COW churn, tracking overhead
+ * and net profit, comparable across algorithms by their definitions in
+ * {@link Convergence}. The {@code series} command writes the same runs' samples for the
+ * saving-over-time chart.
+ */
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "--sun-misc-unsafe-memory-access=allow"})
+public class MergerComparisonBenchmark {
+    /** One run's inputs, rebuilt before every iteration. */
+    @State(Scope.Thread)
+    public static class Run {
+        /** The merger ({@code --algo} name). */
+        @Param({"none", "ksm", "sksm", "sksm-resizable", "sksm-aged"})
+        String algo;
+
+        /** A workload mix of datasets/ (org.ksmlab.datasets.Mixes). */
+        @Param({"vm-fleet", "code-patching"})
+        String mix;
+
+        /** Total pages of the mix (all processes). */
+        @Param({"8000"})
+        int pages;
+
+        /** Seed of the workload's contents and choices. */
+        @Param("42")
+        long seed;
+
+        /** The workload of the next run. */
+        Workload workload;
+
+        @Setup(Level.Iteration)
+        public void build() {
+            Algorithms.get(algo); // an unknown name fails here, listing the names
+            workload = MacroRuns.workload(mix, pages, seed);
+        }
+    }
+
+    /** One run to stability; returns the pages saved (also in the counters). */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 1)
+    @Measurement(iterations = 3)
+    public long converge(Run run, ConvergenceCounters counters) {
+        Convergence c = Convergence.of(MacroRuns.untilStable(run.workload, run.algo, Map.of()));
+        counters.set(c);
+        return c.savedPages();
+    }
+}

@@ -1,0 +1,119 @@
+package org.ksmlab.datasets;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The named workload mixes of {@code mixes.properties} (documented in {@code datasets/README.md}):
+ * each is a workload spec template that scales to a total page count.
+ *
+ * <p>Template grammar: a workload spec ({@code name:key=value,...}) in which {@code {P}} stands
+ * for the total page count and {@code {P/N}} for {@code max(1, floor(P / N))}. The reader appends
+ * {@code seed=SEED}; templates never set it.
+ */
+public final class Mixes {
+    /** A mix: its name, spec template and one-line description, in file order. */
+    public record Mix(String name, String template, String description) {
+    }
+
+    private static final String RESOURCE = "mixes.properties";
+    private static final String DESCRIPTION_SUFFIX = ".description";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{P(?:/(\\d+))?}");
+    private static final Map<String, Mix> MIXES = load();
+
+    private Mixes() {
+    }
+
+    /** Every mix in file order. */
+    public static List<Mix> all() {
+        return List.copyOf(MIXES.values());
+    }
+
+    /** The mix names in file order. */
+    public static List<String> names() {
+        return List.copyOf(MIXES.keySet());
+    }
+
+    /** The mix called {@code name}; an unknown name is an error listing the names. */
+    public static Mix get(String name) {
+        Mix m = MIXES.get(name);
+        if (m == null) {
+            throw new IllegalArgumentException("unknown workload mix '" + name + "'; available: " + String.join(", ", MIXES.keySet()));
+        }
+        return m;
+    }
+
+    /** The workload spec of mix {@code name} sized to {@code pages} total pages, with the workloads' default seed 42. */
+    public static String spec(String name, long pages) {
+        return spec(name, pages, 42);
+    }
+
+    /** The workload spec of mix {@code name} sized to {@code pages} total pages, seeded with {@code seed}. */
+    public static String spec(String name, long pages, long seed) {
+        Mix m = get(name);
+        if (pages < 1) {
+            throw new IllegalArgumentException("workload mix '" + name + "': pages=" + pages + ": expected >= 1");
+        }
+        Matcher matcher = PLACEHOLDER.matcher(m.template());
+        StringBuilder sb = new StringBuilder();
+        while (matcher.find()) {
+            long divisor = matcher.group(1) == null ? 1 : Long.parseLong(matcher.group(1));
+            matcher.appendReplacement(sb, Long.toString(Math.max(1, pages / divisor)));
+        }
+        matcher.appendTail(sb);
+        return sb.append(",seed=").append(seed).toString();
+    }
+
+    private static Map<String, Mix> load() {
+        Map<String, String> entries = new LinkedHashMap<>();
+        try (InputStream in = Mixes.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + RESOURCE + " missing next to " + Mixes.class.getName());
+            }
+            // Properties loses the file order; keep it with an ordered put.
+            Properties p = new Properties() {
+                @Override
+                public synchronized Object put(Object key, Object value) {
+                    entries.put((String) key, (String) value);
+                    return super.put(key, value);
+                }
+            };
+            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Mix> mixes = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        entries.forEach((key, value) -> {
+            if (key.endsWith(DESCRIPTION_SUFFIX)) {
+                if (!entries.containsKey(key.substring(0, key.length() - DESCRIPTION_SUFFIX.length()))) {
+                    problems.add(key + " describes no mix");
+                }
+                return;
+            }
+            String description = entries.get(key + DESCRIPTION_SUFFIX);
+            if (description == null || description.isBlank()) {
+                problems.add("mix " + key + " has no " + key + DESCRIPTION_SUFFIX);
+            }
+            if (value.contains("seed=")) {
+                problems.add("mix " + key + " sets seed= (the reader appends it)");
+            }
+            mixes.put(key, new Mix(key, value, description));
+        });
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(RESOURCE + ": " + String.join("; ", problems));
+        }
+        return Collections.unmodifiableMap(mixes);
+    }
+}
