@@ -172,7 +172,15 @@ public final class Ksm implements Merger, Daemon {
         ksmDoScan(knobs.pagesToScan);
         long cpu = cpuSince(batchStart);
         ksmdCpuNanos += cpu;
-        nextWakeNanos = batchStartNanos + Math.max(cpu, MIN_WAKE_NANOS) + knobs.sleepMillis * 1_000_000L;
+        batchEndNanos = batchStartNanos + Math.max(cpu, MIN_WAKE_NANOS);
+        nextWakeNanos = batchEndNanos + knobs.sleepMillis * 1_000_000L;
+    }
+
+    private long batchEndNanos;
+
+    @Override
+    public long lastBatchEndNanos() {
+        return batchEndNanos;
     }
 
     @Override

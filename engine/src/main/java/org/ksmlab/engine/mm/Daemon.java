@@ -15,6 +15,15 @@ public interface Daemon {
     /** Whether the last {@link #wake} completed a full pass (samples are taken per pass). */
     boolean passCompleted();
 
+    /**
+     * Virtual time at which the last {@link #wake} finished its work (its start plus the
+     * modelled CPU time of the batch): a pass completed by that batch completes then.
+     * {@link Long#MIN_VALUE} when the daemon does not model batch duration.
+     */
+    default long lastBatchEndNanos() {
+        return Long.MIN_VALUE;
+    }
+
     /** Completed full passes so far. */
     long fullScans();
 }

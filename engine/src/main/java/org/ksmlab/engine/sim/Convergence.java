@@ -74,13 +74,16 @@ public record Convergence(long savedPages, long virtualMsTo50, long virtualMsTo9
         Map<String, Long> last = series.get(series.size() - 1);
         long saved = savedPages(last);
         long virtualMs = get(last, "virtual_ms");
+        // The exact end of the run: virtual_ms is truncated, which matters for runs of a few ms.
+        Object ns = r.finalCounters().get("virtual_ns");
+        long virtualNs = ns instanceof Number n ? n.longValue() : virtualMs * 1_000_000L;
         long cpuNs = last.containsKey("ksmd_cpu_ns") ? get(last, "ksmd_cpu_ns") : get(last, "cpu_ns");
         long cow = get(last, "cow_on_ksm_pages") + get(last, "sksm_cow_after_merge");
         long tracking = trackingBytes(r.algo(), last);
         long profit = last.containsKey("general_profit") ? get(last, "general_profit") : saved * PageStore.PAGE_SIZE - tracking;
         long scans = last.containsKey("full_scans") ? get(last, "full_scans") : get(last, "sksm_agent_scans");
         return new Convergence(saved, virtualMsTo(series, saved, 50), virtualMsTo(series, saved, 90), virtualMsTo(series, saved, 99),
-                permille(cpuNs, virtualMs), cow, tracking, profit, scans, virtualMs, cpuNs);
+                permilleOfNanos(cpuNs, virtualNs), cow, tracking, profit, scans, virtualMs, cpuNs);
     }
 
     /** Pages merging saves at this sample (see the class comment). */
@@ -110,10 +113,14 @@ public record Convergence(long savedPages, long virtualMsTo50, long virtualMsTo9
 
     /** {@code cpuNs / (virtualMs · 10^6) × 1000}, rounded half up; 0 for a zero-length run. */
     public static long permille(long cpuNs, long virtualMs) {
-        if (virtualMs <= 0) {
+        return permilleOfNanos(cpuNs, virtualMs * 1_000_000L);
+    }
+
+    /** {@code cpuNs / virtualNs × 1000}, rounded half up; 0 for a zero-length run. */
+    public static long permilleOfNanos(long cpuNs, long virtualNs) {
+        if (virtualNs <= 0) {
             return 0;
         }
-        long virtualNs = virtualMs * 1_000_000L;
         return (cpuNs * 1000 + virtualNs / 2) / virtualNs;
     }
 

@@ -96,10 +96,13 @@ public final class Simulation {
         long nextSample = daemon == null ? sampleNanos : Long.MAX_VALUE;
         long limitNanos = (options.forMs >= 0 ? options.forMs : options.maxMs) * 1_000_000L;
         boolean stable = false;
+        // A pass completed by a daemon batch is sampled when the batch ends (its start plus its
+        // modelled CPU time), not when it starts: that is when the counters show the pass.
+        long passSample = Long.MAX_VALUE;
         while (true) {
             long nextEvent = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().nanos;
-            long nextWake = daemon == null ? Long.MAX_VALUE : daemon.nextWakeNanos();
-            long t = Math.min(nextEvent, Math.min(nextWake, nextSample));
+            long nextWake = daemon == null || passSample != Long.MAX_VALUE ? Long.MAX_VALUE : daemon.nextWakeNanos();
+            long t = Math.min(Math.min(nextEvent, nextWake), Math.min(nextSample, passSample));
             if (t > limitNanos || t == Long.MAX_VALUE) {
                 break;
             }
@@ -113,11 +116,14 @@ public final class Simulation {
                 } else {
                     queue.add(new Event(e.nanos + e.periodNanos, seq++, e.action, false, e.periodNanos));
                 }
+            } else if (passSample == t) {
+                passSample = Long.MAX_VALUE;
+                series.add(kernel.counters());
+                sampled = true;
             } else if (nextWake == t) {
                 daemon.wake(kernel);
                 if (daemon.passCompleted()) {
-                    series.add(kernel.counters());
-                    sampled = true;
+                    passSample = Math.max(t, daemon.lastBatchEndNanos());
                 }
             } else {
                 series.add(kernel.counters());
@@ -143,6 +149,7 @@ public final class Simulation {
             series.add(last);
         }
         Map<String, Object> fin = new LinkedHashMap<>(last);
+        fin.put("virtual_ns", kernel.nowNanos()); // exact end of the run (virtual_ms is truncated)
         kernel.merger().finalDetails(fin);
         fin.putAll(recorded); // values the workload recorded (Workload.Scheduler#record)
         if (options.untilStable) {
