@@ -192,7 +192,7 @@ public final class JmhResults {
                     p.append(node.path("params").path(p.name().substring(PARAM_PREFIX.length())).asText(""));
                 }
                 metric.append(m.getKey());
-                score.append(number(m.getValue().path("score")));
+                score.append(m.getKey().equals(PRIMARY) ? number(m.getValue().path("score")) : secondaryScore(m.getValue()));
                 error.append(number(m.getValue().path("scoreError")));
                 unit.append(m.getValue().path("scoreUnit").asText(""));
                 mode.append(node.path("mode").asText());
@@ -207,6 +207,29 @@ public final class JmhResults {
         columns.addAll(params);
         columns.addAll(List.of(metric, score, error, unit, mode, threads, forks, jdk, pkg, source));
         return Table.create("long", columns);
+    }
+
+    /**
+     * A secondary metric's value per measurement iteration. JMH reports an
+     * {@code @AuxCounters(EVENTS)} counter (unit "#") as the SUM over all iterations and forks,
+     * so a deterministic model counter measured in 3 iterations would read 3x its value; we use
+     * the mean of its raw per-iteration values instead. Other secondary metrics (rates, GC
+     * profiler figures) are already per-iteration averages and are kept as JMH reports them.
+     */
+    static double secondaryScore(JsonNode metric) {
+        double jmhScore = number(metric.path("score"));
+        if (!"#".equals(metric.path("scoreUnit").asText())) {
+            return jmhScore;
+        }
+        double sum = 0;
+        int n = 0;
+        for (JsonNode fork : metric.path("rawData")) {
+            for (JsonNode v : fork) {
+                sum += v.asDouble();
+                n++;
+            }
+        }
+        return n == 0 ? jmhScore : sum / n;
     }
 
     /** The runs table: one row per benchmark entry, how it was run. */
