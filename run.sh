@@ -4,7 +4,7 @@
 # Usage:
 #   ./run.sh [--dry-run] [--suite NAME]   the main job: build if anything changed, run the benchmark
 #                                         suite (default: quick), write results/<UTC time>-<git sha>/
-#                                         (jmh/*.json, env.txt), analyse it into report.md/.html,
+#                                         (jmh/*.json, series/*.json, env.txt), analyse it into report.md/.html,
 #                                         CSVs and charts there, and print the headline table
 #   ./run.sh test                         the full test suite (what CI runs), then an end-to-end
 #                                         smoke run of bench -> analysis -> report
@@ -15,8 +15,12 @@
 #                                         [--json] [--out DIR] [--write-calibration]; needs root and
 #                                         /sys/kernel/mm/ksm (exit 77 otherwise, nothing changed);
 #                                         restores every knob; maps at most 2 GiB
-#   ./run.sh bench --suite NAME --out DIR run a named suite; ./run.sh bench JMH-ARGS... passes
-#                                         arguments to JMH itself (e.g. ./run.sh bench -l)
+#   ./run.sh bench --suite NAME --out DIR [--shard i/n] [--list-points]
+#                                         run a named suite (or the i-th of n deterministic shares of
+#                                         its sweep points, to spread a grid over n machines);
+#                                         ./run.sh bench JMH-ARGS... passes arguments to JMH itself
+#   ./run.sh series --suite NAME --out DIR the saving-over-time series of a suite's merger comparison:
+#                                         DIR/<mix>__<algo>.json, each a 'simulate --json' object
 #   ./run.sh report DIR [DIR...]          (re)build the report of one or more results folders;
 #                                         with several folders add --out DIR
 #   ./run.sh list                         workloads, algorithms and suites
@@ -217,7 +221,7 @@ case $cmd in
   ""|--suite) setup; [[ $cmd == --suite ]] && set -- --suite "$@"; main_job "$@" ;;
   test) setup; run_tests ;;
   build) setup; build ;;
-  simulate|list|bench|kernel-check) setup; build; ksmlab "$cmd" "$@" ;;
+  simulate|list|bench|series|kernel-check) setup; build; ksmlab "$cmd" "$@" ;;
   report) setup; build; [[ $# -gt 0 ]] || die 2 "report needs at least one results folder"; analysis report "$@" ;;
-  *) die 2 "unknown command '$cmd' (expected: test, simulate, kernel-check, bench, report, list, build; see ./run.sh --help)" ;;
+  *) die 2 "unknown command '$cmd' (expected: test, simulate, kernel-check, bench, series, report, list, build; see ./run.sh --help)" ;;
 esac
