@@ -318,8 +318,8 @@ class ReportCommandTest {
                 + " (series/<mix>__<algo>.json) in these results folders._"));
         assertTrue(md.contains("_KSM scan-rate grid: left out, no KsmConvergenceBenchmark.converge results from"
                 + " org.ksmlab.bench.macro in these runs._"));
-        assertTrue(md.contains("_Scaling with page count: left out, no MergerComparisonBenchmark.converge results with"
-                + " two or more page counts for one merger and mix._"));
+        assertTrue(md.contains("_Scaling with page count: left out, no MergerComparisonBenchmark.converge or"
+                + " KsmConvergenceBenchmark.converge results with two or more page counts for one setting._"));
         assertTrue(md.contains("_SKSM MADV_MERGE throughput: left out, no SksmMergeBenchmark.madvMerge results from"
                 + " org.ksmlab.bench.sksm in these runs._"));
         assertEquals(Set.of("fidelity-cpu.png"), names(out.resolve("charts")));
@@ -384,5 +384,34 @@ class ReportCommandTest {
         assertTrue(run.err().contains("vmfleet__sksm.json: not valid JSON"), run.err());
         assertEquals("previous report\n", Files.readString(folder.resolve("report.md")));
         assertFalse(Files.exists(folder.resolve("tables")));
+    }
+
+    /**
+     * ksm swept over page counts at fixed scan settings (KsmConvergenceBenchmark) gets its own
+     * scaling table: wall ms per run and wall ns per page (the SingleShotTime score / pages).
+     */
+    @Test
+    void ksmConvergenceSweptOverPagesGetsAScalingTable(@TempDir Path dir) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var entries = json.readTree(Fixtures.path("macro").resolve("jmh/convergence.json").toFile());
+        var first = (com.fasterxml.jackson.databind.node.ObjectNode) entries.get(0);
+        var out = json.createArrayNode();
+        for (int pages : new int[] {2048, 8192}) {
+            var e = first.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("params")).put("pages", Integer.toString(pages));
+            var primary = (com.fasterxml.jackson.databind.node.ObjectNode) e.get("primaryMetric");
+            primary.put("score", pages / 1024.0); // ms/op: 2 ms and 8 ms -> 976.5625 ns/page both
+            primary.put("scoreUnit", "ms/op");
+            out.add(e);
+        }
+        Path in = dir.resolve("in");
+        Files.createDirectories(in.resolve("jmh"));
+        Files.writeString(in.resolve("jmh/conv.json"), json.writeValueAsString(out));
+        Path report = dir.resolve("out");
+        assertEquals(0, run("report", "--quiet", "--out", report, in).exit());
+        List<String> csv = Files.readAllLines(report.resolve("tables/scaling-ksm.csv"));
+        assertEquals(3, csv.size(), String.join("\n", csv));
+        assertTrue(csv.get(1).contains(",ksm,2048,2.0,976.5625"), csv.get(1));
+        assertTrue(csv.get(2).contains(",ksm,8192,8.0,976.5625"), csv.get(2));
     }
 }

@@ -44,24 +44,55 @@ public final class ScalingSection implements ReportSection {
 
     @Override
     public String absentNote() {
-        return "no " + Macro.COMPARISON + ".converge results with two or more page counts for one merger and mix";
+        return "no " + Macro.COMPARISON + ".converge or " + Macro.CONVERGENCE + ".converge results with two or more page counts"
+                + " for one setting";
     }
 
     @Override
     public Optional<SectionOutput> build(Results results) {
-        Table points = Points.of(results.longTable(), Macro.PACKAGE, Macro.COMPARISON, Macro.CONVERGE);
-        if (points.isEmpty() || !points.containsColumn(PAGES)) return Optional.empty();
-        List<String> others = Points.otherParams(points, List.of(ALGO, PAGES));
-        // group = mix and other params; line = algo
+        List<ReportTable> tables = new ArrayList<>();
+        List<ReportChart> charts = new ArrayList<>();
+        boolean anyCpu = false;
+        // Mergers compared at several page counts: one line per merger.
+        Table comparison = Points.of(results.longTable(), Macro.PACKAGE, Macro.COMPARISON, Macro.CONVERGE);
+        anyCpu |= addSource(comparison, Macro.COMPARISON, ALGO, "scaling", tables, charts);
+        // ksm alone swept over page counts at fixed scan settings: one line, "ksm".
+        Table ksm = Points.of(results.longTable(), Macro.PACKAGE, Macro.CONVERGENCE, Macro.CONVERGE);
+        anyCpu |= addSource(ksm, Macro.CONVERGENCE, null, "scaling-ksm", tables, charts);
+        if (tables.isEmpty()) return Optional.empty();
+        List<String> prose = new ArrayList<>();
+        prose.add("How the model's cost per page changes as the page count grows: the wall time of one"
+                + " run to convergence (SingleShotTime score of " + Macro.COMPARISON + " per merger, and of "
+                + Macro.CONVERGENCE + " for ksm at fixed scan settings) divided by its pages."
+                + " This is the simulator's own cost on this machine (what a full sweep costs to run), not the kernel's;"
+                + " a flat line means linear scaling.");
+        prose.add(anyCpu ? "Modelled CPU ns/page: the model's CPU cost of the merger (" + CPU_NS + ") per page."
+                : "The benchmark reports no modelled CPU time (" + CPU_NS + ") of the run, only CPU % over virtual time,"
+                + " so modelled CPU per page is not derived here; see CPU % in the comparison and grid sections.");
+        return Optional.of(new SectionOutput(prose, tables, charts));
+    }
+
+    /**
+     * Adds the scaling table (and charts) of one benchmark's points, if some setting was run at
+     * two or more page counts. {@code lineParam} names the parameter that makes the lines
+     * (null: one line, "ksm"). Returns whether the points carry modelled CPU.
+     */
+    private static boolean addSource(Table points, String benchmark, String lineParam, String tableId,
+                                     List<ReportTable> tables, List<ReportChart> charts) {
+        if (points.isEmpty() || !points.containsColumn(PAGES)) return false;
+        List<String> fixed = lineParam == null ? List.of(PAGES) : List.of(lineParam, PAGES);
+        List<String> others = Points.otherParams(points, fixed);
         Map<String, Map<String, List<Integer>>> groups = new LinkedHashMap<>();
         for (int r = 0; r < points.rowCount(); r++) {
             if (Double.isNaN(Points.parse(Points.param(points, PAGES, r)))) continue;
-            groups.computeIfAbsent(Points.label(points, r, List.of(ALGO, PAGES)), g -> new LinkedHashMap<>())
-                    .computeIfAbsent(Points.param(points, ALGO, r), a -> new ArrayList<>()).add(r);
+            String line = lineParam == null ? "ksm" : Points.param(points, lineParam, r);
+            groups.computeIfAbsent(Points.label(points, r, fixed), g -> new LinkedHashMap<>())
+                    .computeIfAbsent(line, a -> new ArrayList<>()).add(r);
         }
+        // The source counts only if some setting was run at two or more page counts.
         boolean swept = groups.values().stream().flatMap(m -> m.values().stream())
                 .anyMatch(rows -> rows.stream().map(r -> Points.param(points, PAGES, r)).distinct().count() > 1);
-        if (!swept) return Optional.empty();
+        if (!swept) return false;
         boolean hasCpu = points.containsColumn(CPU_NS);
 
         List<StringColumn> keys = others.stream().map(StringColumn::create).toList();
@@ -71,7 +102,6 @@ public final class ScalingSection implements ReportSection {
         DoubleColumn nsPerPage = DoubleColumn.create(NS_PER_PAGE);
         DoubleColumn cpuPerPage = DoubleColumn.create(CPU_NS_PER_PAGE);
         DoubleColumn savedPct = DoubleColumn.create(SAVED_PCT);
-        List<ReportChart> charts = new ArrayList<>();
         int chartNo = 0;
         for (Map.Entry<String, Map<String, List<Integer>>> group : groups.entrySet()) {
             List<Charts.Line> lines = new ArrayList<>();
@@ -101,27 +131,19 @@ public final class ScalingSection implements ReportSection {
             if (chartNo < MAX_CHARTS && lines.stream().anyMatch(l -> l.x().size() > 1)) {
                 chartNo++;
                 String of = group.getKey().isEmpty() ? "" : " (" + group.getKey() + ")";
-                String mix = group.getKey().isEmpty() ? "all" : Charts.slug(group.getKey().replace(MIX + "=", ""));
-                charts.add(new ReportChart("scaling-" + mix,
-                        "Wall time of the model per page vs page count, one line per merger" + of,
+                String slug = tableId + "-" + (group.getKey().isEmpty() ? "all" : Charts.slug(group.getKey().replace(MIX + "=", "")));
+                charts.add(new ReportChart(slug,
+                        "Wall time of the model per page vs page count" + (lineParam == null ? ", ksm" : ", one line per merger") + of,
                         Charts.lines("Model cost per page as the page count grows" + of,
                                 "pages (log scale)", "wall ns per page of one run to convergence", lines, true)));
             }
         }
-        Table t = Table.create("scaling");
+        Table t = Table.create(tableId);
         keys.forEach(t::addColumns);
         t.addColumns(algo, pages, wallMs, nsPerPage);
         if (hasCpu) t.addColumns(cpuPerPage);
         if (savedPct.countMissing() < savedPct.size()) t.addColumns(savedPct);
-        List<String> prose = new ArrayList<>();
-        prose.add("How the model's cost per page changes as the page count grows, per merger: the wall time of one"
-                + " run to convergence (" + Macro.COMPARISON + ", SingleShotTime score) divided by its pages."
-                + " This is the simulator's own cost on this machine (what a full sweep costs to run), not the kernel's;"
-                + " a flat line means linear scaling.");
-        prose.add(hasCpu ? "Modelled CPU ns/page: the model's CPU cost of the merger (" + CPU_NS + ") per page."
-                : "The benchmark reports no modelled CPU time (" + CPU_NS + ") of the run, only CPU % over virtual time,"
-                + " so modelled CPU per page is not derived here; see CPU % in the comparison and grid sections.");
-        return Optional.of(new SectionOutput(prose,
-                List.of(new ReportTable("scaling", "Cost per page by page count, merger and mix", t, false)), charts));
+        tables.add(new ReportTable(tableId, "Cost per page by page count (" + benchmark + ")", t, false));
+        return hasCpu;
     }
 }
