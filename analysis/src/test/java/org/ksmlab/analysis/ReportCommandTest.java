@@ -414,4 +414,33 @@ class ReportCommandTest {
         assertTrue(csv.get(1).contains(",ksm,2048,2.0,976.5625"), csv.get(1));
         assertTrue(csv.get(2).contains(",ksm,8192,8.0,976.5625"), csv.get(2));
     }
+
+    /** With the cpuNs counter, the comparison shows the total modelled CPU in ms (comparable across mergers). */
+    @Test
+    void comparisonShowsTotalModelledCpuWhenTheCountersCarryIt(@TempDir Path dir) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var entries = (com.fasterxml.jackson.databind.node.ArrayNode) json.readTree(
+                Fixtures.path("macro").resolve("jmh/comparison.json").toFile());
+        double ns = 1_500_000;
+        for (var e : entries) {
+            var sm = (com.fasterxml.jackson.databind.node.ObjectNode) e.get("secondaryMetrics");
+            var cpu = ((com.fasterxml.jackson.databind.node.ObjectNode) sm.get("pagesSaved")).deepCopy();
+            // two iterations of 1.5 ms: JMH reports the sum, 3 ms; the report must show 1.5
+            cpu.put("score", 2 * ns);
+            cpu.set("rawData", json.readTree("[[" + ns + ", " + ns + "]]"));
+            sm.set("cpuNs", cpu);
+        }
+        Path in = dir.resolve("in");
+        Files.createDirectories(in.resolve("jmh"));
+        Files.writeString(in.resolve("jmh/cmp.json"), json.writeValueAsString(entries));
+        Path report = dir.resolve("out");
+        assertEquals(0, run("report", "--quiet", "--out", report, in).exit());
+        List<String> csv = Files.readAllLines(report.resolve("tables/headline.csv"));
+        List<String> header = Arrays.asList(csv.get(0).split(","));
+        int col = header.indexOf("CPU ms");
+        assertTrue(col >= 0, csv.get(0));
+        for (String row : csv.subList(1, csv.size())) {
+            assertEquals("1.5", row.split(",")[col], row);
+        }
+    }
 }

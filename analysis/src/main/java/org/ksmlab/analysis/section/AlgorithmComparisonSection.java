@@ -29,6 +29,7 @@ public final class AlgorithmComparisonSection implements ReportSection {
     static final String SAVED_PCT = "saved %";
     static final String TO_90_S = "to 90 % (virtual s)";
     static final String CPU_PCT = "CPU %";
+    static final String CPU_MS = "CPU ms";
     static final String COW = "COW after merge";
     static final String TRACKING_MIB = "tracking MiB";
     static final String NET_MIB = "net profit MiB";
@@ -86,7 +87,8 @@ public final class AlgorithmComparisonSection implements ReportSection {
                 + " Per mix the largest page count measured is shown (the scaling section covers the others)."
                 + " Pages saved: pages no longer backed by a frame of their own at the end; saved %: of the mix's pages."
                 + " To 90 %: virtual seconds until 90 % of the final saving. CPU %: the model's CPU cost over the"
-                + " virtual run, % of one CPU. COW after merge: write faults that broke a merged page. Tracking:"
+                + " virtual run, % of one CPU; it divides by each run's own duration (SKSM finishes within its"
+                + " madvise calls, ksm takes several passes), so compare mergers by CPU ms, the total. COW after merge: write faults that broke a merged page. Tracking:"
                 + " the merger's own memory (rmap items, tree nodes, checksum tables). Net profit: bytes saved minus"
                 + " tracking, as general_profit. Several result files for one point are averaged.");
         if (!others.isEmpty()) {
@@ -115,6 +117,7 @@ public final class AlgorithmComparisonSection implements ReportSection {
         List<String> names = new ArrayList<>(List.of(ALGO, SAVED));
         if (t.containsColumn(SAVED_PCT)) names.add(SAVED_PCT);
         names.addAll(List.of(TO_90_S, CPU_PCT));
+        if (t.containsColumn(CPU_MS)) names.add(CPU_MS);
         return names.toArray(String[]::new);
     }
 
@@ -133,6 +136,7 @@ public final class AlgorithmComparisonSection implements ReportSection {
         DoubleColumn pct = DoubleColumn.create(SAVED_PCT);
         DoubleColumn to90 = DoubleColumn.create(TO_90_S);
         DoubleColumn cpu = DoubleColumn.create(CPU_PCT);
+        DoubleColumn cpuMs = DoubleColumn.create(CPU_MS);
         LongColumn cow = LongColumn.create(COW);
         DoubleColumn tracking = DoubleColumn.create(TRACKING_MIB);
         DoubleColumn net = DoubleColumn.create(NET_MIB);
@@ -146,6 +150,7 @@ public final class AlgorithmComparisonSection implements ReportSection {
                 pct.append(100 * s / Points.parse(Points.param(sorted, PAGES, r)));
                 to90.append(Points.get(sorted, Macro.TO_90, r) / 1000);
                 cpu.append(Points.get(sorted, Macro.CPU_PERMILLE, r) / 10);
+                cpuMs.append(Points.get(sorted, Macro.CPU_NS, r) / 1e6);
                 appendRounded(cow, Points.get(sorted, Macro.COW_AFTER_MERGE, r));
                 tracking.append(Points.get(sorted, Macro.TRACKING_BYTES, r) / Macro.MIB);
                 net.append(Points.get(sorted, Macro.NET_PROFIT_BYTES, r) / Macro.MIB);
@@ -155,7 +160,9 @@ public final class AlgorithmComparisonSection implements ReportSection {
         otherColumns.forEach(t::addColumns);
         t.addColumns(saved);
         if (pct.countMissing() < pct.size()) t.addColumns(pct);
-        t.addColumns(to90, cpu, cow, tracking, net);
+        t.addColumns(to90, cpu);
+        if (cpuMs.countMissing() < cpuMs.size()) t.addColumns(cpuMs);
+        t.addColumns(cow, tracking, net);
         return t;
     }
 

@@ -38,6 +38,8 @@ final class Macro {
     static final String TRACKING_BYTES = "trackingBytes";
     static final String NET_PROFIT_BYTES = "netProfitBytes";
     static final String FULL_SCANS = "fullScans";
+    /** Total modelled CPU of the merger over the run, ns (absent in results from before it existed). */
+    static final String CPU_NS = "cpuNs";
 
     /** Report order of the mergers; others follow by name. */
     static final List<String> ALGO_ORDER = List.of("none", "ksm", "sksm", "sksm-resizable", "sksm-aged");

@@ -39,6 +39,11 @@ public class ConvergenceCounters {
     public long netProfitBytes;
     /** ksm full scans, sksm-aged agent scans, else 0. */
     public long fullScans;
+    /**
+     * The merger's total modelled CPU time over the run, ns: comparable across mergers, unlike
+     * CPU % (which divides by each run's own virtual duration: SKSM is done within ~0.2 s).
+     */
+    public long cpuNs;
 
     /** Copies one run's numbers into the counters. */
     public void set(Convergence c) {
@@ -51,5 +56,6 @@ public class ConvergenceCounters {
         trackingBytes = c.trackingBytes();
         netProfitBytes = c.netProfitBytes();
         fullScans = c.fullScans();
+        cpuNs = c.cpuNs();
     }
 }
