@@ -443,4 +443,37 @@ class ReportCommandTest {
             assertEquals("1.5", row.split(",")[col], row);
         }
     }
+
+    /** PageTreeBenchmark results get the tree-operations table: ns per walk by operation and working set. */
+    @Test
+    void treeWalksGetTheirOwnTable(@TempDir Path dir) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var template = json.readTree(Fixtures.path("macro").resolve("jmh/comparison.json").toFile()).get(0);
+        var out = json.createArrayNode();
+        double[][] scores = {{40.5, 900.0}, {60.25, 1400.0}}; // search hot/cold, insert hot/cold
+        String[] methods = {"search", "insert"};
+        String[] sets = {"hot", "cold"};
+        for (int m = 0; m < 2; m++) {
+            for (int w = 0; w < 2; w++) {
+                var e = (com.fasterxml.jackson.databind.node.ObjectNode) template.deepCopy();
+                e.put("benchmark", "org.ksmlab.bench.micro.PageTreeBenchmark." + methods[m]);
+                e.put("mode", "avgt");
+                e.set("params", json.readTree("{\"workingSet\": \"" + sets[w] + "\", \"coldMiB\": \"256\", \"seed\": \"42\"}"));
+                var primary = (com.fasterxml.jackson.databind.node.ObjectNode) e.get("primaryMetric");
+                primary.put("score", scores[m][w]);
+                primary.put("scoreUnit", "ns/op");
+                e.set("secondaryMetrics", json.createObjectNode());
+                out.add(e);
+            }
+        }
+        Path in = dir.resolve("in");
+        Files.createDirectories(in.resolve("jmh"));
+        Files.writeString(in.resolve("jmh/tree.json"), json.writeValueAsString(out));
+        Path report = dir.resolve("out");
+        assertEquals(0, run("report", "--quiet", "--out", report, in).exit());
+        assertEquals(List.of("operation,working set,tree size (cold MiB),ns per walk",
+                "search,hot,64 pages,40.5", "search,cold,256 MiB,900.0",
+                "insert,hot,64 pages,60.25", "insert,cold,256 MiB,1400.0"),
+                Files.readAllLines(report.resolve("tables/tree-ops.csv")));
+    }
 }

@@ -108,6 +108,7 @@ public final class Suites {
                         new Entry(MICRO + "PageChecksumBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
                         new Entry(MICRO + "MemoryBandwidthBenchmark\\.", Map.of("sizeMiB", v("512")), 1, 500, 3, 500, 1),
                         new Entry(MICRO + "ChecksumTableBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
+                        new Entry(MICRO + "PageTreeBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
                         // the scan-rate grid at 8000 pages; with the next entry, ksm at 2000, 8000 and 32000 pages
                         new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("100", "1000"),
                                 "sleepMillis", v("0", "20"), "pages", v("8000"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1),
@@ -126,7 +127,8 @@ public final class Suites {
                 new Entry(MICRO + "PageCompareBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
                 new Entry(MICRO + "PageChecksumBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
                 new Entry(MICRO + "MemoryBandwidthBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
-                new Entry(MICRO + "ChecksumTableBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2));
+                new Entry(MICRO + "ChecksumTableBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
+                new Entry(MICRO + "PageTreeBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2));
         List<Entry> ksmGrid = List.of(
                 new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of(
                         "pagesToScan", v("100", "300", "1000", "3000", "10000"),

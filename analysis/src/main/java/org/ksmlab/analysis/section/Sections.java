@@ -12,7 +12,8 @@ public final class Sections {
 
     public static List<ReportSection> all() {
         return List.of(new AlgorithmComparisonSection(), new SavingOverTimeSection(), new ScanRateGridSection(),
-                new ScalingSection(), new SksmMergeSection(), new PageOperationsSection(), new FidelitySection(),
+                new ScalingSection(), new SksmMergeSection(), new PageOperationsSection(), new TreeOperationsSection(),
+                new FidelitySection(),
                 new ProvenanceSection(), new AllResultsSection());
     }
 }

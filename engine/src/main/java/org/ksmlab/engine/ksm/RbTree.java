@@ -14,8 +14,9 @@ import java.util.Arrays;
  * <p>Algorithms: insertion and deletion fix-ups of Cormen et al., with parent pointers and
  * {@link #NIL} = -1 in place of a sentinel node.
  */
-final class RbTree {
-    static final int NIL = -1;
+public final class RbTree {
+    /** No node. */
+    public static final int NIL = -1;
     private static final byte RED = 0;
     private static final byte BLACK = 1;
 
@@ -28,13 +29,13 @@ final class RbTree {
     private int root = NIL;
     private int size;
 
-    int root() { return root; }
-    int left(int n) { return left[n]; }
-    int right(int n) { return right[n]; }
-    int size() { return size; }
+    public int root() { return root; }
+    public int left(int n) { return left[n]; }
+    public int right(int n) { return right[n]; }
+    public int size() { return size; }
 
     /** Forgets every node in O(1), like {@code root = RB_ROOT}: the unstable tree's reset. */
-    void clear() {
+    public void clear() {
         root = NIL;
         size = 0;
     }
@@ -45,7 +46,7 @@ final class RbTree {
     }
 
     /** Makes room for node id {@code n}. */
-    void ensure(int n) {
+    public void ensure(int n) {
         if (n >= left.length) {
             int cap = Math.max(n + 1, Math.max(16, left.length * 2));
             left = Arrays.copyOf(left, cap);
@@ -59,7 +60,7 @@ final class RbTree {
      * Links {@code node} as the left (or right) child of {@code par} ({@link #NIL} for the
      * root of an empty tree) and rebalances.
      */
-    void link(int node, int par, boolean asLeft) {
+    public void link(int node, int par, boolean asLeft) {
         ensure(node);
         left[node] = NIL;
         right[node] = NIL;
@@ -153,7 +154,7 @@ final class RbTree {
     }
 
     /** Removes {@code z} (which must be in the tree) and rebalances. @see "lib/rbtree.c: rb_erase" */
-    void erase(int z) {
+    public void erase(int z) {
         int y = z;
         byte yColor = color[y];
         int x;
@@ -269,7 +270,7 @@ final class RbTree {
     }
 
     /** Black height if the tree is a valid red-black tree, else throws (tests). */
-    int checkValid() {
+    public int checkValid() {
         if (root != NIL && color[root] != BLACK) throw new IllegalStateException("red root");
         return check(root, NIL);
     }

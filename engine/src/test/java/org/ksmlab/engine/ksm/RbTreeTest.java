@@ -1,0 +1,73 @@
+package org.ksmlab.engine.ksm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class RbTreeTest {
+    /** Inserts key k as node k by walking from the root, as KSM's tree code does. */
+    private static void insert(RbTree t, int k) {
+        int n = t.root();
+        int parent = RbTree.NIL;
+        boolean left = false;
+        while (n != RbTree.NIL) {
+            parent = n;
+            left = k < n;
+            n = left ? t.left(n) : t.right(n);
+        }
+        t.link(k, parent, left);
+    }
+
+    private static void inorder(RbTree t, int n, List<Integer> out) {
+        if (n == RbTree.NIL) return;
+        inorder(t, t.left(n), out);
+        out.add(n);
+        inorder(t, t.right(n), out);
+    }
+
+    @Test
+    void staysAValidRedBlackTreeInOrderUnderRandomInsertsAndErases() {
+        for (long seed = 0; seed < 20; seed++) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            RbTree t = new RbTree();
+            TreeSet<Integer> shadow = new TreeSet<>();
+            for (int op = 0; op < 3000; op++) {
+                int k = rng.nextInt(500);
+                if (shadow.contains(k)) {
+                    t.erase(k);
+                    shadow.remove(k);
+                } else {
+                    t.ensure(k);
+                    insert(t, k);
+                    shadow.add(k);
+                }
+                int blackHeight = t.checkValid();
+                // A red-black tree of n nodes has black height at most log2(n + 1) + 1.
+                assertEquals(true, blackHeight <= 2 + 32 - Integer.numberOfLeadingZeros(shadow.size() + 1));
+            }
+            List<Integer> keys = new ArrayList<>();
+            inorder(t, t.root(), keys);
+            assertEquals(new ArrayList<>(shadow), keys);
+            assertEquals(shadow.size(), t.size());
+        }
+    }
+
+    @Test
+    void clearForgetsEveryNodeAndTheTreeCanBeRebuilt() {
+        RbTree t = new RbTree();
+        for (int k = 0; k < 100; k++) {
+            t.ensure(k);
+            insert(t, k);
+        }
+        t.clear();
+        assertEquals(RbTree.NIL, t.root());
+        assertEquals(0, t.size());
+        for (int k = 99; k >= 0; k--) insert(t, k);
+        t.checkValid();
+        assertEquals(100, t.size());
+    }
+}
