@@ -8,6 +8,7 @@ import org.ksmlab.engine.ksm.Ksm;
 import org.ksmlab.engine.memory.PageChecksum;
 import org.ksmlab.engine.memory.PageStore;
 import org.ksmlab.engine.mm.Kernel;
+import org.ksmlab.engine.workload.Shuffle;
 import org.ksmlab.engine.workload.Workload;
 import org.ksmlab.engine.workload.Workloads;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -103,18 +104,15 @@ public class KsmScanBenchmark {
         public void build() {
             store = new PageStore();
             int n = Integer.highestOneBit(pages);
-            order = new int[n];
             SplittableRandom rng = new SplittableRandom(seed);
+            int[] frames = new int[n];
             for (int i = 0; i < n; i++) {
-                int f = store.allocate(PageStore.F_ANON);
-                store.fillLong(f, rng.nextLong());
-                order[i] = f;
+                frames[i] = store.allocate(PageStore.F_ANON);
+                store.fillLong(frames[i], rng.nextLong());
             }
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
+            order = Shuffle.permutation(n, rng);
+            for (int i = 0; i < n; i++) {
+                order[i] = frames[order[i]];
             }
         }
 

@@ -59,16 +59,6 @@ final class MicroPagePool {
      * the same treatment so the two differ only in size.
      */
     static int[] order(int n, SplittableRandom rnd) {
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) { // Fisher-Yates
-            int j = rnd.nextInt(i + 1);
-            int t = idx[i];
-            idx[i] = idx[j];
-            idx[j] = t;
-        }
-        return idx;
+        return org.ksmlab.engine.workload.Shuffle.permutation(n, rnd);
     }
 }

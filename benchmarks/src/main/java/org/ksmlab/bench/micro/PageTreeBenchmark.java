@@ -27,8 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link #insert} removes a page and walks it back in (unstable_tree_search_insert when nothing
  * matches), so the tree keeps its size. One op = one walk; the tree holds {@code hot}: 64 pages
  * (in cache) or {@code cold}: {@code coldMiB} MiB of pages (far beyond the last-level cache).
- * Pages hold random bytes, so most compares stop at the first bytes, as they do for unrelated
- * pages in the kernel.
+ * Pages hold random bytes ({@link MicroPagePool#fillRandom}), so most compares stop at the first
+ * bytes, as they do for unrelated pages in the kernel.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -62,21 +62,14 @@ public class PageTreeBenchmark {
         frames = new int[pages];
         for (int i = 0; i < pages; i++) {
             frames[i] = store.allocate(PageStore.F_ANON);
-            store.fillLong(frames[i], rng.nextLong());
+            MicroPagePool.fillRandom(store, frames[i], rng);
         }
         tree = new RbTree();
         tree.ensure(pages - 1);
         for (int i = 0; i < pages; i++) {
             walkAndLink(i);
         }
-        order = new int[pages];
-        for (int i = 0; i < pages; i++) order[i] = i;
-        for (int i = pages - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        order = MicroPagePool.order(pages, rng);
     }
 
     @TearDown(Level.Trial)

@@ -79,7 +79,7 @@ public final class DupLayout {
             drawnProc = -1;
         }
         while (drawnProc < proc) {
-            drawnOrder = permutation(pages, drawRng);
+            drawnOrder = Shuffle.permutation(pages, drawRng);
             drawnProc++;
         }
         return drawnOrder;
@@ -113,18 +113,5 @@ public final class DupLayout {
     /** Key of the {@code n}-th volatile rewrite of process {@code proc}: unique across processes and rewrites. */
     public long volatileKey(int proc, long n) {
         return PageContents.key(seed, VOLATILE_ID_BASE + ((long) proc << 34) + n);
-    }
-
-    /** The engine's permutation: Fisher-Yates from the end, {@code rng.nextInt(i + 1)}. */
-    static int[] permutation(int n, SplittableRandom rng) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) a[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return a;
     }
 }
