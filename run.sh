@@ -33,6 +33,7 @@
 # Environment:
 #   JAVA_HOME   used when it is a JDK >= 25; otherwise the newest JDK >= 25 under /usr/lib/jvm
 #               (or /Library/Java/JavaVirtualMachines) is used
+#   KSMLAB_JVM_DIR  search this folder of JDKs instead of /usr/lib/jvm
 #   MVN         the Maven command (default: mvn on PATH)
 #
 # Exit codes: 0 ok, 2 bad input, 3 no JDK >= 25 found, 4 no Maven found, 77 kernel-check cannot run
@@ -72,7 +73,7 @@ java_major() { # prints the feature version of the java at $1, or nothing
 find_jdk() {
   local candidates=() c v best="" bestv=0
   [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME")
-  for c in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+  for c in "${KSMLAB_JVM_DIR:-/usr/lib/jvm}"/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
     [[ -d "$c" ]] && candidates+=("$c")
   done
   # JAVA_HOME wins when it qualifies; otherwise the newest qualifying JDK.
@@ -86,7 +87,7 @@ find_jdk() {
     if [[ -n "$v" && "$v" -ge 25 && "$v" -gt "$bestv" ]]; then best=$c; bestv=$v; fi
   done
   if [[ -z "$best" ]]; then
-    die 3 "no JDK >= 25 found (looked at JAVA_HOME${JAVA_HOME:+=$JAVA_HOME} and /usr/lib/jvm).
+    die 3 "no JDK >= 25 found (looked at JAVA_HOME${JAVA_HOME:+=$JAVA_HOME} and ${KSMLAB_JVM_DIR:-/usr/lib/jvm}).
   ksmlab needs JDK 25 or newer with the jdk.incubator.vector module. Install one, e.g.
     Debian/Ubuntu: the Eclipse Temurin 25 package (temurin-25-jdk) or openjdk-25-jdk where your release has it
     other systems: any JDK 25 build (Temurin, Oracle, Zulu, ...)
