@@ -1106,6 +1106,14 @@ public final class Ksm implements Merger, Daemon {
         }
     }
 
+    /** ksm_execve: a process that had merge-any keeps it across exec, and its new mm is registered. */
+    @Override
+    public void execed(Process p) {
+        if (p.mergeAny()) {
+            ksmEnter(p);
+        }
+    }
+
     @Override
     public void beforeMove(Process p, Vma vma, long start, long end) {
         // move_vma: KSM pages must be unmerged before the ptes move (the VMA keeps VM_MERGEABLE).

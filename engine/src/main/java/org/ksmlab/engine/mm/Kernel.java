@@ -151,6 +151,25 @@ public final class Kernel implements AutoCloseable {
         processes.remove(pid);
     }
 
+    /**
+     * execve(): the process gets a new, empty address space; the old one is torn down as at
+     * exit. The merge-any flag survives (it is in MMF_INIT_MASK), and the merger is told so it
+     * can register the new mm (ksm_execve).
+     * @see "fs/exec.c: exec_mmap; mm/ksm.c: ksm_execve"
+     */
+    public void exec(int pid) {
+        Process old = process(pid);
+        merger.exiting(old);
+        for (Vma v : new ArrayList<>(old.vmas.values())) {
+            removeVma(old, v);
+        }
+        old.alive = false;
+        Process fresh = new Process(pid, old.parentPid);
+        fresh.mergeAny = old.mergeAny;
+        processes.put(pid, fresh);
+        merger.execed(fresh);
+    }
+
     // ---------------------------------------------------------------- mmap family
 
     /**

@@ -46,8 +46,12 @@ public interface Merger {
     default void forked(Process parent, Process child) {
     }
 
-    /** Before the address space of {@code p} is torn down (exit). */
+    /** Before the address space of {@code p} is torn down (exit, and the old mm at exec). */
     default void exiting(Process p) {
+    }
+
+    /** After exec gave the process {@code p} a new, empty address space (merge-any already carried over). */
+    default void execed(Process p) {
     }
 
     /** mremap is about to move {@code [start, end)}: KSM unmerges it first (move_vma). */

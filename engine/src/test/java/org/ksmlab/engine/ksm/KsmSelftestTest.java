@@ -290,4 +290,25 @@ class KsmSelftestTest {
             k.set("max_page_sharing", "256"); // the current value is accepted even now
         }
     }
+
+    @Test
+    void prctlMergeAnyIsKeptByExecAndTheNewImageMerges() {
+        try (KsmHarness h = new KsmHarness()) {
+            int pid = h.kernel.spawn();
+            h.kernel.prctl(pid, VmFlags.PR_SET_MEMORY_MERGE, 1);
+            h.mapFilled(pid, same(10, 3));
+            h.scans(2);
+            assertEquals(9, h.c("pages_sharing"));
+            h.kernel.exec(pid);
+            assertEquals(1, h.kernel.prctl(pid, VmFlags.PR_GET_MEMORY_MERGE, 0));
+            assertEquals(0, h.ksm.ksmStat(h.kernel.process(pid)).get("ksm_rmap_items"));
+            long base = h.mapFilled(pid, same(6, 5));
+            h.scans(3);
+            // The old image's items went with its mm; the new image's pages merged without madvise.
+            assertEquals(1, h.c("pages_shared"));
+            assertEquals(5, h.c("pages_sharing"));
+            assertEquals(1, h.distinctFrames(pid, base, 6));
+            assertEquals(6, h.c("rmap_items"));
+        }
+    }
 }

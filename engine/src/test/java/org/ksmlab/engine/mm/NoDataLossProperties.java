@@ -18,7 +18,7 @@ import org.ksmlab.engine.mm.Daemon;
 
 /**
  * The property that may never break: nothing the kernel model or a merger does changes what a
- * process reads. Random sequences of writes, reads, forks, exits, mmaps, munmaps, mremaps,
+ * process reads. Random sequences of writes, reads, forks, exits, execs, mmaps, munmaps, mremaps,
  * DONTNEED, MERGEABLE/UNMERGEABLE, MADV_MERGE, prctl and merger runs execute against the model
  * and against a shadow that never shares anything (a private copy of every page per process);
  * every read must match, and frame accounting is checked after every operation.
@@ -222,6 +222,10 @@ class NoDataLossProperties {
                 long on = rng.nextInt(2);
                 trace.add("pid " + pid + " prctl MERGE_ANY " + on);
                 kernel.prctl(pid, VmFlags.PR_SET_MEMORY_MERGE, on);
+            } else if (kind < 92) {
+                trace.add("pid " + pid + " exec");
+                kernel.exec(pid);
+                shadow.put(pid, new ArrayList<>());
             } else if (kernel.merger() instanceof Daemon d) { // let the daemon (ksmd) run a while
                 int wakes = 1 + rng.nextInt(8);
                 trace.add("daemon x" + wakes);
