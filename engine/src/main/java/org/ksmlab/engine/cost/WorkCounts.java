@@ -33,6 +33,21 @@ public final class WorkCounts {
         lruDrains += o.lruDrains;
     }
 
+    /** The work done since {@code before} was a copy of these counts. */
+    public WorkCounts minus(WorkCounts before) {
+        WorkCounts d = new WorkCounts();
+        d.pagesChecksummed = pagesChecksummed - before.pagesChecksummed;
+        d.bytesCompared = bytesCompared - before.bytesCompared;
+        d.treeSteps = treeSteps - before.treeSteps;
+        d.merges = merges - before.merges;
+        d.writeProtects = writeProtects - before.writeProtects;
+        d.cowCopies = cowCopies - before.cowCopies;
+        d.pagesVisited = pagesVisited - before.pagesVisited;
+        d.tableUpdates = tableUpdates - before.tableUpdates;
+        d.lruDrains = lruDrains - before.lruDrains;
+        return d;
+    }
+
     public void clear() {
         pagesChecksummed = bytesCompared = treeSteps = merges = writeProtects = cowCopies = pagesVisited = tableUpdates = lruDrains = 0;
     }

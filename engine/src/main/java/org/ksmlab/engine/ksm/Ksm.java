@@ -77,6 +77,8 @@ public final class Ksm implements Merger, Daemon {
 
     private Kernel kernel;
     private PageStore store;
+    /** The sysfs writes given at construction, applied in order when the kernel attaches. */
+    private Map<String, String> pendingWrites;
     private int zeroChecksum;
 
     /** ksm_mm_head: the sentinel of the circular mm_slot list. */
@@ -123,8 +125,6 @@ public final class Ksm implements Merger, Daemon {
         }
         this.pendingWrites = writes;
     }
-
-    private Map<String, String> pendingWrites;
 
     @Override
     public String name() {
@@ -204,17 +204,7 @@ public final class Ksm implements Merger, Daemon {
     }
 
     private long cpuSince(WorkCounts before) {
-        WorkCounts d = new WorkCounts();
-        d.pagesChecksummed = work.pagesChecksummed - before.pagesChecksummed;
-        d.bytesCompared = work.bytesCompared - before.bytesCompared;
-        d.treeSteps = work.treeSteps - before.treeSteps;
-        d.merges = work.merges - before.merges;
-        d.writeProtects = work.writeProtects - before.writeProtects;
-        d.cowCopies = work.cowCopies - before.cowCopies;
-        d.pagesVisited = work.pagesVisited - before.pagesVisited;
-        d.tableUpdates = work.tableUpdates - before.tableUpdates;
-        d.lruDrains = work.lruDrains - before.lruDrains;
-        return costs.cpuNanos(d);
+        return costs.cpuNanos(work.minus(before));
     }
 
     /** @see "mm/ksm.c: ksm_do_scan" */
@@ -307,8 +297,8 @@ public final class Ksm implements Merger, Daemon {
                 scanPrev = NONE;
                 continue;
             }
-            long now = batchStartNanos + cpuSince(batchStart);
-            long pages = advisor.stopScan(knobs, now, ksmdCpuNanos + cpuSince(batchStart));
+            long batchCpu = cpuSince(batchStart);
+            long pages = advisor.stopScan(knobs, batchStartNanos + batchCpu, ksmdCpuNanos + batchCpu);
             if (pages >= 0) {
                 knobs.pagesToScan = pages;
             }
@@ -1067,10 +1057,15 @@ public final class Ksm implements Merger, Daemon {
         if (enable) {
             ksmEnter(p);
         } else {
-            for (Vma v : p.vmas()) {
-                if (v.isMergeable() && v.hasAnonVma()) {
-                    unmergeKsmPages(p, v.start(), v.end());
-                }
+            unmergeMergeableVmas(p);
+        }
+    }
+
+    /** Unmerges every KSM page of the process's VM_MERGEABLE VMAs (ksm_del_vmas; run=2 per mm). */
+    private void unmergeMergeableVmas(Process p) {
+        for (Vma v : p.vmas()) {
+            if (v.isMergeable() && v.hasAnonVma()) {
+                unmergeKsmPages(p, v.start(), v.end());
             }
         }
     }
@@ -1162,12 +1157,7 @@ public final class Ksm implements Merger, Daemon {
         scanSlot = head.next;
         for (MmSlot slot = scanSlot; slot != head; slot = scanSlot) {
             if (!slot.exiting) {
-                Process p = slot.mm.process;
-                for (Vma v : p.vmas()) {
-                    if (v.isMergeable() && v.hasAnonVma()) {
-                        unmergeKsmPages(p, v.start(), v.end());
-                    }
-                }
+                unmergeMergeableVmas(slot.mm.process);
             }
             removeTrailingRmapItems(slot, NONE);
             scanSlot = slot.next;

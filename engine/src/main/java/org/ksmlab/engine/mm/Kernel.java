@@ -142,13 +142,17 @@ public final class Kernel implements AutoCloseable {
 
     /** exit(): the address space is torn down, every page unmapped. */
     public void exit(int pid) {
-        Process p = process(pid);
+        exitMmap(process(pid));
+        processes.remove(pid);
+    }
+
+    /** Tears an address space down: the merger is told first, then every VMA is unmapped. @see "mm/mmap.c: exit_mmap" */
+    private void exitMmap(Process p) {
         merger.exiting(p);
         for (Vma v : new ArrayList<>(p.vmas.values())) {
             removeVma(p, v);
         }
         p.alive = false;
-        processes.remove(pid);
     }
 
     /**
@@ -159,11 +163,7 @@ public final class Kernel implements AutoCloseable {
      */
     public void exec(int pid) {
         Process old = process(pid);
-        merger.exiting(old);
-        for (Vma v : new ArrayList<>(old.vmas.values())) {
-            removeVma(old, v);
-        }
-        old.alive = false;
+        exitMmap(old);
         Process fresh = new Process(pid, old.parentPid);
         fresh.mergeAny = old.mergeAny;
         processes.put(pid, fresh);
