@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
                 "afterwards, also on failure and Ctrl-C; ends only the processes it started; maps at most 2 GiB of real memory.",
                 "Spec key via=prctl (kernel side only) makes the processes opt in with PR_SET_MEMORY_MERGE instead of MADV_MERGEABLE."})
 final class KernelCheckCommand implements Callable<Integer> {
+    /** Exit status when another process drives KSM and --no-wait was given (sysexits' EX_TEMPFAIL). */
+    static final int EXIT_BUSY = 75;
+
     @Spec
     CommandSpec spec;
 
@@ -53,6 +56,9 @@ final class KernelCheckCommand implements Callable<Integer> {
 
     @Option(names = "--max-scans", paramLabel = "N", defaultValue = "30", description = "full scans per scenario at most (default ${DEFAULT-VALUE})")
     int maxScans;
+
+    @Option(names = "--no-wait", description = "when another process drives KSM (holds the ksmlab KSM lock), exit with status 75 at once instead of waiting")
+    boolean noWait;
 
     @Option(names = "--ksm-dir", hidden = true, defaultValue = "/sys/kernel/mm/ksm", description = "the KSM sysfs directory (tests)")
     Path ksmDir;
@@ -87,7 +93,11 @@ final class KernelCheckCommand implements Callable<Integer> {
         err.println("kernel-check: memory bound " + (WorkloadProcesses.MAX_TOTAL_BYTES >> 20) + " MiB of workload pages over all processes");
         List<KernelCheck.Outcome> outcomes;
         try {
-            outcomes = check.run(scenarios, err);
+            outcomes = check.run(scenarios, err, !noWait);
+        } catch (KernelCheck.Busy e) {
+            err.println("kernel-check: " + e.getMessage());
+            err.flush();
+            return EXIT_BUSY;
         } catch (KernelRunner.Interrupted e) {
             err.println("kernel-check: interrupted; nothing printed");
             err.flush();

@@ -68,6 +68,21 @@ public final class KernelCheck {
      * restored before returning, also when a scenario fails.
      */
     public List<Outcome> run(List<Scenario> scenarios, PrintWriter log) throws IOException, InterruptedException {
+        return run(scenarios, log, true);
+    }
+
+    /** Another process drives KSM (it holds {@link KsmLock#PATH}) and the caller chose not to wait. */
+    public static final class Busy extends RuntimeException {
+        Busy(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * As {@link #run(List, PrintWriter)}; when another process holds the {@link KsmLock}, waits
+     * for it ({@code waitForLock}) or throws {@link Busy} having touched nothing.
+     */
+    public List<Outcome> run(List<Scenario> scenarios, PrintWriter log, boolean waitForLock) throws IOException, InterruptedException {
         for (Scenario sc : scenarios) {
             DupLayout l = DupLayout.of(sc.modelSpec()); // fail on bad input before touching anything
             sc.via();
@@ -82,6 +97,16 @@ public final class KernelCheck {
                 }
             }
         }
+        try (KsmLock lock = KsmLock.acquire(KsmLock.PATH, waitForLock, log)) {
+            if (lock == null) {
+                throw new Busy("another process is driving KSM (it holds " + KsmLock.PATH + "); nothing was changed. "
+                        + "Run again when it is done, or without --no-wait to wait for it");
+            }
+            return runLocked(scenarios, log);
+        }
+    }
+
+    private List<Outcome> runLocked(List<Scenario> scenarios, PrintWriter log) throws IOException, InterruptedException {
         SavedKnobs saved = SavedKnobs.save(sysfs);
         KernelRunner.Guard guard = new KernelRunner.Guard();
         Thread hook = new Thread(() -> {

@@ -38,11 +38,16 @@ public final class Libc {
     /** prctl option: whether merge-any is set. */
     public static final int PR_GET_MEMORY_MERGE = 68;
     public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0x40;
+    public static final int O_CLOEXEC = 0x80000;
+    /** flock(2) operations. */
+    public static final int LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     public static final int O_TRUNC = 0x200;
     /** sysconf name of the clock-tick rate (USER_HZ) used by /proc/PID/stat. */
     public static final int SC_CLK_TCK = 2;
 
-    public static final int EPERM = 1, ENOENT = 2, EACCES = 13, EBUSY = 16, EINVAL = 22, ENOMEM = 12;
+    public static final int EPERM = 1, ENOENT = 2, EACCES = 13, EBUSY = 16, EINVAL = 22, ENOMEM = 12, EWOULDBLOCK = 11;
 
     /** A failed C call with its errno. */
     public static final class LibcException extends RuntimeException {
@@ -79,9 +84,14 @@ public final class Libc {
     private static final MethodHandle SYSCONF = downcall("sysconf", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), ERRNO_OPT);
     private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.JAVA_INT), ERRNO_OPT, Linker.Option.firstVariadicArg(2));
+    // open(path, flags, mode): the mode is the variadic part, passed as an int.
+    private static final MethodHandle OPEN_MODE = downcall("open", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO_OPT, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), ERRNO_OPT);
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle FLOCK = downcall("flock", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO_OPT);
     private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
     private Libc() {
@@ -193,6 +203,55 @@ public final class Libc {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("write " + path, t);
+        }
+    }
+
+    /** open(path, O_RDWR|O_CREAT|O_CLOEXEC, 0666): a file descriptor for {@link #flock}. */
+    public static int openForLock(String path) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            MemorySegment cpath = a.allocateFrom(path);
+            int fd = (int) OPEN_MODE.invokeExact(state, cpath, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+            if (fd < 0) {
+                throw new LibcException("open(" + path + ", O_RDWR|O_CREAT)", errno(state));
+            }
+            return fd;
+        } catch (LibcException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("open " + path, t);
+        }
+    }
+
+    /**
+     * flock(fd, operation): the BSD lock flock(1) takes too, so a shell script holding
+     * {@code flock FILE cmd} and this driver exclude each other. Returns false when
+     * {@link #LOCK_NB} was given and another holder has it.
+     */
+    public static boolean flock(int fd, int operation) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = a.allocate(CAPTURE);
+            int r = (int) FLOCK.invokeExact(state, fd, operation);
+            if (r == 0) {
+                return true;
+            }
+            int e = errno(state);
+            if (e == EWOULDBLOCK && (operation & LOCK_NB) != 0) {
+                return false;
+            }
+            throw new LibcException("flock(" + fd + ", " + operation + ")", e);
+        } catch (LibcException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("flock", t);
+        }
+    }
+
+    public static void close(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("close", t);
         }
     }
 
