@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -60,6 +59,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--list-points", description = "print the sweep points the suite (and shard) would run, one a line, and run nothing")
     boolean listPoints;
 
+    @Option(names = "--resume", description = "keep the entries whose JSON is already in --out (a partial run's) and run only the others")
+    boolean resume;
+
+    @Option(names = "--no-wait", description = "when another benchmark run holds the JMH lock, exit with status 75 at once instead of waiting")
+    boolean noWait;
+
     @Option(names = {"-v", "--verbose"}, description = "show JMH's own output for every point (default: one progress line per point)")
     boolean verbose;
 
@@ -69,9 +74,16 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter log = spec.commandLine().getOut();
         if (suite == null) {
-            if (shard != null || listPoints) {
-                throw new IllegalArgumentException("--shard and --list-points need --suite NAME");
+            if (shard != null || listPoints || resume || out != null) {
+                throw new IllegalArgumentException("--shard, --list-points, --resume and --out need --suite NAME");
+            }
+            // JMH takes its lock itself here; check first so a busy machine gets a clear answer.
+            try (JmhLock ignored = JmhLock.acquire(!noWait, log)) {
+                // released before JMH takes it
+            } catch (JmhLock.Busy e) {
+                return busy(e);
             }
             org.openjdk.jmh.Main.main(jmhArgs.toArray(String[]::new));
             return 0;
@@ -82,7 +94,6 @@ final class BenchCommand implements Callable<Integer> {
         Suites.Shard share = shard == null ? Suites.Shard.ALL : Suites.Shard.parse(shard);
         Suites.Suite s = Suites.get(suite);
         List<Suites.Point> points = Suites.points(s, share);
-        PrintWriter log = spec.commandLine().getOut();
         if (listPoints) {
             points.forEach(p -> log.println(p.label()));
             log.flush();
@@ -91,7 +102,37 @@ final class BenchCommand implements Callable<Integer> {
         if (out == null) {
             throw new IllegalArgumentException("--suite needs --out DIR for the JMH JSON results");
         }
+        if (resume) {
+            int before = points.size();
+            points = points.stream().filter(p -> !Files.isRegularFile(out.resolve(entryFile(s, p)))).toList();
+            log.printf("== resume: %d of %d sweep points already have results in %s%n", before - points.size(), before, out);
+        }
         Files.createDirectories(out);
+        JmhLock lock;
+        try {
+            lock = JmhLock.acquire(!noWait, log);
+        } catch (JmhLock.Busy e) {
+            return busy(e);
+        }
+        // The suite holds JMH's lock itself, for its whole length: each point's Runner must not try again.
+        System.setProperty("jmh.ignoreLock", "true");
+        try (lock) {
+            runPoints(s, share, points, log);
+        }
+        return 0;
+    }
+
+    private int busy(JmhLock.Busy e) {
+        spec.commandLine().getErr().println("bench: " + e.getMessage());
+        spec.commandLine().getErr().flush();
+        return JmhLock.EXIT_BUSY;
+    }
+
+    private static String entryFile(Suites.Suite s, Suites.Point p) {
+        return String.format("%s-%02d.json", s.name(), p.entryIndex() + 1);
+    }
+
+    private void runPoints(Suites.Suite s, Suites.Shard share, List<Suites.Point> points, PrintWriter log) throws Exception {
         log.printf("== suite %s%s: %d sweep points%n", s.name(), shard == null ? "" : " shard " + share.index() + "/" + share.count(), points.size());
         log.flush();
         long start = System.nanoTime();
@@ -102,7 +143,7 @@ final class BenchCommand implements Callable<Integer> {
                     k == 0 ? "remaining estimated after the first point" : "~" + format((System.nanoTime() - start) / k * (points.size() - k)) + " left",
                     p.label());
             log.flush();
-            Collection<RunResult> results = new Runner(options(p).build()).run();
+            Collection<RunResult> results = new Runner(options(p).build(), ForkOutput.format(verbose)).run();
             if (results.isEmpty()) {
                 throw new IllegalStateException("suite " + s.name() + ": point " + p.label() + " matched no benchmark");
             }
@@ -113,13 +154,20 @@ final class BenchCommand implements Callable<Integer> {
             entryResults.addAll(results);
             boolean lastOfEntry = k == points.size() - 1 || points.get(k + 1).entryIndex() != p.entryIndex();
             if (lastOfEntry) {
-                write(entryResults, out, String.format("%s-%02d.json", s.name(), p.entryIndex() + 1));
+                List<RunResult> entry = List.copyOf(entryResults);
+                AtomicFiles.write(out.resolve(entryFile(s, p)), o -> {
+                    PrintStream ps = new PrintStream(o, false, StandardCharsets.UTF_8);
+                    ResultFormatFactory.getInstance(ResultFormatType.JSON, ps).writeOut(entry);
+                    ps.flush();
+                    if (ps.checkError()) {
+                        throw new IOException("writing " + out.resolve(entryFile(s, p)) + " failed (disk full?)");
+                    }
+                });
                 entryResults.clear();
             }
         }
         log.printf("== suite %s done: %d points in %s%n", s.name(), points.size(), format(System.nanoTime() - start));
         log.flush();
-        return 0;
     }
 
     private ChainedOptionsBuilder options(Suites.Point p) {
@@ -140,15 +188,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         p.params().forEach(b::param);
         return b;
-    }
-
-    /** Writes JMH's JSON of {@code results} to {@code dir/name} atomically. */
-    private static void write(List<RunResult> results, Path dir, String name) throws IOException {
-        Path tmp = dir.resolve("." + name + ".tmp");
-        try (PrintStream ps = new PrintStream(Files.newOutputStream(tmp), false, StandardCharsets.UTF_8)) {
-            ResultFormatFactory.getInstance(ResultFormatType.JSON, ps).writeOut(results);
-        }
-        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static String format(long nanos) {

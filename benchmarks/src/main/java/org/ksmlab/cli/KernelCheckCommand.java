@@ -115,17 +115,17 @@ final class KernelCheckCommand implements Callable<Integer> {
         }
         stdout.flush();
         if (out != null) {
-            KernelCheck.writeAtomically(out, "kernel-check.json",
+            AtomicFiles.write(out.resolve("kernel-check.json"),
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(KernelCheck.toJson(outcomes)) + "\n");
-            KernelCheck.writeAtomically(out, "kernel-check.txt", text.toString());
+            AtomicFiles.write(out.resolve("kernel-check.txt"), text.toString());
             if (!java.nio.file.Files.exists(out.resolve("env.txt"))) {
-                KernelCheck.writeAtomically(out, "env.txt", environment());
+                AtomicFiles.write(out.resolve("env.txt"), environment());
             }
             err.println("kernel-check: wrote " + out.resolve("kernel-check.json"));
             if (writeCalibration) {
                 Optional<String> cal = KernelCheck.calibration(outcomes);
                 if (cal.isPresent()) {
-                    KernelCheck.writeAtomically(out, "calibration.properties", cal.get());
+                    AtomicFiles.write(out.resolve("calibration.properties"), cal.get());
                     err.println("kernel-check: wrote " + out.resolve("calibration.properties"));
                 } else {
                     err.println("kernel-check: no calibration written: no scenario measured both a first pass and a merged steady state");

@@ -40,20 +40,54 @@ public final class Ksmlab implements Runnable {
             cl.setErr(err);
         }
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
+            String name = line.getCommandName();
             if (ex instanceof IllegalArgumentException || ex instanceof org.ksmlab.engine.mm.SyscallException) {
-                line.getErr().println(line.getCommandName() + ": error: " + ex.getMessage());
+                line.getErr().println(name + ": error: " + ex.getMessage());
                 return EXIT_USAGE;
             }
-            line.getErr().println(line.getCommandName() + ": failed: " + ex);
+            // Files that cannot be read or written (a read-only or full file system, a missing
+            // folder): the path and the system's reason, no stack trace.
+            Throwable io = ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex;
+            if (io instanceof java.io.IOException) {
+                line.getErr().println(name + ": error: " + describe((java.io.IOException) io));
+                return 1;
+            }
+            line.getErr().println(name + ": failed: " + ex);
             ex.printStackTrace(line.getErr());
             return 1;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println(c.getCommandName() + ": error: " + ex.getMessage());
+            c.getErr().println(c.getCommandName() + ": error: " + tidy(ex.getMessage()));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
             return EXIT_USAGE;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the handler above; an Error reaches here.
+            cl.getErr().println("ksmlab: error: the JVM ran out of memory (" + e.getMessage() + "; heap limit "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB). Use a smaller workload or a larger -Xmx.");
+            cl.getErr().flush();
+            return 1;
+        }
+    }
+
+    /** picocli's messages, without its doubled words ("option option") and its own "Error: " prefix. */
+    static String tidy(String message) {
+        return message.replace("option option", "option").replaceFirst("^Error: ", "");
+    }
+
+    /** An I/O failure as one line: the file and the system's reason. */
+    static String describe(java.io.IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String reason = f.getReason() != null ? f.getReason()
+                    : f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : f instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                    : f instanceof java.nio.file.FileAlreadyExistsException ? "exists and is not a folder"
+                    : f instanceof java.nio.file.NotDirectoryException ? "not a folder" : f.getClass().getSimpleName();
+            return "cannot write or read " + f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": " + reason;
+        }
+        return "I/O failure: " + e.getMessage();
     }
 }

@@ -2,10 +2,8 @@ package org.ksmlab.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,6 +35,9 @@ final class SeriesCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder for the series files")
     Path out;
 
+    @Option(names = "--resume", description = "keep the series files already in --out and write only the missing ones")
+    boolean resume;
+
     /** One series to write: what identifies it and the smallest page count seen for it. */
     private record Run(String algo, String mix, long seed, long pages) {
     }
@@ -63,12 +64,15 @@ final class SeriesCommand implements Callable<Integer> {
         int k = 0;
         for (Map.Entry<String, Run> e : runs.entrySet()) {
             Run r = e.getValue();
+            Path target = out.resolve(e.getKey() + ".json");
+            if (resume && Files.isRegularFile(target)) {
+                log.printf("== series [%d/%d] %s: already there (--resume)%n", ++k, runs.size(), e.getKey());
+                continue;
+            }
             log.printf("== series [%d/%d] %s, %d pages%n", ++k, runs.size(), e.getKey(), r.pages());
             log.flush();
             SimulationResult result = MacroRuns.untilStable(MacroRuns.workload(r.mix(), r.pages(), r.seed()), r.algo(), Map.of());
-            Path tmp = out.resolve("." + e.getKey() + ".json.tmp");
-            Files.writeString(tmp, json.writeValueAsString(result.toJsonObject()) + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, out.resolve(e.getKey() + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(target, json.writeValueAsString(result.toJsonObject()) + "\n");
         }
         return 0;
     }

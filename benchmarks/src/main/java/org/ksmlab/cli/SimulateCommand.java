@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ksmlab.engine.sim.Convergence;
 import org.ksmlab.engine.sim.Simulation;
 import org.ksmlab.engine.sim.SimulationResult;
 import org.ksmlab.engine.workload.Workload;
@@ -26,7 +27,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--workload", required = true, paramLabel = "SPEC", description = "name:key=value,... (see 'list')")
+    @Option(names = "--workload", required = true, paramLabel = "SPEC", description = {"name:key=value,... or a workload mix MIX[:pages=N,seed=S]",
+            "(N total pages, default 8000; see 'list')"})
     String workload;
 
     @Option(names = "--algo", defaultValue = "none", paramLabel = "NAME", description = "merger: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})",
@@ -60,7 +62,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Workload w = Workloads.create(workload);
+        Workload w = Workloads.create(org.ksmlab.datasets.Mixes.resolve(workload));
         Map<String, String> knobs = new LinkedHashMap<>(settings);
         long sampleMs = takeLong(knobs, "sample_ms", 100);
         long maxMs = takeLong(knobs, "max_ms", 24L * 3600 * 1000);
@@ -82,9 +84,23 @@ final class SimulateCommand implements Callable<Integer> {
             out.printf("workload %s, algo %s, seed %d%n", r.workload(), r.algo(), r.seed());
             out.printf("%d samples; final counters:%n", r.series().size());
             r.finalCounters().forEach((k, v) -> out.printf("  %-28s %s%n", k, v));
+            out.println(summary(r));
         }
         out.flush();
         return 0;
+    }
+
+    /** One line a person reads first: the saving, how fast, at what modelled CPU, with what COW cost (all virtual time). */
+    static String summary(SimulationResult r) {
+        Convergence c = Convergence.of(r);
+        Map<String, Long> last = r.series().get(r.series().size() - 1);
+        long before = last.getOrDefault("nr_anon_pages", 0L) + c.savedPages(); // what the processes would hold unmerged
+        String share = before > 0 ? String.format(" (%.1f %% of %,d anonymous pages)", 100.0 * c.savedPages() / before, before) : "";
+        Object stable = r.finalCounters().get("stable");
+        return String.format("summary (model, virtual time): saved %,d pages%s at %,d ms; 90 %% of it by %,d ms; "
+                        + "modelled merger CPU %.1f ms; %,d COW faults on merged pages%s",
+                c.savedPages(), share, c.virtualMs(), c.virtualMsTo90(), c.cpuNs() / 1e6, c.cowAfterMerge(),
+                Long.valueOf(0).equals(stable) ? "; NOT stable when the run stopped" : "");
     }
 
     private static long takeLong(Map<String, String> settings, String key, long def) {

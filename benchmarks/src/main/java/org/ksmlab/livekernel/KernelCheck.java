@@ -4,9 +4,7 @@ import org.ksmlab.engine.workload.DupLayout;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,14 +151,6 @@ public final class KernelCheck {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scenarios", outcomes.stream().map(Outcome::toJson).toList());
         return m;
-    }
-
-    /** Writes {@code text} to {@code dir/name} atomically (a temporary file renamed over it). */
-    public static Path writeAtomically(Path dir, String name, String text) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, name, ".tmp");
-        Files.writeString(tmp, text);
-        return Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**

@@ -62,6 +62,7 @@ public final class Simulation {
 
     /** Runs to the stop condition and returns the result; the kernel model is closed after. */
     public SimulationResult run() {
+        MemoryBudget.check(workload);
         Merger merger = Algorithms.create(algorithm.name(), knobs);
         try (Kernel kernel = new Kernel(merger)) {
             return run(kernel);
@@ -162,12 +163,26 @@ public final class Simulation {
             }
         }
         Map<String, Object> params = new LinkedHashMap<>(workload.params());
-        params.putAll(knobs);
+        knobs.forEach((k, v) -> params.put(k, knobValue(v)));
         params.put("sample_ms", options.sampleMs);
         if (options.forMs >= 0) params.put("for_ms", options.forMs);
         if (options.forScans >= 0) params.put("for_scans", options.forScans);
         if (options.untilStable) params.put("max_ms", options.maxMs);
         return new SimulationResult(workload.spec().toString(), algorithm.name(), workload.seed(), params, fin, series);
+    }
+
+    /** A knob as the result shows it: a number when the text is one ("100" is 100, "0.5" is 0.5), else the text ("scan-time"). */
+    static Object knobValue(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException notLong) {
+            try {
+                double d = Double.parseDouble(text.trim());
+                return Double.isFinite(d) ? d : text;
+            } catch (NumberFormatException notNumber) {
+                return text;
+            }
+        }
     }
 
     private boolean isStable(List<Map<String, Long>> series) {

@@ -95,6 +95,12 @@ final class CodePatchWorkload implements Workload {
         }
     }
 
+    /** The library's page-cache pages, plus per process its patched (COW'd) copies and its own pages. */
+    @Override
+    public long framesAtMost() {
+        return libPages + (long) procs * (patchedPages + basePages);
+    }
+
     @Override public WorkloadSpec spec() { return spec; }
     @Override public long seed() { return seed; }
     @Override public Map<String, Number> params() { return params; }
