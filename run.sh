@@ -56,12 +56,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # No cd: relative paths the user gives (--out, report folders) stay relative to where they ran us;
 # everything of our own is addressed through $ROOT.
 
-# Flags every ksmlab JVM gets (the same list is in pom.xml, ksmlab.jvm.flags):
-#  --add-modules=jdk.incubator.vector   the Vector API (page compare)
-#  --enable-native-access=ALL-UNNAMED   java.lang.foreign (off-heap frames, the live-kernel driver)
-#  --sun-misc-unsafe-memory-access=allow  zero-allocation-hashing reads off-heap memory through
-#                                       sun.misc.Unsafe; JDK 24+ warns about that, we allow it openly
-JVM_FLAGS=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+# The JVM flags, read from their one source: pom.xml's ksmlab.jvm.flags (every ksmlab JVM: tests,
+# CLI, JMH forks, which inherit them) and ksmlab.analysis.jvm.flags (the analysis JVM).
+pom_property() { sed -n "s|.*<$1>\(.*\)</$1>.*|\1|p" "$ROOT/pom.xml" | head -1; }
+read -r -a JVM_FLAGS <<< "$(pom_property ksmlab.jvm.flags)"
+read -r -a ANALYSIS_JVM_FLAGS <<< "$(pom_property ksmlab.analysis.jvm.flags)"
+[[ ${#JVM_FLAGS[@]} -gt 0 ]] || { printf 'run.sh: pom.xml has no <ksmlab.jvm.flags>\n' >&2; exit 1; }
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
 ANALYSIS_JAR="$ROOT/analysis/target/analysis.jar"
 STAMP="$ROOT/target/build.stamp"
@@ -131,8 +131,9 @@ setup() {
   find_jdk
   JAVA="$JDK/bin/java"
   export JAVA_HOME="$JDK"
-  # Maven 3.8's own Guava uses sun.misc.Unsafe; allow it instead of printing JDK 25's warning each build.
-  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  # Maven 3.8's own Guava uses sun.misc.Unsafe; allow it (the analysis flag) instead of printing
+  # JDK 25's warning each build.
+  export MAVEN_OPTS="${MAVEN_OPTS:-} ${ANALYSIS_JVM_FLAGS[*]}"
 }
 
 # A fingerprint of every build input (poms and sources): path, size and modification time of
@@ -165,8 +166,7 @@ build() {
 mvn_plain() { "$MVN" -f "$ROOT/pom.xml" -Dstyle.color=never "$@" 2>&1 | sed $'s/\x1b\\[[0-9;]*m//g'; }
 
 ksmlab() { run "$JAVA" "${JVM_FLAGS[@]}" -cp "$BENCH_JAR" org.ksmlab.cli.Ksmlab "$@"; }
-# Tablesaw's classgraph uses sun.misc.Unsafe too: allowed openly, as above.
-analysis() { run "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$ANALYSIS_JAR" "$@"; }
+analysis() { run "$JAVA" "${ANALYSIS_JVM_FLAGS[@]}" -jar "$ANALYSIS_JAR" "$@"; }
 
 # env.txt: the provenance of a results folder and its completeness. $1 = results dir,
 # $2 = status line value, rest = the command. Written under a temporary name, then renamed.
