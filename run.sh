@@ -63,6 +63,7 @@ read -r -a JVM_FLAGS <<< "$(pom_property ksmlab.jvm.flags)"
 read -r -a ANALYSIS_JVM_FLAGS <<< "$(pom_property ksmlab.analysis.jvm.flags)"
 [[ ${#JVM_FLAGS[@]} -gt 0 ]] || { printf 'run.sh: pom.xml has no <ksmlab.jvm.flags>\n' >&2; exit 1; }
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
+CLI_JAR="$ROOT/cli/target/ksmlab.jar"
 ANALYSIS_JAR="$ROOT/analysis/target/analysis.jar"
 STAMP="$ROOT/target/build.stamp"
 RESULTS="${KSMLAB_RESULTS:-$ROOT/results}"
@@ -146,7 +147,7 @@ source_fingerprint() {
 build() {
   local fp
   fp=$(source_fingerprint)
-  if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$fp" && -f "$BENCH_JAR" && -f "$ANALYSIS_JAR" ]]; then
+  if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$fp" && -f "$BENCH_JAR" && -f "$CLI_JAR" && -f "$ANALYSIS_JAR" ]]; then
     return
   fi
   find_mvn
@@ -165,7 +166,7 @@ build() {
 # Maven on our pom, its output without colour codes (Maven 3.8 prints some even in batch mode).
 mvn_plain() { "$MVN" -f "$ROOT/pom.xml" -Dstyle.color=never "$@" 2>&1 | sed $'s/\x1b\\[[0-9;]*m//g'; }
 
-ksmlab() { run "$JAVA" "${JVM_FLAGS[@]}" -cp "$BENCH_JAR" org.ksmlab.cli.Ksmlab "$@"; }
+ksmlab() { run "$JAVA" "${JVM_FLAGS[@]}" -jar "$CLI_JAR" "$@"; }
 analysis() { run "$JAVA" "${ANALYSIS_JVM_FLAGS[@]}" -jar "$ANALYSIS_JAR" "$@"; }
 
 # env.txt: the provenance of a results folder and its completeness. $1 = results dir,
@@ -338,7 +339,7 @@ case $cmd in
   simulate|list|bench|series|kernel-check)
     setup
     # --help answers from the jar as it is when there is one: nothing is built for it.
-    if ! has_help "$@" || [[ ! -f "$BENCH_JAR" ]]; then build; fi
+    if ! has_help "$@" || [[ ! -f "$CLI_JAR" ]]; then build; fi
     [[ $cmd == bench && ${#NO_WAIT[@]} -gt 0 ]] && set -- "$@" --no-wait
     ksmlab "$cmd" "$@" ;;
   report)

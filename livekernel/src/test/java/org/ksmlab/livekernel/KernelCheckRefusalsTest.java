@@ -1,22 +1,9 @@
 package org.ksmlab.livekernel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import org.junit.jupiter.api.Test;
-import org.ksmlab.cli.Ksmlab;
 
-/** The command's refusals: they happen before anything on the machine is touched. */
-class KernelCheckCommandTest {
-    @Test
-    void withoutKsmTheCommandShouldExit77() {
-        assertEquals(KernelCheck.EXIT_UNAVAILABLE, Ksmlab.execute("kernel-check", "--ksm-dir", "/nonexistent/ksm"));
-    }
-
-    @Test
-    void calibrationWithoutOutShouldBeBadInput() {
-        assertEquals(Ksmlab.EXIT_USAGE, Ksmlab.execute("kernel-check", "--write-calibration"));
-    }
-
+/** kernel-check's refusals: they happen before anything on the machine is touched. */
+class KernelCheckRefusalsTest {
     @Test
     void aWorkloadOverTheMemoryBoundShouldBeRefusedBeforeAnythingIsSaved(@org.junit.jupiter.api.io.TempDir java.nio.file.Path empty) {
         // 3 x 200000 pages = 2.3 GiB > 2 GiB. The sysfs directory is empty: reaching it would fail differently.
