@@ -42,6 +42,11 @@ public final class Kernel implements AutoCloseable {
     public static final long MMAP_BASE = 0x7f00_0000_0000L;
     /** Lowest address mmap hands out (vm.mmap_min_addr is 64 KiB; we keep well above). */
     public static final long MMAP_MIN = 0x1000_0000L;
+    /**
+     * mm->start_brk of every process: where its heap begins (a PIE program's heap lies just
+     * above its data segment, around here; the model has no program image).
+     */
+    public static final long BRK_BASE = 0x5555_5600_0000L;
     private static final int PAGE_SHIFT = PageStore.PAGE_SHIFT;
     private static final long PAGE_MASK = PageStore.PAGE_SIZE - 1;
 
@@ -109,6 +114,7 @@ public final class Kernel implements AutoCloseable {
         Process parent = process(pid);
         Process child = new Process(nextPid++, pid);
         child.mergeAny = parent.mergeAny;
+        child.brk = parent.brk;
         for (Vma v : parent.vmaView()) {
             Vma c = v.copy();
             child.vmas.put(c.start, c);
@@ -225,6 +231,34 @@ public final class Kernel implements AutoCloseable {
         }
         mergeAround(p, start, start + len);
         return start;
+    }
+
+    /**
+     * brk(): moves the program break to {@code newBrk} (page aligned here) and returns the break
+     * after the call; {@code brk(0)}, or a break below the heap's start, changes nothing and
+     * returns the current one, as the kernel does. Growing maps the new part as anonymous
+     * read-write memory right after the old break (do_brk_flags): it joins the heap VMA when the
+     * flags are the same, and a merge-any process's new part is VM_MERGEABLE as mmap's is.
+     * Growing into a mapping fails (the break stays); shrinking unmaps the tail.
+     * @see "mm/mmap.c: SYSCALL_DEFINE1(brk), do_brk_flags"
+     */
+    public long brk(int pid, long newBrk) {
+        Process p = process(pid);
+        if (newBrk < BRK_BASE) {
+            return p.brk;
+        }
+        long target = BRK_BASE + pageAlign(newBrk - BRK_BASE);
+        if (target < p.brk) {
+            unmapRange(p, target, p.brk);
+            p.brk = target;
+        } else if (target > p.brk) {
+            if (!isFree(p, p.brk, target)) {
+                return p.brk; // the kernel refuses silently: brk() returns the old break
+            }
+            mmap(pid, p.brk, target - p.brk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, null, 0);
+            p.brk = target;
+        }
+        return p.brk;
     }
 
     /** Anonymous private read-write memory: the common case. */

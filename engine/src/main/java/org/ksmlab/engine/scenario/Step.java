@@ -1,0 +1,116 @@
+package org.ksmlab.engine.scenario;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One step of a scenario's timeline: a system call of a named process, a knob write, a wait, a
+ * named phase at which counters are recorded, or an expectation. Steps between two waits happen
+ * at the same virtual instant, in file order; only waits let time pass (and ksmd run).
+ *
+ * <p>Processes and regions are named. A region is a named range of one process's address space
+ * (created by {@link Mmap}, {@link Brk} or a moving {@link Mremap}); a forked child inherits its
+ * parent's regions under the same names and addresses; exec and exit drop a process's regions.
+ */
+public sealed interface Step {
+    /** Where the step was written. */
+    Origin origin();
+
+    /** A new process with an empty address space (fork is the other way to get one). */
+    record Spawn(Origin origin, String process) implements Step {
+    }
+
+    /**
+     * mmap of {@code pages} pages, anonymous ({@code file} null) or of a declared file (private
+     * unless {@code shared}), at any free address or right after region {@code after} (as
+     * MAP_FIXED_NOREPLACE: an error if that space is taken).
+     */
+    record Mmap(Origin origin, String process, String region, long pages, int prot, boolean shared,
+                String file, long filePage, String after) implements Step {
+    }
+
+    /** munmap of pages of a region (the region keeps its name; the pages become unmapped). */
+    record Munmap(Origin origin, String process, String region, PageRange range) implements Step {
+    }
+
+    /**
+     * mremap of pages of a region. Without {@code to}: in place, to {@code newPages} (grow where the
+     * space after it is free, or shrink). With {@code to}: moved (MREMAP_MAYMOVE, and
+     * MREMAP_FIXED when {@code after} names where) as a new region {@code to} of {@code newPages}.
+     */
+    record Mremap(Origin origin, String process, String region, PageRange range, long newPages,
+                  String to, String after) implements Step {
+    }
+
+    /** brk: the process's heap (region {@code heap}) grows by {@code pages} (or shrinks, when negative). */
+    record Brk(Origin origin, String process, long pages) implements Step {
+    }
+
+    /** Stores whole pages: each chosen page gets its content (a write fault where the page is not writable). */
+    record Write(Origin origin, String process, String region, Pages pages, Content content) implements Step {
+    }
+
+    /**
+     * Stores 8 bytes at offset 0x800 of each chosen page (as code patching does): page i of the
+     * region gets the word {@code mix64(seed ^ 0xC0DE << 32 ^ i)}, the same in every process.
+     */
+    record Patch(Origin origin, String process, String region, Pages pages) implements Step {
+    }
+
+    /** Reads one word of each chosen page (a read fault maps the zero page or the page cache's page). */
+    record Read(Origin origin, String process, String region, Pages pages) implements Step {
+    }
+
+    /** madvise on pages of a region: mergeable, unmergeable, dontneed, or SKSM's merge. */
+    record Madvise(Origin origin, String process, String region, PageRange range, Advice advice) implements Step {
+    }
+
+    /** The advice a {@link Madvise} gives. */
+    enum Advice { MERGEABLE, UNMERGEABLE, DONTNEED, MERGE }
+
+    /** prctl(PR_SET_MEMORY_MERGE, on). */
+    record Prctl(Origin origin, String process, boolean mergeAny) implements Step {
+    }
+
+    /** fork: {@code child} gets a copy-on-write copy of the address space, and the regions' names. */
+    record Fork(Origin origin, String process, String child) implements Step {
+    }
+
+    /** execve: a new, empty address space (merge-any carries over). */
+    record Exec(Origin origin, String process) implements Step {
+    }
+
+    /** exit: the address space is torn down. */
+    record Exit(Origin origin, String process) implements Step {
+    }
+
+    /** Writes merger knobs (for ksm the sysfs names, in order), e.g. run=2 or pages_to_scan=1000. */
+    record Knob(Origin origin, Map<String, String> values) implements Step {
+    }
+
+    /** Lets time pass: {@code amount} virtual ms, {@code amount} full scans of ksmd, or until stable. */
+    record Wait(Origin origin, WaitKind kind, long amount) implements Step {
+    }
+
+    /** What a {@link Wait} waits for. */
+    enum WaitKind { MS, FULL_SCANS, STABLE }
+
+    /** Records every counter (global, per process) under {@code name}. */
+    record Phase(Origin origin, String name) implements Step {
+    }
+
+    /**
+     * Checks counters now, each exactly: a global counter ({@code pages_sharing}), a process's
+     * ({@code vmas.P}, {@code ksm_merging_pages.P}, ...). A failed expectation is reported with the
+     * step's origin; the run goes on.
+     */
+    record Expect(Origin origin, Map<String, Long> values) implements Step {
+    }
+
+    /**
+     * Runs {@code steps} every {@code periodMs} virtual ms, the first time {@code periodMs} after
+     * this step: a periodic writer (writes, patches, reads and madvise only).
+     */
+    record Every(Origin origin, long periodMs, List<Step> steps) implements Step {
+    }
+}
