@@ -46,8 +46,11 @@ public final class ScenarioReader {
 
     private static final Pattern RANGE = Pattern.compile("(\\d+)(?:-(\\d+))?");
     private static final Pattern SUBSTITUTION = Pattern.compile("\\{([a-z_]+)(?:\\*(\\d+))?(?:([+-])(\\d+))?}");
-    private static final Set<String> STEP_OPS = Set.of("spawn", "mmap", "munmap", "mremap", "brk", "write", "patch", "read",
-            "madvise", "prctl", "fork", "exec", "exit", "knob", "wait", "phase", "expect", "every", "repeat");
+    private static final Set<String> STEP_OPS = Set.of("spawn", "mmap", "munmap", "mremap", "brk", "mprotect", "write", "patch", "read",
+            "madvise", "process_madvise", "prctl", "ksm_enabled", "clone_range", "fork", "exec", "exit", "knob", "wait", "phase",
+            "expect", "every", "repeat");
+    private static final Set<String> ERRNOS = Set.of("EPERM", "ENOENT", "ESRCH", "EFAULT", "EBUSY", "EINVAL", "ENOMEM", "EAGAIN",
+            "EACCES", "EEXIST", "ENOSYS");
 
     private final String file;
 
@@ -113,7 +116,11 @@ public final class ScenarioReader {
             for (NodeTuple t : tuples(top.get("files"), "files")) {
                 Map<String, Node> f = map(t.getValueNode(), "file '" + key(t) + "'", Set.of("pages", "content"));
                 long pages = positive(required(f, "pages", t.getValueNode()), "pages");
-                files.put(key(t), new Scenario.FileSpec(key(t), pages, content(required(f, "content", t.getValueNode()), Map.of())));
+                Content c = content(required(f, "content", t.getValueNode()), Map.of());
+                if (c instanceof Content.Unique || c instanceof Content.SameAs) {
+                    throw bad(f.get("content"), "a file's content is zero, {distinct: K} or {ids: FIRST}");
+                }
+                files.put(key(t), new Scenario.FileSpec(key(t), pages, c));
             }
         }
         List<Step> steps = new ArrayList<>();
@@ -146,21 +153,26 @@ public final class ScenarioReader {
             case "exit" -> List.of(new Step.Exit(o, processArg(a, vars)));
             case "phase" -> List.of(new Step.Phase(o, sub(text(a, "a phase name"), a, vars)));
             case "mmap" -> {
-                Map<String, Node> m = map(a, "mmap", Set.of("process", "region", "pages", "prot", "shared", "file", "file_page", "after"));
+                Map<String, Node> m = map(a, "mmap", Set.of("process", "region", "pages", "prot", "shared", "file", "file_page", "after", "errno"));
                 yield List.of(new Step.Mmap(o, str(m, "process", a, vars), str(m, "region", a, vars),
                         positive(subNode(required(m, "pages", a), vars), "pages"),
                         m.containsKey("prot") ? prot(m.get("prot")) : VmFlags.PROT_READ | VmFlags.PROT_WRITE,
                         m.containsKey("shared") && bool(m.get("shared"), "shared"),
                         m.containsKey("file") ? sub(text(m.get("file"), "a file name"), a, vars) : null,
                         m.containsKey("file_page") ? nonNegative(subNode(m.get("file_page"), vars), "file_page") : 0,
-                        m.containsKey("after") ? sub(text(m.get("after"), "a region name"), a, vars) : null));
+                        m.containsKey("after") ? sub(text(m.get("after"), "a region name"), a, vars) : null, errno(m)));
             }
             case "munmap" -> {
-                Map<String, Node> m = map(a, "munmap", Set.of("process", "region", "pages"));
-                yield List.of(new Step.Munmap(o, str(m, "process", a, vars), str(m, "region", a, vars), range(m.get("pages"), vars)));
+                Map<String, Node> m = map(a, "munmap", Set.of("process", "region", "pages", "errno"));
+                yield List.of(new Step.Munmap(o, str(m, "process", a, vars), str(m, "region", a, vars), range(m.get("pages"), vars), errno(m)));
+            }
+            case "mprotect" -> {
+                Map<String, Node> m = map(a, "mprotect", Set.of("process", "region", "pages", "prot", "errno"));
+                yield List.of(new Step.Mprotect(o, str(m, "process", a, vars), str(m, "region", a, vars), range(m.get("pages"), vars),
+                        prot(required(m, "prot", a)), errno(m)));
             }
             case "mremap" -> {
-                Map<String, Node> m = map(a, "mremap", Set.of("process", "region", "pages", "new_pages", "to", "after"));
+                Map<String, Node> m = map(a, "mremap", Set.of("process", "region", "pages", "new_pages", "to", "after", "errno"));
                 if (m.containsKey("after") && !m.containsKey("to")) {
                     throw bad(a, "mremap 'after' places a moved range: it needs 'to' (the moved range's region name)");
                 }
@@ -170,7 +182,7 @@ public final class ScenarioReader {
                 yield List.of(new Step.Mremap(o, str(m, "process", a, vars), str(m, "region", a, vars), range(m.get("pages"), vars),
                         m.containsKey("new_pages") ? positive(subNode(m.get("new_pages"), vars), "new_pages") : -1,
                         m.containsKey("to") ? sub(text(m.get("to"), "a region name"), a, vars) : null,
-                        m.containsKey("after") ? sub(text(m.get("after"), "a region name"), a, vars) : null));
+                        m.containsKey("after") ? sub(text(m.get("after"), "a region name"), a, vars) : null, errno(m)));
             }
             case "brk" -> {
                 Map<String, Node> m = map(a, "brk", Set.of("process", "pages"));
@@ -192,20 +204,32 @@ public final class ScenarioReader {
                 yield List.of(new Step.Read(o, str(m, "process", a, vars), str(m, "region", a, vars), pages(m.get("pages"), vars)));
             }
             case "madvise" -> {
-                Map<String, Node> m = map(a, "madvise", Set.of("process", "region", "pages", "advice"));
-                Node adv = required(m, "advice", a);
-                Step.Advice advice = switch (text(adv, "advice")) {
-                    case "mergeable" -> Step.Advice.MERGEABLE;
-                    case "unmergeable" -> Step.Advice.UNMERGEABLE;
-                    case "dontneed" -> Step.Advice.DONTNEED;
-                    case "merge" -> Step.Advice.MERGE;
-                    default -> throw bad(adv, "advice '" + text(adv, "advice") + "': expected mergeable, unmergeable, dontneed or merge");
-                };
-                yield List.of(new Step.Madvise(o, str(m, "process", a, vars), str(m, "region", a, vars), range(m.get("pages"), vars), advice));
+                Map<String, Node> m = map(a, "madvise", Set.of("process", "region", "pages", "advice", "errno"));
+                yield List.of(new Step.Madvise(o, str(m, "process", a, vars), str(m, "region", a, vars), range(m.get("pages"), vars),
+                        advice(required(m, "advice", a)), errno(m)));
+            }
+            case "process_madvise" -> {
+                Map<String, Node> m = map(a, "process_madvise", Set.of("process", "target", "region", "pages", "advice", "errno"));
+                yield List.of(new Step.ProcessMadvise(o, str(m, "process", a, vars), str(m, "target", a, vars), str(m, "region", a, vars),
+                        range(m.get("pages"), vars), advice(required(m, "advice", a)), errno(m)));
             }
             case "prctl" -> {
-                Map<String, Node> m = map(a, "prctl", Set.of("process", "merge_any"));
-                yield List.of(new Step.Prctl(o, str(m, "process", a, vars), bool(required(m, "merge_any", a), "merge_any")));
+                Map<String, Node> m = map(a, "prctl", Set.of("process", "merge_any", "errno"));
+                yield List.of(new Step.Prctl(o, str(m, "process", a, vars), bool(required(m, "merge_any", a), "merge_any"), errno(m)));
+            }
+            case "ksm_enabled" -> {
+                Map<String, Node> m = map(a, "ksm_enabled", Set.of("process", "mode", "errno"));
+                Node mode = required(m, "mode", a);
+                if (!Set.of("always", "madvise", "never").contains(text(mode, "mode"))) {
+                    throw bad(mode, "ksm_enabled mode '" + text(mode, "mode") + "': expected always, madvise or never");
+                }
+                yield List.of(new Step.KsmEnabled(o, str(m, "process", a, vars), text(mode, "mode"), errno(m)));
+            }
+            case "clone_range" -> {
+                Map<String, Node> m = map(a, "clone_range", Set.of("process", "source", "from", "pages", "to", "errno"));
+                yield List.of(new Step.CloneRange(o, str(m, "process", a, vars),
+                        m.containsKey("source") ? str(m, "source", a, vars) : str(m, "process", a, vars),
+                        str(m, "from", a, vars), range(m.get("pages"), vars), str(m, "to", a, vars), errno(m)));
             }
             case "fork" -> {
                 Map<String, Node> m = map(a, "fork", Set.of("process", "child"));
@@ -252,6 +276,25 @@ public final class ScenarioReader {
         if (m.size() != 1) throw bad(a, "wait takes one of ms or full_scans");
         if (m.containsKey("ms")) return new Step.Wait(o, Step.WaitKind.MS, positive(subNode(m.get("ms"), vars), "ms"));
         return new Step.Wait(o, Step.WaitKind.FULL_SCANS, positive(subNode(m.get("full_scans"), vars), "full_scans"));
+    }
+
+    private Step.Advice advice(Node adv) {
+        return switch (text(adv, "advice")) {
+            case "mergeable" -> Step.Advice.MERGEABLE;
+            case "unmergeable" -> Step.Advice.UNMERGEABLE;
+            case "dontneed" -> Step.Advice.DONTNEED;
+            case "merge" -> Step.Advice.MERGE;
+            default -> throw bad(adv, "advice '" + text(adv, "advice") + "': expected mergeable, unmergeable, dontneed or merge");
+        };
+    }
+
+    /** The error a syscall step must fail with, or null (it must succeed). */
+    private String errno(Map<String, Node> m) {
+        Node n = m.get("errno");
+        if (n == null) return null;
+        String e = text(n, "errno");
+        if (!ERRNOS.contains(e)) throw bad(n, "errno '" + e + "': expected one of " + String.join(", ", new java.util.TreeSet<>(ERRNOS)));
+        return e;
     }
 
     private String processArg(Node a, Map<String, Long> vars) {

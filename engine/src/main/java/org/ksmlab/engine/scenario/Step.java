@@ -16,6 +16,17 @@ public sealed interface Step {
     /** Where the step was written. */
     Origin origin();
 
+    /**
+     * A system call that may fail. {@code errno} null: it must succeed (a failure stops the run
+     * with the step's origin). {@code errno} set (e.g. EINVAL): it must fail with that error;
+     * the run goes on, and a success is a failed expectation.
+     */
+    sealed interface Syscall extends Step {
+        String process();
+
+        String errno();
+    }
+
     /** A new process with an empty address space (fork is the other way to get one). */
     record Spawn(Origin origin, String process) implements Step {
     }
@@ -26,11 +37,11 @@ public sealed interface Step {
      * MAP_FIXED_NOREPLACE: an error if that space is taken).
      */
     record Mmap(Origin origin, String process, String region, long pages, int prot, boolean shared,
-                String file, long filePage, String after) implements Step {
+                String file, long filePage, String after, String errno) implements Syscall {
     }
 
     /** munmap of pages of a region (the region keeps its name; the pages become unmapped). */
-    record Munmap(Origin origin, String process, String region, PageRange range) implements Step {
+    record Munmap(Origin origin, String process, String region, PageRange range, String errno) implements Syscall {
     }
 
     /**
@@ -39,7 +50,7 @@ public sealed interface Step {
      * MREMAP_FIXED when {@code after} names where) as a new region {@code to} of {@code newPages}.
      */
     record Mremap(Origin origin, String process, String region, PageRange range, long newPages,
-                  String to, String after) implements Step {
+                  String to, String after, String errno) implements Syscall {
     }
 
     /** brk: the process's heap (region {@code heap}) grows by {@code pages} (or shrinks, when negative). */
@@ -62,14 +73,46 @@ public sealed interface Step {
     }
 
     /** madvise on pages of a region: mergeable, unmergeable, dontneed, or SKSM's merge. */
-    record Madvise(Origin origin, String process, String region, PageRange range, Advice advice) implements Step {
+    record Madvise(Origin origin, String process, String region, PageRange range, Advice advice, String errno) implements Syscall {
     }
 
     /** The advice a {@link Madvise} gives. */
     enum Advice { MERGEABLE, UNMERGEABLE, DONTNEED, MERGE }
 
+    /** mprotect of pages of a region to {@code prot} (PROT_* bits; 0 is PROT_NONE). */
+    record Mprotect(Origin origin, String process, String region, PageRange range, int prot, String errno) implements Syscall {
+    }
+
+    /**
+     * process_madvise(pidfd of {@code target}, pages of the target's region, advice), called by
+     * {@code process}: how a controller would advise memory of a process it did not write.
+     * Current kernels refuse MADV_MERGEABLE there (EINVAL); the model follows the knob
+     * {@code kernel.process_madvise_ksm}.
+     */
+    record ProcessMadvise(Origin origin, String process, String target, String region, PageRange range, Advice advice,
+                          String errno) implements Syscall {
+    }
+
+    /**
+     * The 2022 proposal's /proc/PID/ksm_enabled (never merged): a controller writes
+     * {@code always}, {@code madvise} or {@code never} for process {@code process}. Only the
+     * model has it, with {@code kernel.ksm_enabled_procfs=1}; elsewhere the file does not exist (ENOENT).
+     */
+    record KsmEnabled(Origin origin, String process, String mode, String errno) implements Syscall {
+    }
+
+    /**
+     * The 2019 process_vm_mmap proposal (never merged): maps pages of {@code source}'s region
+     * {@code from} into {@code process} as a new region {@code to}, sharing the anonymous pages
+     * copy-on-write; {@code source} may be {@code process} itself, so one anonymous page is then
+     * mapped twice in one mm. Only the model has it, with {@code kernel.process_vm_mmap=1} (ENOSYS otherwise).
+     */
+    record CloneRange(Origin origin, String process, String source, String from, PageRange range, String to,
+                      String errno) implements Syscall {
+    }
+
     /** prctl(PR_SET_MEMORY_MERGE, on). */
-    record Prctl(Origin origin, String process, boolean mergeAny) implements Step {
+    record Prctl(Origin origin, String process, boolean mergeAny, String errno) implements Syscall {
     }
 
     /** fork: {@code child} gets a copy-on-write copy of the address space, and the regions' names. */
