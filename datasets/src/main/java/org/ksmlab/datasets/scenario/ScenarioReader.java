@@ -87,7 +87,7 @@ public final class ScenarioReader {
 
     private Scenario scenario(Node root) {
         Map<String, Node> top = map(root, "the scenario", Set.of("ksmlab-scenario", "name", "description", "seed",
-                "unique_ids_from", "applies_to", "knobs", "variants", "files", "processes", "steps"));
+                "unique_ids_from", "applies_to", "model_only", "knobs", "variants", "files", "processes", "steps"));
         Node version = top.get("ksmlab-scenario");
         if (version == null) {
             throw bad(root, "missing 'ksmlab-scenario: " + Scenario.FORMAT_VERSION + "' (the format version) at the top");
@@ -132,7 +132,14 @@ public final class ScenarioReader {
         for (Node n : list(required(top, "steps", root), "steps")) {
             steps.addAll(step(n, Map.of(), false));
         }
-        return new Scenario((int) v, name, description, seed, uniqueFrom, applies, knobs, variants, files, steps, origin(root));
+        for (Step s : steps) {
+            if (s instanceof Step.Expect e && e.variant() != null && !variants.containsKey(e.variant())) {
+                throw new BadScenario(e.origin() + ": expect for variant '" + e.variant() + "', which the scenario does not define"
+                        + (variants.isEmpty() ? "" : " (variants: " + String.join(", ", variants.keySet()) + ")"));
+            }
+        }
+        String modelOnly = top.containsKey("model_only") ? text(top.get("model_only"), "model_only") : null;
+        return new Scenario((int) v, name, description, seed, uniqueFrom, applies, modelOnly, knobs, variants, files, steps, origin(root));
     }
 
     /** One step (several when it is a repeat); {@code vars} are the enclosing repeats' counters. */
@@ -153,14 +160,14 @@ public final class ScenarioReader {
             case "exit" -> List.of(new Step.Exit(o, processArg(a, vars)));
             case "phase" -> List.of(new Step.Phase(o, sub(text(a, "a phase name"), a, vars)));
             case "mmap" -> {
-                Map<String, Node> m = map(a, "mmap", Set.of("process", "region", "pages", "prot", "shared", "file", "file_page", "after", "errno"));
+                Map<String, Node> m = map(a, "mmap", Set.of("process", "region", "pages", "prot", "shared", "file", "file_page", "after", "before", "errno"));
                 yield List.of(new Step.Mmap(o, str(m, "process", a, vars), str(m, "region", a, vars),
                         positive(subNode(required(m, "pages", a), vars), "pages"),
                         m.containsKey("prot") ? prot(m.get("prot")) : VmFlags.PROT_READ | VmFlags.PROT_WRITE,
                         m.containsKey("shared") && bool(m.get("shared"), "shared"),
                         m.containsKey("file") ? sub(text(m.get("file"), "a file name"), a, vars) : null,
                         m.containsKey("file_page") ? nonNegative(subNode(m.get("file_page"), vars), "file_page") : 0,
-                        m.containsKey("after") ? sub(text(m.get("after"), "a region name"), a, vars) : null, errno(m)));
+                        placement(m, a, vars), errno(m)));
             }
             case "munmap" -> {
                 Map<String, Node> m = map(a, "munmap", Set.of("process", "region", "pages", "errno"));
@@ -172,9 +179,9 @@ public final class ScenarioReader {
                         prot(required(m, "prot", a)), errno(m)));
             }
             case "mremap" -> {
-                Map<String, Node> m = map(a, "mremap", Set.of("process", "region", "pages", "new_pages", "to", "after", "errno"));
-                if (m.containsKey("after") && !m.containsKey("to")) {
-                    throw bad(a, "mremap 'after' places a moved range: it needs 'to' (the moved range's region name)");
+                Map<String, Node> m = map(a, "mremap", Set.of("process", "region", "pages", "new_pages", "to", "after", "before", "at", "errno"));
+                if ((m.containsKey("after") || m.containsKey("before") || m.containsKey("at")) && !m.containsKey("to")) {
+                    throw bad(a, "mremap 'after', 'before' or 'at' places a moved range: it needs 'to' (the moved range's region name)");
                 }
                 if (!m.containsKey("to") && !m.containsKey("new_pages")) {
                     throw bad(a, "mremap needs 'to' (move) or 'new_pages' (resize in place), or both");
@@ -182,7 +189,7 @@ public final class ScenarioReader {
                 yield List.of(new Step.Mremap(o, str(m, "process", a, vars), str(m, "region", a, vars), range(m.get("pages"), vars),
                         m.containsKey("new_pages") ? positive(subNode(m.get("new_pages"), vars), "new_pages") : -1,
                         m.containsKey("to") ? sub(text(m.get("to"), "a region name"), a, vars) : null,
-                        m.containsKey("after") ? sub(text(m.get("after"), "a region name"), a, vars) : null, errno(m)));
+                        placement(m, a, vars), errno(m)));
             }
             case "brk" -> {
                 Map<String, Node> m = map(a, "brk", Set.of("process", "pages"));
@@ -239,10 +246,16 @@ public final class ScenarioReader {
             case "wait" -> List.of(waitStep(a, o, vars));
             case "expect" -> {
                 Map<String, Long> values = new LinkedHashMap<>();
+                String variant = null;
                 for (NodeTuple t : tuples(a, "expect")) {
+                    if (key(t).equals("variant")) {
+                        variant = text(t.getValueNode(), "variant");
+                        continue;
+                    }
                     values.put(sub(key(t), t.getKeyNode(), vars), integer(subNode(t.getValueNode(), vars), key(t)));
                 }
-                yield List.of(new Step.Expect(o, values));
+                if (values.isEmpty()) throw bad(a, "expect names no counter");
+                yield List.of(new Step.Expect(o, variant, values));
             }
             case "every" -> {
                 Map<String, Node> m = map(a, "every", Set.of("ms", "steps"));
@@ -276,6 +289,18 @@ public final class ScenarioReader {
         if (m.size() != 1) throw bad(a, "wait takes one of ms or full_scans");
         if (m.containsKey("ms")) return new Step.Wait(o, Step.WaitKind.MS, positive(subNode(m.get("ms"), vars), "ms"));
         return new Step.Wait(o, Step.WaitKind.FULL_SCANS, positive(subNode(m.get("full_scans"), vars), "full_scans"));
+    }
+
+    /** {@code after: REGION} or {@code before: REGION}, or null (anywhere). */
+    private Step.Placement placement(Map<String, Node> m, Node a, Map<String, Long> vars) {
+        Step.Placement found = null;
+        for (Step.Where w : Step.Where.values()) {
+            String k = w.name().toLowerCase(java.util.Locale.ROOT);
+            if (!m.containsKey(k)) continue;
+            if (found != null) throw bad(a, "give one of 'after', 'before', 'at'");
+            found = new Step.Placement(sub(name(m.get(k), "a region name"), a, vars), w);
+        }
+        return found;
     }
 
     private Step.Advice advice(Node adv) {

@@ -74,7 +74,8 @@ public interface Machine {
 
     /**
      * A range's pages now: {@code present_pages}, {@code distinct_frames} (among present pages),
-     * {@code ksm_pages} (present pages on a KSM frame), {@code zero_pages} (on the zero page).
+     * {@code ksm_pages} (present pages on a KSM frame), {@code zero_pages} (on the zero page),
+     * and {@code vmas}, the VMAs that overlap it.
      */
     Map<String, Long> regionCounters(int pid, long addr, long bytes);
 

@@ -13,13 +13,14 @@ import java.util.Map;
  * @param seed          the seed of every content key and random choice
  * @param uniqueIdsFrom the first id {@link Content.Unique} hands out
  * @param appliesTo     the algorithms it is meant for (empty: all)
+ * @param modelOnly     why the live kernel cannot run it (a proposal it lacks), or null
  * @param knobs         merger knobs written before the first step (as {@code --set})
  * @param variants      named knob sets, each a way to run it (a side of an argument); may be empty
  * @param files         files the steps may map, by name
  * @param steps         the timeline
  */
 public record Scenario(int formatVersion, String name, String description, long seed, long uniqueIdsFrom,
-                       List<String> appliesTo, Map<String, String> knobs, Map<String, Map<String, String>> variants,
+                       List<String> appliesTo, String modelOnly, Map<String, String> knobs, Map<String, Map<String, String>> variants,
                        Map<String, FileSpec> files, List<Step> steps, Origin origin) {
     /** The format version this code reads and writes. */
     public static final int FORMAT_VERSION = 1;

@@ -91,16 +91,21 @@ public final class ScenarioRun {
     }
 
     private final Scenario scenario;
+    private final String variant;
     private final Machine machine;
     private final Map<String, Proc> procs = new LinkedHashMap<>();
     private final Map<String, long[]> fileIds = new LinkedHashMap<>();
     private final List<PhaseRecord> phases = new ArrayList<>();
     private final List<ExpectFailure> failures = new ArrayList<>();
+    /** Calls that failed with the errno their step allows, by process name. */
+    private final Map<String, Long> failedCalls = new LinkedHashMap<>();
     private long nextUniqueId;
     private long pagesVerified;
 
-    public ScenarioRun(Scenario scenario, Machine machine) {
+    /** Runs {@code scenario}'s variant {@code variant} (null: none; the machine already has its knobs) on {@code machine}. */
+    public ScenarioRun(Scenario scenario, String variant, Machine machine) {
         this.scenario = scenario;
+        this.variant = variant;
         this.machine = machine;
         this.nextUniqueId = scenario.uniqueIdsFrom();
         for (Scenario.FileSpec f : scenario.files().values()) {
@@ -138,15 +143,13 @@ public final class ScenarioRun {
             apply(s);
         } catch (SyscallException e) {
             if (errno != null && e.errno().name().equals(errno)) {
-                return; // failed as the scenario says it must
+                failedCalls.merge(((Step.Syscall) s).process(), 1L, Long::sum); // failed as the scenario allows
+                return;
             }
             throw new IllegalArgumentException(s.origin() + ": " + name(s) + " failed: " + e.getMessage(), e);
         } catch (IllegalArgumentException | IllegalStateException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(s.origin().toString())) throw e;
             throw new IllegalArgumentException(s.origin() + ": " + name(s) + ": " + e.getMessage(), e);
-        }
-        if (errno != null) {
-            failures.add(new ExpectFailure(s.origin(), name(s) + "'s error", errno, "success"));
         }
     }
 
@@ -274,16 +277,12 @@ public final class ScenarioRun {
                 throw new IllegalArgumentException("no file '" + m.file() + "' (files: " + String.join(", ", fileIds.keySet()) + ")");
             }
         }
-        long addr = 0;
-        if (m.after() != null) {
-            Region prev = region(p, m.after());
-            addr = prev.addr(prev.pages());
-        }
+        long addr = m.place() == null ? 0 : placed(p, m.place(), m.pages());
         long start = machine.mmap(p.pid, addr, m.pages() * PAGE, m.prot(), m.shared(), m.file(), m.filePage());
-        if (m.after() != null && start != addr) {
+        if (m.place() != null && start != addr) {
             machine.munmap(p.pid, start, m.pages() * PAGE);
-            throw new SyscallException(org.ksmlab.engine.mm.Errno.EEXIST,
-                    "the space right after region '" + m.after() + "' is taken (as MAP_FIXED_NOREPLACE)");
+            throw new SyscallException(org.ksmlab.engine.mm.Errno.EEXIST, "the space " + m.place().where().name().toLowerCase(java.util.Locale.ROOT)
+                    + " region '" + m.place().region() + "' is taken (as MAP_FIXED_NOREPLACE)");
         }
         Region r = new Region(start, m.pages());
         if (file != null && !m.shared()) {
@@ -293,6 +292,16 @@ public final class ScenarioRun {
             }
         }
         p.regions.put(m.region(), r);
+    }
+
+    /** The start of {@code pages} pages placed right after, or right before, a region. */
+    private static long placed(Proc p, Step.Placement place, long pages) {
+        Region r = region(p, place.region());
+        return switch (place.where()) {
+            case AFTER -> r.addr(r.pages());
+            case BEFORE -> r.start - pages * PAGE;
+            case AT -> r.start;
+        };
     }
 
     /** After DONTNEED: anonymous pages read as zeros; a private file page as the file's page again. */
@@ -334,12 +343,13 @@ public final class ScenarioRun {
         if (p.regions.containsKey(m.to())) {
             throw new IllegalArgumentException("region '" + m.to() + "' exists already");
         }
-        long dest = 0;
-        if (m.after() != null) {
-            Region prev = region(p, m.after());
-            dest = prev.addr(prev.pages());
-        }
+        long dest = m.place() == null ? 0 : placed(p, m.place(), newPages);
         long got = machine.mremap(p.pid, oldAddr, range.count() * PAGE, newPages * PAGE, true, dest);
+        if (m.place() != null && m.place().where() == Step.Where.AT) {
+            // MREMAP_FIXED replaced whatever was mapped there
+            Region over = region(p, m.place().region());
+            for (int i = 0; i < over.ids.length && i < newPages; i++) over.ids[i] = UNMAPPED;
+        }
         Region moved = new Region(got, newPages);
         int n = (int) Math.min(newPages, range.count());
         System.arraycopy(r.ids, (int) range.first(), moved.ids, 0, n);
@@ -431,14 +441,21 @@ public final class ScenarioRun {
         Map<String, Map<String, Long>> perProcess = new LinkedHashMap<>();
         Map<String, Map<String, Long>> perRegion = new LinkedHashMap<>();
         procs.forEach((pname, p) -> {
-            perProcess.put(pname, machine.processCounters(p.pid));
+            Map<String, Long> pc = new LinkedHashMap<>(machine.processCounters(p.pid));
+            pc.put("failed_calls", failedCalls.getOrDefault(pname, 0L));
+            perProcess.put(pname, pc);
             p.regions.forEach((rname, r) -> perRegion.put(pname + "." + rname, machine.regionCounters(p.pid, r.start, r.pages() * PAGE)));
         });
         verifyReads();
-        phases.add(new PhaseRecord(name, machine.nowMs(), machine.counters(), perProcess, perRegion));
+        Map<String, Long> global = new LinkedHashMap<>(machine.counters());
+        global.put("failed_calls", failedCalls.values().stream().mapToLong(Long::longValue).sum());
+        phases.add(new PhaseRecord(name, machine.nowMs(), global, perProcess, perRegion));
     }
 
     private void expect(Step.Expect ex) {
+        if (ex.variant() != null && !ex.variant().equals(variant)) {
+            return;
+        }
         Map<String, Long> global = machine.counters();
         for (Map.Entry<String, Long> e : ex.values().entrySet()) {
             Long actual = counter(global, e.getKey());
@@ -455,12 +472,18 @@ public final class ScenarioRun {
      */
     private Long counter(Map<String, Long> global, String key) {
         String[] parts = key.split("\\.");
+        if (key.equals("failed_calls")) {
+            return failedCalls.values().stream().mapToLong(Long::longValue).sum();
+        }
         if (parts.length == 1) {
             return global.get(key);
         }
         Proc p = procs.get(parts[1]);
         if (p == null) {
             return null;
+        }
+        if (parts.length == 2 && parts[0].equals("failed_calls")) {
+            return failedCalls.getOrDefault(parts[1], 0L);
         }
         if (parts.length == 2) {
             return machine.processCounters(p.pid).get(parts[0]);

@@ -18,8 +18,9 @@ public sealed interface Step {
 
     /**
      * A system call that may fail. {@code errno} null: it must succeed (a failure stops the run
-     * with the step's origin). {@code errno} set (e.g. EINVAL): it must fail with that error;
-     * the run goes on, and a success is a failed expectation.
+     * with the step's origin). {@code errno} set (e.g. EINVAL): it may fail with that error (as it
+     * does on kernels without a proposal a variant turns on); the run goes on, and the failure is
+     * counted in the phases' {@code failed_calls} and, per process, {@code failed_calls.P}.
      */
     sealed interface Syscall extends Step {
         String process();
@@ -33,11 +34,11 @@ public sealed interface Step {
 
     /**
      * mmap of {@code pages} pages, anonymous ({@code file} null) or of a declared file (private
-     * unless {@code shared}), at any free address or right after region {@code after} (as
-     * MAP_FIXED_NOREPLACE: an error if that space is taken).
+     * unless {@code shared}), at any free address or at {@code place} (as MAP_FIXED_NOREPLACE:
+     * EEXIST if that space is taken).
      */
     record Mmap(Origin origin, String process, String region, long pages, int prot, boolean shared,
-                String file, long filePage, String after, String errno) implements Syscall {
+                String file, long filePage, Placement place, String errno) implements Syscall {
     }
 
     /** munmap of pages of a region (the region keeps its name; the pages become unmapped). */
@@ -47,11 +48,23 @@ public sealed interface Step {
     /**
      * mremap of pages of a region. Without {@code to}: in place, to {@code newPages} (grow where the
      * space after it is free, or shrink). With {@code to}: moved (MREMAP_MAYMOVE, and
-     * MREMAP_FIXED when {@code after} names where) as a new region {@code to} of {@code newPages}.
+     * MREMAP_FIXED when {@code place} says where) as a new region {@code to} of {@code newPages}.
      */
     record Mremap(Origin origin, String process, String region, PageRange range, long newPages,
-                  String to, String after, String errno) implements Syscall {
+                  String to, Placement place, String errno) implements Syscall {
     }
+
+    /**
+     * Where a new mapping goes, relative to region {@code region}: right after its end, ending
+     * right where it starts, or at its start (a move over it: MREMAP_FIXED replaces what is
+     * there). Address-space layouts differ between the model and a real process, so scenarios
+     * that need neighbours say so this way.
+     */
+    record Placement(String region, Where where) {
+    }
+
+    /** See {@link Placement}. */
+    enum Where { AFTER, BEFORE, AT }
 
     /** brk: the process's heap (region {@code heap}) grows by {@code pages} (or shrinks, when negative). */
     record Brk(Origin origin, String process, long pages) implements Step {
@@ -144,10 +157,11 @@ public sealed interface Step {
 
     /**
      * Checks counters now, each exactly: a global counter ({@code pages_sharing}), a process's
-     * ({@code vmas.P}, {@code ksm_merging_pages.P}, ...). A failed expectation is reported with the
-     * step's origin; the run goes on.
+     * ({@code ksm_merging_pages.P}, ...), a region's ({@code distinct_frames.P.R}, {@code vmas.P.R}).
+     * With {@code variant} set, only in a run of that variant. A failed expectation is reported
+     * with the step's origin; the run goes on.
      */
-    record Expect(Origin origin, Map<String, Long> values) implements Step {
+    record Expect(Origin origin, String variant, Map<String, Long> values) implements Step {
     }
 
     /**
