@@ -6,7 +6,7 @@ import org.ksmlab.bench.Suites;
 import org.ksmlab.datasets.Mixes;
 import org.ksmlab.engine.sim.AlgorithmDefinition;
 import org.ksmlab.engine.sim.Algorithms;
-import org.ksmlab.engine.workload.Param;
+import org.ksmlab.engine.knobs.Param;
 import org.ksmlab.engine.workload.WorkloadDefinition;
 import org.ksmlab.engine.workload.Workloads;
 import picocli.CommandLine.Command;

@@ -2,7 +2,7 @@
  * KSM, as mm/ksm.c (Linux 6.x) does it, in virtual time.
  *
  * <h2>Overview (after mm/ksm.c's "DOC: Overview")</h2>
- * ksmd walks the VM_MERGEABLE memory of registered mms ({@link org.ksmlab.engine.ksm.Ksm.MmSlot},
+ * ksmd walks the VM_MERGEABLE memory of registered mms ({@link org.ksmlab.engine.ksm.MmSlot},
  * a circular list with one cursor; a newly registered mm goes just behind the cursor, so it is
  * normally first scanned in the next pass). It wakes, scans {@code pages_to_scan} present
  * anonymous pages, and sleeps {@code sleep_millisecs}; a batch that reaches the end of a pass
