@@ -14,6 +14,7 @@ import org.ksmlab.engine.mm.Daemon;
 import org.ksmlab.engine.mm.Errno;
 import org.ksmlab.engine.mm.Kernel;
 import org.ksmlab.engine.mm.Merger;
+import org.ksmlab.engine.mm.MergerServices;
 import org.ksmlab.engine.mm.PageTable;
 import org.ksmlab.engine.mm.Process;
 import org.ksmlab.engine.mm.SyscallException;
@@ -49,6 +50,7 @@ public final class Ksm implements Merger, Daemon {
 
     // The parts that read pages, made when the kernel (and its page store) attaches.
     private Kernel kernel;
+    private MergerServices services;
     private PageStore store;
     private KsmPages pages;
     private StableTree stable;
@@ -77,6 +79,7 @@ public final class Ksm implements Merger, Daemon {
     @Override
     public void attach(Kernel k) {
         this.kernel = k;
+        this.services = k.mergerServices();
         this.store = k.store();
         this.pages = new KsmPages(store, work);
         this.stable = new StableTree(items, counters, knobs, pages, store, work);
@@ -305,7 +308,7 @@ public final class Ksm implements Merger, Daemon {
             return -1; // page_vma_mapped_walk found nothing
         }
         if (PageTable.writable(pte)) {
-            kernel.writeProtect(p, vpn);
+            services.writeProtect(p, vpn);
             work.writeProtects++;
         }
         if (kframe == NONE) {
@@ -317,10 +320,10 @@ public final class Ksm implements Merger, Daemon {
             return -1;
         }
         if (kframe == PageStore.ZERO_FRAME) {
-            kernel.replacePage(p, vpn, kframe, PageTable.KSM_ZERO);
+            services.replacePage(p, vpn, kframe, PageTable.KSM_ZERO);
             counters.zeroPageMerged(KsmMm.of(p).counters);
         } else {
-            kernel.replacePage(p, vpn, kframe, 0);
+            services.replacePage(p, vpn, kframe, 0);
         }
         work.merges++;
         return 0;
@@ -355,7 +358,7 @@ public final class Ksm implements Merger, Daemon {
         }
         int frame = PageTable.frame(pte);
         if (store.hasFlag(frame, PageStore.F_KSM) || (pte & PageTable.KSM_ZERO) != 0) {
-            kernel.breakCow(p, vpn);
+            services.breakCow(p, vpn);
             work.cowCopies++;
         }
     }
