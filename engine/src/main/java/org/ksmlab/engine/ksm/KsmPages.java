@@ -38,7 +38,7 @@ final class KsmPages {
      */
     int memcmpPages(int a, int b) {
         int at = compare.firstDifference(store.chunk(a), PageStore.offset(a), store.chunk(b), PageStore.offset(b));
-        work.bytesCompared += 2L * (at < 0 ? PageStore.PAGE_SIZE : at + 1);
+        work.bytesCompared += PageCompare.bytesRead(at);
         return at < 0 ? 0 : compare.compare(store, a, b);
     }
 

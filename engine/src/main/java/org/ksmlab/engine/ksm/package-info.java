@@ -30,6 +30,20 @@
  * a KSM page COWs at once, but pages_shared/pages_sharing change only when ksmd revisits the
  * address or finds the stale stable node; ksm_zero_pages drops at once.
  *
+ * <p>The classes follow mm/ksm.c's parts: {@link org.ksmlab.engine.ksm.Ksm} (the merger:
+ * ksm_do_scan, cmp_and_merge_page and the try_to_merge family, the madvise/prctl/fork/exit
+ * hooks, the sysfs writes), {@code KsmScan} (struct ksm_scan: the cursor over the mm_slot list,
+ * the rmap_items' life along it, smart scan), {@code StableTree} (with its chains and dups),
+ * {@code UnstableTree}, {@code KsmCounters} (every counter moved by one named method),
+ * {@code Ksmd} (batches, CPU time, the advisor), {@code KsmPages} (checksums and compares, with
+ * their cost), {@link org.ksmlab.engine.ksm.KsmKnobs} (the sysfs values and their parsing) and
+ * the struct-of-arrays stores {@code RmapItems} and {@code StableNodes}. Results travel as
+ * return values: an rmap_item and its page packed in one long where the kernel uses a
+ * {@code struct page **} out-argument, so the scan allocates nothing per page. Public: the
+ * merger, its knobs, and {@link org.ksmlab.engine.ksm.RbTree}, which the micro benchmarks
+ * measure as KSM walks it (the engine's one rule for benchmarks: a structure a benchmark
+ * measures is public, documented API; everything else stays package-private).
+ *
  * <h2>Checked against the live kernel</h2>
  * Linux 6.18 (kernel-check and the measurements in the README): per-pass counters of the
  * duplicate, unique, zero-page (use_zero_pages 0 and 1), chain, volatile and multi-process

@@ -26,7 +26,7 @@ import org.ksmlab.engine.mm.VmFlags;
  * compared, and a merge or a table insert; per freed table page one table removal; per write
  * to a merged page the COW copy it forces.
  *
- * @see "RFC mm/sksm.c: sksm_merge_range (summarised in ksm-reference.md section 2)"
+ * @see "RFC mm/sksm.c: sksm_merge_range (summarised in docs/kernel-behaviour.md, SKSM)"
  */
 class Sksm implements Merger {
     private final String name;

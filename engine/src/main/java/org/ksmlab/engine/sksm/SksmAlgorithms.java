@@ -33,7 +33,7 @@ public final class SksmAlgorithms {
 
     /** {@code sksm}: the RFC's static 65536-bucket chained table. */
     public static Merger sksm(CostModel cost) {
-        return new Sksm("sksm", new ChainedChecksumTable(ChainedChecksumTable.RFC_BITS), PageHasher.XXH64, cost);
+        return new Sksm("sksm", ChecksumTable.staticChained(), PageHasher.XXH64, cost);
     }
 
     /** {@code sksm-resizable}: the growing open-addressing table, starting at {@code initial_slots} (a power of two). */
@@ -42,13 +42,13 @@ public final class SksmAlgorithms {
         if (Long.bitCount(slots) != 1) {
             throw new IllegalArgumentException("algorithm 'sksm-resizable': initial_slots=" + slots + " is not a power of two");
         }
-        return new Sksm("sksm-resizable", new ResizableChecksumTable((int) slots), PageHasher.XXH64, cost);
+        return new Sksm("sksm-resizable", ChecksumTable.openAddressing((int) slots), PageHasher.XXH64, cost);
     }
 
     /** {@code sksm-aged}: the RFC's table driven by the user-space agent. */
     public static Merger aged(Map<String, String> knobs, CostModel cost) {
         String owner = "sksm-aged";
-        return new SksmAged(new ChainedChecksumTable(ChainedChecksumTable.RFC_BITS), PageHasher.XXH64, cost,
+        return new SksmAged(ChecksumTable.staticChained(), PageHasher.XXH64, cost,
                 value(owner, knobs, SCAN_MS), value(owner, knobs, AGE_MS), (int) value(owner, knobs, MAX_BREAKS));
     }
 

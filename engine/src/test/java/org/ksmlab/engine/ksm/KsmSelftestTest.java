@@ -18,7 +18,7 @@ import org.ksmlab.engine.mm.VmFlags;
 
 /**
  * The outcomes of the kernel's own KSM selftests (tools/testing/selftests/mm/ksm_tests.c,
- * ksm_functional_tests.c), as listed in ksm-reference.md, with exact counters.
+ * ksm_functional_tests.c), as docs/kernel-behaviour.md lists them, with exact counters.
  */
 class KsmSelftestTest {
     @Test
