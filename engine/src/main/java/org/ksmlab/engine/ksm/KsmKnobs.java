@@ -3,9 +3,9 @@ package org.ksmlab.engine.ksm;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ksmlab.engine.knobs.Param;
 import org.ksmlab.engine.mm.Errno;
 import org.ksmlab.engine.mm.SyscallException;
-import org.ksmlab.engine.knobs.Param;
 
 /**
  * The tunables of /sys/kernel/mm/ksm: their values (the kernel's ksm_run,
