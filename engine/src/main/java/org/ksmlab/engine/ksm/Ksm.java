@@ -489,6 +489,57 @@ public final class Ksm implements Merger, Daemon {
         into.put("ksm_stat", stats);
     }
 
+    /**
+     * Mappings of KSM pages that rmap_walk_ksm would not find: it walks the stable node's
+     * rmap_items and, for each, the VMAs at the item's address in the item's mm and the mms
+     * forked from it (they share its anon_vma). A KSM page moved without unmerging
+     * ({@code kernel.mremap_unmerge=0}) is mapped at an address no rmap_item has, until ksmd
+     * visits the new address.
+     * @see "mm/ksm.c: rmap_walk_ksm"
+     */
+    @Override
+    public long rmapUnreachable() {
+        long[] missing = {0};
+        for (Process p : kernel.processes()) {
+            var pt = p.pageTable();
+            for (Vma v : p.vmas()) {
+                pt.forEachPresent(v.start() >>> org.ksmlab.engine.memory.PageStore.PAGE_SHIFT,
+                        v.end() >>> org.ksmlab.engine.memory.PageStore.PAGE_SHIFT, vpn -> {
+                    int frame = org.ksmlab.engine.mm.PageTable.frame(pt.get(vpn));
+                    if (!kernel.store().hasFlag(frame, org.ksmlab.engine.memory.PageStore.F_KSM)) {
+                        return;
+                    }
+                    int node = stable.nodes.nodeOfFrame[frame];
+                    boolean found = false;
+                    for (int it = node < 0 ? RmapItems.NONE : stable.nodes.hlistHead[node]; it != RmapItems.NONE && !found; it = items.hlistNext(it)) {
+                        found = items.vpn[it] == vpn && isSelfOrAncestor(items.mmSlot(it).mm.process, p);
+                    }
+                    if (!found) {
+                        missing[0]++;
+                    }
+                });
+            }
+        }
+        return missing[0];
+    }
+
+    /** Whether {@code a} is {@code p} or an ancestor of it (their VMAs share a's anon_vma). */
+    private boolean isSelfOrAncestor(Process a, Process p) {
+        if (a == p) {
+            return true;
+        }
+        java.util.Map<Integer, Process> byPid = new java.util.HashMap<>();
+        for (Process q : kernel.processes()) {
+            byPid.put(q.pid(), q);
+        }
+        for (Process q = byPid.get(p.parentPid()); q != null; q = byPid.get(q.parentPid())) {
+            if (q == a) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** /proc/PID/ksm_stat of a live process. */
     public Map<String, Long> ksmStat(Process p) {
         KsmMm mm = KsmMm.ifAny(p);

@@ -27,13 +27,17 @@ final class Faults {
     private final PageStore store;
     private final Merger merger;
     private final Rmap rmap;
+    private final VmaTree vmas;
+    private final KernelConfig config;
     private long cowFaults;
     private long minorFaults;
 
-    Faults(PageStore store, Merger merger, Rmap rmap) {
+    Faults(PageStore store, Merger merger, Rmap rmap, VmaTree vmas, KernelConfig config) {
         this.store = store;
         this.merger = merger;
         this.rmap = rmap;
+        this.vmas = vmas;
+        this.config = config;
     }
 
     long cowFaults() {
@@ -93,13 +97,13 @@ final class Faults {
     private long doFault(Process p, Vma vma, long vpn, boolean write) {
         long pte;
         if (vma.file == null) {
-            if (!write) {
+            if (!write && config.readFaultZeroPage()) {
                 pte = PageTable.make(PageStore.ZERO_FRAME, false); // do_anonymous_page: zero page
             } else {
                 int frame = store.allocate(PageStore.F_ANON);
                 rmap.mapFrame(frame);
-                vma.anonVma = true;
-                pte = PageTable.make(frame, true);
+                vmas.prepareAnonVma(p, vma);
+                pte = PageTable.make(frame, (vma.flags & VmFlags.VM_WRITE) != 0);
             }
         } else {
             long index = vma.filePageIndex(vpn << PageStore.PAGE_SHIFT);
@@ -118,7 +122,7 @@ final class Faults {
             } else {
                 int frame = store.allocateCopy(pc, PageStore.F_ANON); // do_cow_fault
                 rmap.mapFrame(frame);
-                vma.anonVma = true;
+                vmas.prepareAnonVma(p, vma);
                 cowFaults++;
                 pte = PageTable.make(frame, true);
             }
@@ -147,7 +151,7 @@ final class Faults {
         // wp_page_copy
         int copy = frame == PageStore.ZERO_FRAME ? store.allocate(PageStore.F_ANON) : store.allocateCopy(frame, PageStore.F_ANON);
         rmap.mapFrame(copy);
-        vma.anonVma = true;
+        vmas.prepareAnonVma(p, vma);
         cowFaults++;
         long newPte = PageTable.make(copy, true) | (pte & PageTable.SOFT_DIRTY);
         p.pageTable.set(vpn, newPte);

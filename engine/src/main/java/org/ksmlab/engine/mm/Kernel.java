@@ -41,17 +41,28 @@ public final class Kernel implements AutoCloseable {
     private final Faults faults;
     private final VmaTree vmas;
     private final MergerServices services;
+    private final KernelConfig config;
+    private final Proposals proposals;
+    private final Mremap mremap;
     private final Map<Integer, Process> processes = new LinkedHashMap<>();
     private int nextPid = 1;
     /** Virtual time, nanoseconds since the model started. */
     private long nowNanos;
 
     public Kernel(Merger merger) {
+        this(merger, KernelConfig.DEFAULTS);
+    }
+
+    /** A kernel that behaves as {@code config} says where kernels differ. */
+    public Kernel(Merger merger, KernelConfig config) {
         this.merger = merger;
+        this.config = config;
         this.store = new PageStore(merger::frameFreed);
         this.rmap = new Rmap(store, merger);
-        this.faults = new Faults(store, merger, rmap);
         this.vmas = new VmaTree(store, rmap);
+        this.faults = new Faults(store, merger, rmap, vmas, config);
+        this.proposals = new Proposals(this, vmas, rmap, store, merger);
+        this.mremap = new Mremap(vmas, merger, config);
         this.services = new MergerServices(store, merger, rmap, faults);
         merger.attach(this);
     }
@@ -61,6 +72,8 @@ public final class Kernel implements AutoCloseable {
     /** The page-table changes a merger may make (replace_page, write_protect_page, break_ksm). */
     public MergerServices mergerServices() { return services; }
     public long nowNanos() { return nowNanos; }
+    /** How this kernel behaves where kernels differ. */
+    public KernelConfig config() { return config; }
 
     /** Moves the virtual clock forward (never back). */
     public void advanceTo(long nanos) {
@@ -106,7 +119,7 @@ public final class Kernel implements AutoCloseable {
             Vma c = v.copy();
             vmas.insert(child, c);
             // vma_needs_copy: file mappings without anonymous pages are refaulted by the child.
-            if (v.file != null && !v.anonVma) {
+            if (v.file != null && !v.hasAnonVma()) {
                 continue;
             }
             boolean cow = isCowMapping(v.flags);
@@ -204,8 +217,14 @@ public final class Kernel implements AutoCloseable {
         } else {
             start = vmas.unmappedArea(p, len);
         }
+        if (file == null) {
+            pgoffPages = start >>> PAGE_SHIFT; // anonymous: vm_pgoff is the linear page index
+        }
         // A process with merge-any gets VM_MERGEABLE on every compatible new VMA (ksm_vma_flags).
-        if (p.mergeAny && ksmCompatible(vmFlags)) {
+        // Since 6.17 before the merge attempt, so the new VMA merges with its mergeable
+        // neighbours; before, after it (ksm_add_vma), so it could not (kernel.ksm_vma_merge_fix).
+        boolean mergeAny = p.mergeAny && ksmCompatible(vmFlags);
+        if (mergeAny && config.ksmVmaMergeFix()) {
             vmFlags |= VM_MERGEABLE;
         }
         Vma v = new Vma(start, start + len, vmFlags, file, pgoffPages);
@@ -214,6 +233,11 @@ public final class Kernel implements AutoCloseable {
             merger.vmaAdded(p, v);
         }
         vmas.mergeAround(p, start, start + len);
+        if (mergeAny && !config.ksmVmaMergeFix()) {
+            Vma merged = p.findVma(start);
+            merged.flags |= VM_MERGEABLE;
+            merger.vmaAdded(p, merged);
+        }
         return start;
     }
 
@@ -263,86 +287,11 @@ public final class Kernel implements AutoCloseable {
     }
 
     /**
-     * mremap(): shrink, grow in place, or move ({@link VmFlags#MREMAP_MAYMOVE}, with
-     * {@link VmFlags#MREMAP_FIXED} to {@code newAddr}). Moving carries the page-table entries to
-     * the new address; frames are not copied. Returns the new start.
+     * mremap(): shrink, grow in place, or move; see {@link Mremap}.
      * @see "mm/mremap.c"
      */
     public long mremap(int pid, long oldAddr, long oldLength, long newLength, int flags, long newAddr) {
-        Process p = process(pid);
-        if ((oldAddr & PAGE_MASK) != 0) {
-            throw new SyscallException(Errno.EINVAL, "mremap old address 0x" + Long.toHexString(oldAddr) + " is not page aligned");
-        }
-        if (newLength <= 0 || oldLength <= 0) {
-            throw new SyscallException(Errno.EINVAL, "mremap lengths must be > 0 (old " + oldLength + ", new " + newLength + ")");
-        }
-        if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) != 0 || ((flags & MREMAP_FIXED) != 0 && (flags & MREMAP_MAYMOVE) == 0)) {
-            throw new SyscallException(Errno.EINVAL, "mremap flags " + flags + ": MREMAP_FIXED needs MREMAP_MAYMOVE");
-        }
-        long oldLen = pageAlign(oldLength);
-        long newLen = pageAlign(newLength);
-        boolean fixed = (flags & MREMAP_FIXED) != 0;
-        if (fixed) {
-            if ((newAddr & PAGE_MASK) != 0) {
-                throw new SyscallException(Errno.EINVAL, "mremap new address 0x" + Long.toHexString(newAddr) + " is not page aligned");
-            }
-            if (newAddr < oldAddr + oldLen && oldAddr < newAddr + newLen) {
-                throw new SyscallException(Errno.EINVAL, "mremap: old and new ranges overlap");
-            }
-        }
-        Vma vma = p.findVma(oldAddr);
-        if (vma == null || vma.end < oldAddr + Math.min(oldLen, newLen)) {
-            throw new SyscallException(Errno.EFAULT, "mremap: [0x" + Long.toHexString(oldAddr) + ", +" + oldLen + ") is not inside one mapping");
-        }
-        if (!fixed) {
-            if (newLen <= oldLen) {
-                if (newLen < oldLen) {
-                    vmas.unmapRange(p, oldAddr + newLen, oldAddr + oldLen);
-                }
-                return oldAddr;
-            }
-            if (vma.end == oldAddr + oldLen && vmas.isFree(p, vma.end, oldAddr + newLen)) {
-                vma.end = oldAddr + newLen; // vma_expand
-                vmas.mergeAround(p, vma.start, vma.end);
-                return oldAddr;
-            }
-            if ((flags & MREMAP_MAYMOVE) == 0) {
-                throw new SyscallException(Errno.ENOMEM, "mremap: cannot grow in place and MREMAP_MAYMOVE not given");
-            }
-        }
-        if (newLen < oldLen) {
-            vmas.unmapRange(p, oldAddr + newLen, oldAddr + oldLen);
-            oldLen = newLen;
-        }
-        if (vma.end < oldAddr + oldLen) {
-            throw new SyscallException(Errno.EFAULT, "mremap: old range crosses the end of its mapping");
-        }
-        long dest;
-        if (fixed) {
-            vmas.unmapRange(p, newAddr, newAddr + newLen);
-            dest = newAddr;
-        } else {
-            dest = vmas.unmappedArea(p, newLen);
-        }
-        vmas.split(p, oldAddr);
-        vmas.split(p, oldAddr + oldLen);
-        Vma old = p.findVma(oldAddr);
-        merger.beforeMove(p, old, oldAddr, oldAddr + oldLen);
-        Vma moved = new Vma(dest, dest + newLen, old.flags, old.file, old.pgoff);
-        moved.anonVma = old.anonVma;
-        long delta = (dest >>> PAGE_SHIFT) - (oldAddr >>> PAGE_SHIFT);
-        PageTable pt = p.pageTable;
-        List<long[]> ptes = new ArrayList<>();
-        pt.forEachPresent(oldAddr >>> PAGE_SHIFT, (oldAddr + oldLen) >>> PAGE_SHIFT, vpn -> ptes.add(new long[] {vpn, pt.get(vpn)}));
-        for (long[] e : ptes) {
-            pt.set(e[0], 0);
-        }
-        for (long[] e : ptes) {
-            pt.set(e[0] + delta, e[1]);
-        }
-        vmas.replace(p, old, moved);
-        vmas.mergeAround(p, dest, dest + newLen);
-        return dest;
+        return mremap.mremap(process(pid), oldAddr, oldLength, newLength, flags, newAddr);
     }
 
     // ---------------------------------------------------------------- madvise, prctl
@@ -442,6 +391,75 @@ public final class Kernel implements AutoCloseable {
             }
             default -> throw new SyscallException(Errno.EINVAL, "prctl option " + option + " is not PR_SET_MEMORY_MERGE(67) or PR_GET_MEMORY_MERGE(68)");
         }
+    }
+
+    /**
+     * mprotect(): sets the protection of every VMA piece in the range (splitting and re-merging
+     * VMAs); ptes lose write permission with PROT_WRITE, so a later write faults; ENOMEM when
+     * part of the range is not mapped (nothing changed then).
+     * @see "mm/mprotect.c: do_mprotect_pkey, mprotect_fixup"
+     */
+    public void mprotect(int pid, long addr, long length, int prot) {
+        Process p = process(pid);
+        if ((addr & PAGE_MASK) != 0) {
+            throw new SyscallException(Errno.EINVAL, "mprotect start 0x" + Long.toHexString(addr) + " is not page aligned");
+        }
+        if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) != 0) {
+            throw new SyscallException(Errno.EINVAL, "mprotect prot 0x" + Integer.toHexString(prot) + ": expected PROT_READ|PROT_WRITE|PROT_EXEC bits");
+        }
+        long end = addr + pageAlign(length);
+        if (!vmas.isFullyMapped(p, addr, end)) {
+            throw new SyscallException(Errno.ENOMEM, "mprotect: part of [0x" + Long.toHexString(addr) + ", 0x" + Long.toHexString(end) + ") is not mapped");
+        }
+        long bits = ((prot & PROT_READ) != 0 ? VM_READ : 0) | ((prot & PROT_WRITE) != 0 ? VM_WRITE : 0) | ((prot & PROT_EXEC) != 0 ? VM_EXEC : 0);
+        for (Vma v : vmas.overlapping(p, addr, end)) {
+            long s = Math.max(addr, v.start);
+            long e = Math.min(end, v.end);
+            if ((prot & PROT_WRITE) != 0 && (v.flags & VM_MAYWRITE) == 0) {
+                throw new SyscallException(Errno.EACCES, "mprotect: PROT_WRITE on " + v + ", which was not mapped writable");
+            }
+            if ((prot & PROT_WRITE) == 0) {
+                PageTable pt = p.pageTable;
+                pt.forEachPresent(s >>> PAGE_SHIFT, e >>> PAGE_SHIFT, vpn -> pt.set(vpn, pt.get(vpn) & ~PageTable.WRITE));
+            }
+            vmas.updateFlags(p, s, e, (v.flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | bits);
+        }
+    }
+
+    /**
+     * process_madvise(pidfd of {@code targetPid}, range, advice) called by {@code callerPid}: to
+     * another process the kernel allows only advice that does not change what it reads
+     * (MADV_COLD, MADV_PAGEOUT, MADV_WILLNEED, MADV_COLLAPSE), so MADV_MERGEABLE,
+     * MADV_UNMERGEABLE and MADV_DONTNEED are EINVAL (measured on 6.18), unless
+     * {@code kernel.process_madvise_ksm} lets the KSM advice through. To itself it is madvise.
+     * @see "mm/madvise.c: process_madvise_remote_valid"
+     */
+    public void processMadvise(int callerPid, int targetPid, long addr, long length, int advice) {
+        process(callerPid);
+        process(targetPid);
+        if (callerPid != targetPid) {
+            boolean ksmAdvice = advice == MADV_MERGEABLE || advice == MADV_UNMERGEABLE;
+            if (!(ksmAdvice && config.processMadviseKsm())) {
+                throw new SyscallException(Errno.EINVAL, "process_madvise: advice " + advice + " is not allowed on another process");
+            }
+        }
+        madvise(targetPid, addr, length, advice);
+    }
+
+    /** The 2022 proposal's /proc/PID/ksm_enabled; see {@link Proposals#ksmEnabled}. */
+    public void ksmEnabled(int pid, String mode) {
+        if (!config.ksmEnabledProcfs()) {
+            throw new SyscallException(Errno.ENOENT, "/proc/" + pid + "/ksm_enabled: no such file (a 2022 proposal; kernel.ksm_enabled_procfs=1 models it)");
+        }
+        proposals.ksmEnabled(process(pid), mode);
+    }
+
+    /** The 2019 process_vm_mmap proposal; see {@link Proposals#cloneRange}. Returns the new mapping's start. */
+    public long cloneRange(int pid, int sourcePid, long sourceAddr, long length) {
+        if (!config.processVmMmap()) {
+            throw new SyscallException(Errno.ENOSYS, "process_vm_mmap: no such system call (a 2019 proposal; kernel.process_vm_mmap=1 models it)");
+        }
+        return proposals.cloneRange(process(pid), process(sourcePid), sourceAddr, pageAlign(length));
     }
 
     // ---------------------------------------------------------------- memory access

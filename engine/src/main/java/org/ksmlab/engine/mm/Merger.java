@@ -75,6 +75,16 @@ public interface Merger {
         return 0;
     }
 
+    /**
+     * Mappings of merged pages that the merger's reverse map cannot find now (for KSM: ptes on a
+     * KSM page whose stable node has no rmap_item at that address in that mm or an ancestor, so
+     * rmap_walk_ksm, which migration and reclaim use, would miss them). Scenario phases report
+     * it; upstream kernels keep it 0 (mremap unmerges before it moves).
+     */
+    default long rmapUnreachable() {
+        return 0;
+    }
+
     /** Structured details for the end of a run (e.g. KSM's per-process ksm_stat), added to {@code final}. */
     default void finalDetails(java.util.Map<String, Object> into) {
     }

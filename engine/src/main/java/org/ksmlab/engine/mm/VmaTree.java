@@ -26,6 +26,8 @@ final class VmaTree {
     private final Map<MappedFile, Integer> fileMappings = new IdentityHashMap<>();
     /** Every file whose page cache may hold frames. */
     private final Map<MappedFile, Boolean> knownFiles = new IdentityHashMap<>();
+    /** The last anon_vma id handed out. */
+    private long lastAnonVma;
 
     VmaTree(PageStore store, Rmap rmap) {
         this.store = store;
@@ -79,8 +81,8 @@ final class VmaTree {
         }
         Vma tail = v.copy();
         tail.start = addr;
+        tail.pgoff = v.filePageIndex(addr);
         if (v.file != null) {
-            tail.pgoff = v.filePageIndex(addr);
             fileMappings.merge(v.file, 1, Integer::sum);
         }
         v.end = addr;
@@ -123,7 +125,9 @@ final class VmaTree {
             Vma next = n.getValue();
             if (cur.canMergeWith(next)) {
                 cur.end = next.end;
-                cur.anonVma |= next.anonVma;
+                if (cur.anonVma == 0) {
+                    cur.anonVma = next.anonVma;
+                }
                 p.vmas.remove(next.start);
                 if (next.file != null) {
                     fileMappings.merge(next.file, -1, Integer::sum);
@@ -132,6 +136,36 @@ final class VmaTree {
                 cur = next;
             }
         }
+    }
+
+    /**
+     * Gives {@code v} an anon_vma on its first anonymous fault: a neighbour's when the two could
+     * merge but for the anon_vma (find_mergeable_anon_vma), else a new one.
+     * @see "mm/rmap.c: __anon_vma_prepare; mm/vma.c: find_mergeable_anon_vma"
+     */
+    void prepareAnonVma(Process p, Vma v) {
+        if (v.anonVma != 0) {
+            return;
+        }
+        Map.Entry<Long, Vma> before = p.vmas.lowerEntry(v.start);
+        Map.Entry<Long, Vma> after = p.vmas.higherEntry(v.start);
+        if (before != null && reusable(before.getValue(), v)) {
+            v.anonVma = before.getValue().anonVma;
+        } else if (after != null && reusable(v, after.getValue())) {
+            v.anonVma = after.getValue().anonVma;
+        } else {
+            v.anonVma = ++lastAnonVma;
+        }
+    }
+
+    private static boolean reusable(Vma a, Vma b) {
+        Vma from = a.anonVma != 0 ? a : b;
+        return from.anonVma != 0 && a.end == b.start && a.flags == b.flags && a.file == b.file && a.pgoff + a.pages() == b.pgoff;
+    }
+
+    /** A new anon_vma id (for a VMA that must not share its old one). */
+    long newAnonVma() {
+        return ++lastAnonVma;
     }
 
     /** The VMAs overlapping {@code [start, end)}, in address order. */
