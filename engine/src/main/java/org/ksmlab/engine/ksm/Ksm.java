@@ -105,6 +105,7 @@ public final class Ksm implements Merger, Daemon {
      * with the kernel's answer to a bad value ({@link SyscallException} with EINVAL or EBUSY).
      * Needs the kernel attached (the knobs given at construction wait for it).
      */
+    @Override
     public void writeKnob(String knob, String text) {
         if (kernel == null) {
             throw new IllegalStateException("ksm knob " + knob + " written before the kernel attached");

@@ -13,6 +13,14 @@ public interface Merger {
     /** Name used on the command line ("none", "ksm", "sksm", ...). */
     String name();
 
+    /**
+     * A knob write while the model runs (a scenario's knob step), with the kernel's answer to a
+     * bad value; mergers without runtime knobs refuse.
+     */
+    default void writeKnob(String knob, String value) {
+        throw new IllegalArgumentException("algorithm '" + name() + "' takes no knob writes while it runs (" + knob + "=" + value + ")");
+    }
+
     /** Called once when installed, before any process exists. */
     default void attach(Kernel kernel) {
     }

@@ -110,7 +110,12 @@ final class VmaTree {
         mergeAround(p, start, end);
     }
 
-    /** Merges VMAs touching {@code [start, end)} with identical neighbours. @see "mm/vma.c: vma_merge" */
+    /**
+     * Merges the VMAs of {@code [start, end)} with identical neighbours: only pairs whose
+     * boundary lies in {@code [start, end]}, as the kernel tries only the changed range's
+     * previous and next VMA (two untouched VMAs elsewhere that could merge stay apart).
+     * @see "mm/vma.c: vma_merge_new_range, vma_merge_existing_range"
+     */
     void mergeAround(Process p, long start, long end) {
         Map.Entry<Long, Vma> e = p.vmas.lowerEntry(start);
         if (e == null) {
@@ -123,7 +128,8 @@ final class VmaTree {
                 return;
             }
             Vma next = n.getValue();
-            if (cur.canMergeWith(next)) {
+            boolean touches = next.start >= start && next.start <= end;
+            if (touches && cur.canMergeWith(next)) {
                 cur.end = next.end;
                 if (cur.anonVma == 0) {
                     cur.anonVma = next.anonVma;

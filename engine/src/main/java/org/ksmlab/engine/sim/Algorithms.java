@@ -7,6 +7,7 @@ import org.ksmlab.engine.cost.CostModel;
 import org.ksmlab.engine.knobs.Param;
 import org.ksmlab.engine.ksm.Ksm;
 import org.ksmlab.engine.ksm.KsmKnobs;
+import org.ksmlab.engine.mm.KernelConfig;
 import org.ksmlab.engine.mm.Merger;
 import org.ksmlab.engine.mm.NoMerger;
 import org.ksmlab.engine.sksm.SksmAlgorithms;
@@ -59,11 +60,12 @@ public final class Algorithms {
     /**
      * Builds a merger from its settings: knob keys are checked here, knob values by the merger
      * (as sysfs would), and the {@code cost.*} settings by the one cost parser for every merger.
+     * {@code kernel.*} settings are the kernel model's ({@link KernelConfig}), not the merger's.
      */
     public static Merger create(String name, Map<String, String> settings) {
         AlgorithmDefinition d = get(name);
         Map<String, String> knobs = new LinkedHashMap<>(settings);
-        knobs.keySet().removeIf(CostModel::isSetting);
+        knobs.keySet().removeIf(k -> CostModel.isSetting(k) || k.startsWith(KernelConfig.PREFIX));
         Param.checkKeys("algorithm '" + name + "'", knobs, d.knobs());
         CostModel cost = CostModel.fromSettings(settings);
         return d.factory().create(knobs, cost);
