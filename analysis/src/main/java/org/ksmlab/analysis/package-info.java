@@ -4,14 +4,14 @@
  *
  * <h2>Pipeline</h2>
  * <ol>
- *   <li>{@link org.ksmlab.analysis.ResultsFolder}: a folder {@code results/<timestamp>-<gitsha>/}
+ *   <li>{@link org.ksmlab.analysis.input.ResultsFolder}: a folder {@code results/<timestamp>-<gitsha>/}
  *       with {@code jmh/*.json} (JMH {@code -rf json}), {@code series/<mix>__<algo>.json}
- *       ({@link org.ksmlab.analysis.SimulationSeries}), optionally {@code kernel-check.json}
- *       ({@link org.ksmlab.analysis.KernelCheck}) and {@code env.txt} (provenance).</li>
- *   <li>{@link org.ksmlab.analysis.JmhResults}: the JSON flattened into the <b>long table</b>,
+ *       ({@link org.ksmlab.analysis.input.SimulationSeries}), optionally {@code kernel-check.json}
+ *       ({@link org.ksmlab.analysis.input.KernelCheck}) and {@code env.txt} (provenance).</li>
+ *   <li>{@link org.ksmlab.analysis.input.JmhResults}: the JSON flattened into the <b>long table</b>,
  *       one row per (benchmark entry, metric), generic over parameter names
  *       ({@code param_<name>} columns), plus a runs table of JMH settings.</li>
- *   <li>{@link org.ksmlab.analysis.Results}: several folders merged, with the checks that make
+ *   <li>{@link org.ksmlab.analysis.input.Results}: several folders merged, with the checks that make
  *       a merge meaningful (every folder has runs, one JMH version).</li>
  *   <li>{@link org.ksmlab.analysis.section.ReportSection}s pick their benchmarks from the long
  *       table with Tablesaw ({@code where}, {@code summarize(...).by(...)}, {@code pivot}) and
@@ -33,7 +33,7 @@
  * point with one column per counter, as the macro sections use it.
  *
  * <h2>Units</h2>
- * Times are normalised to ns per operation ({@link org.ksmlab.analysis.Units}); GB/s means
+ * Times are normalised to ns per operation ({@link org.ksmlab.analysis.input.Units}); GB/s means
  * 10^9 bytes per second (bytes per op / ns per op). Report numbers show three significant
  * figures; CSV files keep full precision.
  */

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ksmlab.analysis.Fixtures;
-import org.ksmlab.analysis.Results;
+import org.ksmlab.analysis.input.Results;
 import org.ksmlab.analysis.render.DisplayTable;
 import tech.tablesaw.api.Table;
 
