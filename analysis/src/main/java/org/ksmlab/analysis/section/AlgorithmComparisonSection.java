@@ -37,7 +37,7 @@ public final class AlgorithmComparisonSection implements ReportSection {
     static final String HORIZON_S = "horizon (s)";
     static final String SAVED = "saved at horizon";
     static final String SAVED_PCT = "saved %";
-    static final String SAVED_AVG = "saved, time-weighted avg";
+    static final String SAVED_AVG = "avg saved (time-weighted)";
     static final String TO_90_S = "to 90 % (s from opt-in)";
     static final String CPU_MS = "CPU ms";
     static final String CPU_US_PER_PAGE = "CPU µs per page saved";

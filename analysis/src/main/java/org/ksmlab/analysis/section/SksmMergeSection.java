@@ -33,9 +33,19 @@ public final class SksmMergeSection implements ReportSection {
     static final String GBS = "GB/s";
     static final String OF_BASELINE = "× xxh64+compare";
     static final int PAGE_BYTES = 4096;
+
     private static final Benchmarks.Benchmark BENCHMARK = Benchmarks.SKSM_MERGE;
     static final String MERGE = BENCHMARK.methods().get(0);
     static final String BASELINE = BENCHMARK.methods().get(1);
+
+    /**
+     * The merger ({@code --algo} name) a variant stands for, so tables and charts name mergers
+     * alike: the benchmark's enum constant in lower case with '-' for '_' (SKSM_RESIZABLE →
+     * sksm-resizable).
+     */
+    static String algo(String variant) {
+        return variant.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 
     @Override
     public String id() {
@@ -72,9 +82,9 @@ public final class SksmMergeSection implements ReportSection {
         Comparator<Integer> byMix = Comparator.comparingInt(r -> mixes.indexOf(Points.param(points, MIX, r)));
         order.sort(byMix.thenComparing((a, b) -> Points.NUMERIC.compare(Points.param(points, PAGES, a), Points.param(points, PAGES, b)))
                 .thenComparing(r -> Points.label(points, r, List.of(VARIANT, MIX, PAGES)))
-                .thenComparing(r -> Points.param(points, VARIANT, r), Points.knownFirst(List.of("static", "resizable", "aged"))));
+                .thenComparing(r -> algo(Points.param(points, VARIANT, r)), Mergers.IN_REPORT_ORDER));
 
-        StringColumn variant = StringColumn.create(VARIANT);
+        StringColumn variant = StringColumn.create(Benchmarks.ALGO);
         StringColumn mix = StringColumn.create(MIX);
         StringColumn pages = StringColumn.create(PAGES);
         List<StringColumn> keys = others.stream().map(StringColumn::create).toList();
@@ -93,7 +103,7 @@ public final class SksmMergeSection implements ReportSection {
             Statistics.Interval wall = Points.wall(points, r);
             Statistics.Interval ns = wall == null ? null : wall.dividedBy(size);
             double median = ns == null ? Double.NaN : ns.median();
-            variant.append(Points.param(points, VARIANT, r));
+            variant.append(algo(Points.param(points, VARIANT, r)));
             mix.append(Points.param(points, MIX, r));
             pages.append(Points.param(points, PAGES, r));
             for (StringColumn k : keys) k.append(points.stringColumn(k.name()).get(r));
@@ -106,7 +116,7 @@ public final class SksmMergeSection implements ReportSection {
             ratio.append(baseNs == null ? Double.NaN : baseNs.median() / median);
             String category = Points.label(points, r, List.of(VARIANT));
             if (!categories.contains(category)) categories.add(category);
-            chart.computeIfAbsent(Points.param(points, VARIANT, r), v -> new LinkedHashMap<>()).put(category, 1e3 / median);
+            chart.computeIfAbsent(algo(Points.param(points, VARIANT, r)), v -> new LinkedHashMap<>()).put(category, 1e3 / median);
         }
         Table t = Table.create("sksm-merge", variant, mix, pages);
         keys.forEach(t::addColumns);
@@ -130,11 +140,11 @@ public final class SksmMergeSection implements ReportSection {
                 + "; the last column divides it by madvMerge's ns/page (1.00 = merging costs no more than hashing and"
                 + " comparing each page once). No C reference was measured.");
         ChartSpec bars = ChartSpec.bars("sksm-merge",
-                "Model MADV_MERGE throughput (M pages/s) per SKSM variant, mix and page count, with the xxh64 + compare baseline",
-                "Model's SKSM MADV_MERGE throughput per variant (simulator, wall time)",
+                "Model MADV_MERGE throughput (M pages/s) per SKSM merger, mix and page count, with the xxh64 + compare baseline",
+                "Model's SKSM MADV_MERGE throughput per merger (simulator, wall time)",
                 "workload mix and range size", "million pages per second (higher is faster)", categories, series);
         return Optional.of(new SectionOutput(prose,
-                List.of(new ReportTable("sksm-merge", "Model MADV_MERGE throughput per variant, mix and pages"
+                List.of(new ReportTable("sksm-merge", "Model MADV_MERGE throughput per SKSM merger (benchmark variant), mix and pages"
                         + " (median [interval], n calls)", t)),
                 bars.drawable() ? List.of(bars) : List.of()));
     }
