@@ -12,7 +12,6 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.ksmlab.analysis.section.SectionOutput.ChartSpec;
 import org.ksmlab.analysis.section.SectionOutput.Series;
 
@@ -60,10 +59,10 @@ public final class ChartRenderer {
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setXAxisLogarithmic(spec.logX());
-        chart.getStyler().setMarkerSize(8);
+        chart.getStyler().setMarkerSize(spec.series().stream().anyMatch(s -> s.x().size() > 40) ? 6 : 9);
         chart.getStyler().setSeriesColors(Palette.colours(spec.series().stream().map(Series::name).toList()));
         for (Series s : spec.series()) {
-            chart.addSeries(s.name(), s.x(), s.y()).setMarker(SeriesMarkers.CIRCLE);
+            chart.addSeries(s.name(), s.x(), s.y()).setMarker(Palette.marker(s.name()));
         }
         return chart;
     }

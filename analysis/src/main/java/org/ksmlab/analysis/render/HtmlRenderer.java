@@ -22,7 +22,8 @@ public final class HtmlRenderer {
             h1, h2 { border-bottom: 1px solid #ddd; padding-bottom: .2em; }
             h2.part { margin-top: 2.5em; border-bottom: 3px solid #888; }
             pre { background: #f6f8fa; padding: .8em; overflow-x: auto; }
-            table { border-collapse: collapse; margin: .5em 0 1.5em; font-size: 90%; }
+            div.table { overflow-x: auto; margin: .5em 0 1.5em; }
+            table { border-collapse: collapse; font-size: 90%; }
             th, td { border: 1px solid #ccc; padding: .25em .6em; }
             th { background: #f0f0f0; }
             td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -105,7 +106,7 @@ public final class HtmlRenderer {
 
     private static void table(StringBuilder h, ReportTable table) {
         DisplayTable t = DisplayTable.of(table.data());
-        h.append("<table>\n<caption>").append(esc(table.caption())).append(" (<a href=\"tables/").append(esc(table.id()))
+        h.append("<div class=\"table\"><table>\n<caption>").append(esc(table.caption())).append(" (<a href=\"tables/").append(esc(table.id()))
                 .append(".csv\">tables/").append(esc(table.id())).append(".csv</a>)</caption>\n<tr>");
         for (String header : t.headers()) h.append("<th>").append(esc(header)).append("</th>");
         h.append("</tr>\n");
@@ -116,7 +117,7 @@ public final class HtmlRenderer {
             }
             h.append("</tr>\n");
         }
-        h.append("</table>\n");
+        h.append("</table></div>\n");
     }
 
     private static String esc(String s) {

@@ -4,13 +4,17 @@ import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.knowm.xchart.style.markers.Marker;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.ksmlab.analysis.section.FidelitySection;
 import org.ksmlab.analysis.section.Mergers;
 
 /**
  * The report's colours: one fixed colour per merger, the same in every chart (so ksm is blue
  * wherever it appears), black for the live kernel, and for any other series (sleep values,
- * working sets) colours from a second list that no merger uses, in order of appearance.
+ * working sets) colours from a second list that no merger uses, in order of appearance. Line
+ * charts also give each merger its own marker, so lines that coincide (sksm and
+ * sksm-resizable often do) can still be told apart.
  */
 public final class Palette {
     private Palette() {}
@@ -33,6 +37,16 @@ public final class Palette {
         if (!FIXED.keySet().containsAll(Mergers.ORDER)) {
             throw new IllegalStateException("every merger of Mergers.ORDER needs a colour: " + Mergers.ORDER);
         }
+    }
+
+    /** Merger → marker shape in line charts; other series get circles. */
+    static final Map<String, Marker> MARKERS = Map.of(
+            "none", SeriesMarkers.CIRCLE, "ksm", SeriesMarkers.SQUARE, "sksm", SeriesMarkers.DIAMOND,
+            "sksm-resizable", SeriesMarkers.TRIANGLE_UP, "sksm-aged", SeriesMarkers.TRIANGLE_DOWN);
+
+    /** The marker of a series in a line chart. */
+    public static Marker marker(String seriesName) {
+        return MARKERS.getOrDefault(seriesName, SeriesMarkers.CIRCLE);
     }
 
     /** The colour of each series, in order: fixed ones by name, the rest from {@link #OTHERS} in turn. */
