@@ -35,7 +35,7 @@ final class ReportCommand implements Callable<Integer> {
             description = "Output folder (default: the input folder; required with several inputs).")
     Path out;
 
-    @Option(names = "--quiet", description = "Do not print the headline table.")
+    @Option(names = "--quiet", description = "Do not print the completeness line and the headline.")
     boolean quiet;
 
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "Results folders results/<timestamp>-<gitsha>/.")

@@ -253,6 +253,18 @@ class ReportCommandTest {
     }
 
     @Test
+    void aUsageErrorIsOneLineAndAPointerToHelp() {
+        Run run = run("report", "--bogus", "x");
+        assertEquals(2, run.exit());
+        assertEquals("analysis report: Unknown option: '--bogus'\nTry 'analysis report --help' for the options.\n", run.err());
+        run = run("report");
+        assertEquals(2, run.exit());
+        assertEquals("analysis report: Missing required parameter: 'DIR'\nTry 'analysis report --help' for the options.\n",
+                run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
     void failedRunLeavesThePreviousReportUntouched() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Files.writeString(out.resolve("report.md"), "previous report\n");
