@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * Named benchmark suites: which benchmarks, with which parameter values and how long.
  *
  * <p>{@code quick} is what {@code ./run.sh} runs and covers every table of the report at small
- * sizes in about 5 minutes on a 2-core machine; {@code full} is the real sweeps; {@code micro},
+ * sizes in about 3 minutes on a 2-core machine (measured: README); {@code full} is the real sweeps; {@code micro},
  * {@code ksm-grid}, {@code compare}, {@code scaling} and {@code sksm} are the sections of
  * {@code full} on their own; {@code smoke} is the end-to-end check of {@code ./run.sh test}.
  *
