@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -36,8 +36,8 @@ class ReportInBrowserTest {
 
     @TempDir Path tmp;
 
-    @BeforeAll
-    static void findChromium() {
+    @BeforeEach
+    void findChromium() {
         chromium = locate();
         Assumptions.assumeTrue(chromium != null, "chromium not found (KSMLAB_CHROMIUM, or chromium/chromium-browser/"
                 + "google-chrome on PATH): skipping the headless-browser check of report.html; install Debian's"
