@@ -54,6 +54,38 @@ public final class Mixes {
         return m;
     }
 
+    /** Total pages of a mix named on the command line without {@code pages=}. */
+    public static final long DEFAULT_PAGES = 8000;
+
+    /**
+     * A command line's workload: {@code MIX} or {@code MIX:pages=N,seed=S} (N total pages,
+     * default {@value #DEFAULT_PAGES}; seed default 42) becomes the mix's workload spec; any other
+     * text is returned as it is (a workload spec).
+     */
+    public static String resolve(String text) {
+        org.ksmlab.engine.workload.WorkloadSpec spec = org.ksmlab.engine.workload.WorkloadSpec.parse(text);
+        if (!MIXES.containsKey(spec.name())) {
+            return text;
+        }
+        long pages = DEFAULT_PAGES;
+        long seed = 42;
+        for (Map.Entry<String, String> e : spec.params().entrySet()) {
+            long v;
+            try {
+                v = Long.parseLong(e.getValue());
+            } catch (NumberFormatException x) {
+                throw new IllegalArgumentException("workload mix '" + spec.name() + "': " + e.getKey() + "=" + e.getValue() + " is not an integer");
+            }
+            switch (e.getKey()) {
+                case "pages" -> pages = v;
+                case "seed" -> seed = v;
+                default -> throw new IllegalArgumentException("workload mix '" + spec.name() + "': unknown key '" + e.getKey()
+                        + "' (a mix takes pages=N, the total page count, and seed=S)");
+            }
+        }
+        return spec(spec.name(), pages, seed);
+    }
+
     /** The workload spec of mix {@code name} sized to {@code pages} total pages, with the workloads' default seed 42. */
     public static String spec(String name, long pages) {
         return spec(name, pages, 42);

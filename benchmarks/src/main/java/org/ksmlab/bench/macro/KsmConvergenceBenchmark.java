@@ -33,8 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * @see "mm/ksm.c: ksm_do_scan, scan_get_next_rmap_item"
  */
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "--sun-misc-unsafe-memory-access=allow"})
+@Fork(1) // forks inherit the host JVM's flags (pom.xml ksmlab.jvm.flags, passed by run.sh)
 public class KsmConvergenceBenchmark {
     /** One ksm run's inputs, rebuilt before every iteration. */
     @State(Scope.Thread)

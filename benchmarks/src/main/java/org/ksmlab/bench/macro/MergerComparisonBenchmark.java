@@ -34,8 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * profit, comparable across algorithms by their definitions in {@link Convergence}. The
  * {@code series} command writes the same runs' samples for the saving-over-time chart.
  */
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "--sun-misc-unsafe-memory-access=allow"})
+@Fork(1) // forks inherit the host JVM's flags (pom.xml ksmlab.jvm.flags, passed by run.sh)
 public class MergerComparisonBenchmark {
     /** One run's inputs, rebuilt before every iteration. */
     @State(Scope.Thread)

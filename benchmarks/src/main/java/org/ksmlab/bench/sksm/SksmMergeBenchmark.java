@@ -45,8 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (average time, ns), the floor of a merge. The ratio of a merge's cost per page to it is
  * {@code (score_ms · 10^6 / pages) / baseline_ns}.
  */
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "--sun-misc-unsafe-memory-access=allow"})
+@Fork(1) // forks inherit the host JVM's flags (pom.xml ksmlab.jvm.flags, passed by run.sh)
 public class SksmMergeBenchmark {
     /** The SKSM algorithms by their {@code --algo} names. */
     public enum Variant {

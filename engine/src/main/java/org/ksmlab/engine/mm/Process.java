@@ -18,6 +18,8 @@ public final class Process {
     /** MMF_VM_MERGE_ANY: prctl(PR_SET_MEMORY_MERGE, 1) is in force; inherited by fork. */
     boolean mergeAny;
     boolean alive = true;
+    /** mm->brk: the program break (the heap's end); {@link Kernel#BRK_BASE} until the first brk grows it. */
+    long brk = Kernel.BRK_BASE;
     /** Per-merger state attached to this mm (KSM's mm_slot, SKSM's write tracking, ...). */
     Object mergerState;
 

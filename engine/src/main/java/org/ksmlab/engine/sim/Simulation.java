@@ -5,19 +5,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
+import java.util.function.Predicate;
 import org.ksmlab.engine.mm.Kernel;
 import org.ksmlab.engine.mm.Daemon;
 import org.ksmlab.engine.mm.Merger;
 import org.ksmlab.engine.workload.Workload;
 
 /**
- * Runs a workload against a merger in virtual time.
- *
- * <p>Events (workload writes, merger wake-ups, samples) run in time order; ties run in the
- * order they were scheduled, so a run is a pure function of its inputs. Samples are periodic
- * ({@code sample_ms}) for mergers without a daemon and taken after every completed full pass
- * for a {@link Daemon} such as ksmd.
+ * Runs a workload against a merger in virtual time, on an {@link EventLoop} (events, merger
+ * wake-ups and samples in time order; samples periodic ({@code sample_ms}) for mergers without
+ * a daemon, after every completed full pass for a {@link Daemon} such as ksmd), to a stop rule.
  *
  * <h2>Stop rules</h2>
  * <ul>
@@ -67,50 +64,10 @@ public final class Simulation {
         }
     }
 
-    /**
-     * A periodic writer: it fires at {@code firstNanos + k · periodNanos}; {@code lastNanos} is
-     * its latest firing so far (-1 before the first).
-     */
-    private static final class Writer {
-        final long firstNanos;
-        final long periodNanos;
-        long lastNanos = -1;
-
-        Writer(long firstNanos, long periodNanos) {
-            this.firstNanos = firstNanos;
-            this.periodNanos = periodNanos;
-        }
-
-        /** Its latest firing at or before {@code t}, or -1 if it had not fired by then. */
-        long lastFiringAtOrBefore(long t) {
-            if (lastNanos < 0 || t < firstNanos) {
-                return -1;
-            }
-            return lastNanos <= t ? lastNanos : lastNanos - Math.ceilDiv(lastNanos - t, periodNanos) * periodNanos;
-        }
-    }
-
-    /**
-     * A scheduled workload action. {@code writer} is the index of a periodic writer in
-     * {@link #writers} (-1 for a one-shot event).
-     */
-    private record Event(long nanos, long seq, Runnable action, boolean oneShot, long periodNanos, int writer) {
-    }
-
     private final Workload workload;
     private final AlgorithmDefinition algorithm;
     private final Map<String, String> knobs;
     private final Options options;
-    private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) ->
-            a.nanos != b.nanos ? Long.compare(a.nanos, b.nanos) : Long.compare(a.seq, b.seq));
-    private long seq;
-    private int pendingOneShots;
-    /** The workload's periodic writers, in registration order; {@link Event#writer} indexes it. */
-    private final List<Writer> writers = new ArrayList<>();
-    /** Virtual time of each sample in {@code series}, ns (the samples carry truncated ms). */
-    private final List<Long> sampleNanos = new ArrayList<>();
-    /** When the workload first offered memory for merging, or -1. */
-    private long optInNanos = -1;
 
     public Simulation(Workload workload, String algo, Map<String, String> knobs, Options options) {
         this.workload = Objects.requireNonNull(workload);
@@ -121,27 +78,27 @@ public final class Simulation {
 
     /** Runs to the stop condition and returns the result; the kernel model is closed after. */
     public SimulationResult run() {
+        MemoryBudget.check(workload);
         Merger merger = Algorithms.create(algorithm.name(), knobs);
-        try (Kernel kernel = new Kernel(merger)) {
+        try (Kernel kernel = new Kernel(merger, org.ksmlab.engine.mm.KernelConfig.from(knobs))) {
             return run(kernel);
         }
     }
 
     private SimulationResult run(Kernel kernel) {
-        Daemon daemon = kernel.merger() instanceof Daemon d ? d : null;
+        EventLoop loop = new EventLoop(kernel, options.sampleMs * 1_000_000L, algorithm.stabilityCounters());
+        Daemon daemon = loop.daemon();
         Map<String, Long> recorded = new LinkedHashMap<>();
+        long[] optInNanos = {-1}; // when the workload first offered memory for merging
         Workload.Scheduler scheduler = new Workload.Scheduler() {
             @Override
             public void at(long nanos, Runnable action) {
-                pendingOneShots++;
-                queue.add(new Event(nanos, seq++, action, true, 0, -1));
+                loop.at(nanos, action);
             }
 
             @Override
             public void every(long firstNanos, long periodNanos, Runnable action) {
-                if (periodNanos <= 0) throw new IllegalArgumentException("period must be > 0");
-                writers.add(new Writer(firstNanos, periodNanos));
-                queue.add(new Event(firstNanos, seq++, action, false, periodNanos, writers.size() - 1));
+                loop.every(firstNanos, periodNanos, action);
             }
 
             @Override
@@ -151,88 +108,30 @@ public final class Simulation {
 
             @Override
             public void offeredForMerging() {
-                if (optInNanos < 0) {
-                    optInNanos = kernel.nowNanos();
+                if (optInNanos[0] < 0) {
+                    optInNanos[0] = kernel.nowNanos();
                 }
             }
         };
         workload.start(kernel, scheduler);
         checkStopCondition(kernel, daemon);
-        List<String> warnings = new ArrayList<>();
-        List<Map<String, Long>> series = new ArrayList<>();
-        series.add(kernel.counters());
-        sampleNanos.add(kernel.nowNanos());
-        long samplePeriod = options.sampleMs * 1_000_000L;
-        long nextSample = daemon == null ? samplePeriod : Long.MAX_VALUE;
+        loop.sample();
         long limitNanos = (options.forMs >= 0 ? options.forMs : options.maxMs) * 1_000_000L;
-        boolean stable = false;
-        boolean conditionMet = options.forMs >= 0;
-        // A pass completed by a daemon batch is sampled when the batch ends (its start plus its
-        // modelled CPU time), not when it starts: that is when the counters show the pass.
-        long passSample = Long.MAX_VALUE;
-        while (true) {
-            long nextEvent = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().nanos;
-            long nextWake = daemon == null || passSample != Long.MAX_VALUE ? Long.MAX_VALUE : daemon.nextWakeNanos();
-            long t = Math.min(Math.min(nextEvent, nextWake), Math.min(nextSample, passSample));
-            if (daemon != null && options.forMs < 0 && pendingOneShots == 0 && passSample == Long.MAX_VALUE
-                    && daemon.nextWakeNanos() == Long.MAX_VALUE) {
-                // The daemon is idle (run=0, or no mm left to scan) and no event can wake it:
-                // nothing will change the merger's counters again.
-                if (options.untilStable) {
-                    stable = true;
-                    conditionMet = true;
-                    warnings.add("the " + algorithm.name() + " daemon is idle at " + kernel.nowNanos() / 1_000_000
-                            + " virtual ms (not running, or nothing left to scan): stopped there");
-                } else {
-                    warnings.add("--for-scans " + options.forScans + ": stopped at " + kernel.nowNanos() / 1_000_000
+        Predicate<EventLoop> condition = l -> (options.forScans >= 0 && daemon != null && daemon.fullScans() >= options.forScans)
+                || (options.untilStable && l.isStable(options.stableSamples));
+        // A run for a duration runs to it whatever the daemon does; the others stop when it is idle.
+        EventLoop.Stop stop = loop.runUntil(condition, limitNanos, options.forMs < 0);
+        boolean stable = options.untilStable && stop != EventLoop.Stop.LIMIT;
+        List<String> warnings = new ArrayList<>();
+        if (stop == EventLoop.Stop.IDLE) {
+            // Nothing will change the merger's counters again (run=0, or no mm left to scan).
+            warnings.add(options.untilStable
+                    ? "the " + algorithm.name() + " daemon is idle at " + kernel.nowNanos() / 1_000_000
+                            + " virtual ms (not running, or nothing left to scan): stopped there"
+                    : "--for-scans " + options.forScans + ": stopped at " + kernel.nowNanos() / 1_000_000
                             + " virtual ms after " + daemon.fullScans() + " full scans: the " + algorithm.name()
                             + " daemon is idle (not running, or nothing left to scan) and nothing can wake it");
-                }
-                break;
-            }
-            if (t > limitNanos || t == Long.MAX_VALUE) {
-                break;
-            }
-            kernel.advanceTo(t);
-            boolean sampled = false;
-            if (nextEvent == t) {
-                Event e = queue.poll();
-                e.action.run();
-                if (e.oneShot) {
-                    pendingOneShots--;
-                } else {
-                    writers.get(e.writer).lastNanos = e.nanos;
-                    queue.add(new Event(e.nanos + e.periodNanos, seq++, e.action, false, e.periodNanos, e.writer));
-                }
-            } else if (passSample == t) {
-                passSample = Long.MAX_VALUE;
-                series.add(kernel.counters());
-                sampleNanos.add(t);
-                sampled = true;
-            } else if (nextWake == t) {
-                daemon.wake(kernel);
-                if (daemon.passCompleted()) {
-                    passSample = Math.max(t, daemon.lastBatchEndNanos());
-                }
-            } else {
-                series.add(kernel.counters());
-                sampleNanos.add(t);
-                nextSample += samplePeriod;
-                sampled = true;
-            }
-            if (sampled) {
-                if (options.forScans >= 0 && daemon != null && daemon.fullScans() >= options.forScans) {
-                    conditionMet = true;
-                    break;
-                }
-                if (options.untilStable && pendingOneShots == 0 && isStable(series)) {
-                    stable = true;
-                    conditionMet = true;
-                    break;
-                }
-            }
-        }
-        if (!conditionMet && warnings.isEmpty()) {
+        } else if (stop == EventLoop.Stop.LIMIT && options.forMs < 0) {
             warnings.add((options.untilStable ? "not stable" : "--for-scans " + options.forScans + " not reached")
                     + " within max_ms=" + options.maxMs + " virtual ms: stopped there");
         }
@@ -240,34 +139,34 @@ public final class Simulation {
             kernel.advanceTo(limitNanos);
         }
         workload.finish(kernel, scheduler);
+        List<Map<String, Long>> series = loop.series();
         Map<String, Long> last = kernel.counters();
         if (!series.get(series.size() - 1).equals(last)) {
-            series.add(last);
+            loop.sample();
         }
         Map<String, Object> fin = new LinkedHashMap<>(last);
         fin.put("virtual_ns", kernel.nowNanos()); // exact end of the run (virtual_ms is truncated)
         kernel.merger().finalDetails(fin);
         fin.putAll(recorded); // values the workload recorded (Workload.Scheduler#record)
-        if (optInNanos >= 0) {
-            fin.put("opt_in_ms", optInNanos / 1_000_000); // when memory was first offered for merging
+        if (optInNanos[0] >= 0) {
+            fin.put("opt_in_ms", optInNanos[0] / 1_000_000); // when memory was first offered for merging
         }
         if (options.untilStable) {
             fin.put("stable", stable ? 1L : 0L);
-            int from = convergedIndex(series);
-            Map<String, Long> at = series.get(from);
+            Map<String, Long> at = series.get(loop.convergedIndex());
             fin.put("converged_ms", at.get("virtual_ms"));
             if (daemon != null) {
                 fin.put("converged_full_scans", at.getOrDefault("full_scans", 0L));
             }
         }
         Map<String, Object> params = new LinkedHashMap<>(workload.params());
-        params.putAll(knobs);
+        knobs.forEach((k, v) -> params.put(k, knobValue(v)));
         params.put("sample_ms", options.sampleMs);
         if (options.forMs >= 0) params.put("for_ms", options.forMs);
         if (options.forScans >= 0) params.put("for_scans", options.forScans);
         if (options.untilStable) params.put("max_ms", options.maxMs);
-        return new SimulationResult(workload.spec().toString(), algorithm.name(), workload.seed(), params, fin, series,
-                warnings);
+        return new SimulationResult(workload.spec().toString(), algorithm.name(), workload.seed(), params, fin,
+                List.copyOf(series), warnings);
     }
 
     /**
@@ -289,54 +188,17 @@ public final class Simulation {
         }
     }
 
-    /** Stop rule (1) and (3) of the class comment; the caller checks (2). */
-    private boolean isStable(List<Map<String, Long>> series) {
-        int n = series.size();
-        if (n <= options.stableSamples) {
-            return false;
-        }
-        Map<String, Long> last = series.get(n - 1);
-        for (int i = n - 1 - options.stableSamples; i < n - 1; i++) {
-            if (!sameStability(series.get(i), last)) {
-                return false;
+    /** A knob as the result shows it: a number when the text is one ("100" is 100, "0.5" is 0.5), else the text ("scan-time"). */
+    public static Object knobValue(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException notLong) {
+            try {
+                double d = Double.parseDouble(text.trim());
+                return Double.isFinite(d) ? d : text;
+            } catch (NumberFormatException notNumber) {
+                return text;
             }
         }
-        int first = n - 1 - options.stableSamples;
-        while (first > 0 && sameStability(series.get(first - 1), last)) {
-            first--;
-        }
-        return everyWriterFiredWithin(sampleNanos.get(first), sampleNanos.get(Math.max(0, n - 2)));
-    }
-
-    /**
-     * Whether every periodic writer fired at a time f with {@code from < f <= to}. Events at a
-     * sample's time run before the sample, so a firing at {@code from} is already in that sample.
-     */
-    private boolean everyWriterFiredWithin(long from, long to) {
-        for (Writer w : writers) {
-            if (w.lastFiringAtOrBefore(to) <= from) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The first sample from which the stability counters kept their final values. */
-    private int convergedIndex(List<Map<String, Long>> series) {
-        Map<String, Long> last = series.get(series.size() - 1);
-        int i = series.size() - 1;
-        while (i > 0 && sameStability(series.get(i - 1), last)) {
-            i--;
-        }
-        return i;
-    }
-
-    private boolean sameStability(Map<String, Long> a, Map<String, Long> b) {
-        for (String k : algorithm.stabilityCounters()) {
-            if (!Objects.equals(a.get(k), b.get(k))) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -4,6 +4,7 @@ import static org.ksmlab.engine.memory.PageStore.PAGE_SIZE;
 
 import java.util.List;
 import java.util.Map;
+import org.ksmlab.engine.knobs.Param;
 import org.ksmlab.engine.mm.Kernel;
 import org.ksmlab.engine.mm.MappedFile;
 import org.ksmlab.engine.mm.VmFlags;
@@ -93,6 +94,12 @@ final class CodePatchWorkload implements Workload {
             throw new IllegalArgumentException("workload 'codepatch': procs*(lib_pages+base_pages) = " + (long) procs * (libPages + basePages)
                     + " exceeds the model's limit of 2^26 pages (256 GiB)");
         }
+    }
+
+    /** The library's page-cache pages, plus per process its patched (COW'd) copies and its own pages. */
+    @Override
+    public long framesAtMost() {
+        return libPages + (long) procs * (patchedPages + basePages);
     }
 
     @Override public WorkloadSpec spec() { return spec; }

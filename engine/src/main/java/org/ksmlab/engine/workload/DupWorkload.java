@@ -4,6 +4,7 @@ import static org.ksmlab.engine.memory.PageStore.PAGE_SIZE;
 
 import java.util.List;
 import java.util.Map;
+import org.ksmlab.engine.knobs.Param;
 import org.ksmlab.engine.mm.Kernel;
 import org.ksmlab.engine.mm.VmFlags;
 
@@ -58,6 +59,10 @@ final class DupWorkload implements Workload {
         if (zero + volatileFraction > 1.0) {
             throw new IllegalArgumentException("workload 'dup': zero=" + zero + " plus volatile=" + volatileFraction + " exceeds 1");
         }
+        if (d > pages) {
+            throw new IllegalArgumentException("workload 'dup': distinct=" + d + " exceeds pages=" + pages
+                    + ": page i holds content i % distinct, so at most " + pages + " contents occur (expected distinct <= pages, or 0 for all distinct)");
+        }
         if ((long) pages * procs > 1L << 26) {
             throw new IllegalArgumentException("workload 'dup': pages*procs = " + (long) pages * procs + " exceeds the model's limit of 2^26 pages (256 GiB)");
         }
@@ -66,6 +71,7 @@ final class DupWorkload implements Workload {
     @Override public WorkloadSpec spec() { return spec; }
     @Override public long seed() { return seed; }
     @Override public Map<String, Number> params() { return params; }
+    @Override public long framesAtMost() { return (long) pages * procs; }
 
     @Override
     public void start(Kernel kernel, Scheduler scheduler) {

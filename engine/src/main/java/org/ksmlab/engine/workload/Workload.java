@@ -14,6 +14,15 @@ public interface Workload {
     /** Every parameter with its effective value (defaults included), in definition order. */
     Map<String, Number> params();
 
+    /**
+     * An upper bound on the page frames the workload holds at once (its memory before merging),
+     * so a run that cannot fit in this machine's memory is refused before it starts; -1 when
+     * the workload cannot tell.
+     */
+    default long framesAtMost() {
+        return -1;
+    }
+
     /** Sets up processes and memory at virtual time 0 and schedules what happens later. */
     void start(Kernel kernel, Scheduler scheduler);
 

@@ -1,0 +1,64 @@
+package org.ksmlab.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.ksmlab.bench.Suites;
+import org.ksmlab.datasets.Mixes;
+import org.ksmlab.engine.cost.CostModel;
+import org.ksmlab.engine.knobs.Param;
+import org.ksmlab.engine.sim.AlgorithmDefinition;
+import org.ksmlab.engine.sim.Algorithms;
+import org.ksmlab.engine.workload.WorkloadDefinition;
+import org.ksmlab.engine.workload.Workloads;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code list}: workloads with their parameters, algorithms with their knobs (each the same way:
+ * its own knobs, then the cost settings every algorithm takes, listed once), workload mixes,
+ * benchmark suites.
+ */
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List workloads, algorithms and benchmark suites.")
+final class ListCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Workloads (--workload name:key=value,...):");
+        for (WorkloadDefinition d : Workloads.all()) {
+            out.printf("  %-12s %s%n", d.name(), d.description());
+            for (Param p : d.params()) {
+                out.printf("      %s%n", p.help());
+            }
+        }
+        out.println();
+        out.println("Algorithms (--algo NAME, knobs with --set key=value):");
+        for (AlgorithmDefinition a : Algorithms.all()) {
+            out.printf("  %-12s %s%n", a.name(), a.description());
+            for (Param p : a.knobs()) {
+                out.printf("      %s%n", p.help());
+            }
+            out.printf("      %s%n", a.knobs().isEmpty() ? "no knobs of its own; the cost settings below" : "and the cost settings below");
+        }
+        out.println("  Cost settings, taken by every algorithm (--set cost.NAME=NS, --set cost.file=F; none has no CPU to model):");
+        for (Param p : CostModel.SETTINGS) {
+            out.printf("      %s%n", p.help());
+        }
+        out.println();
+        out.println("Workload mixes (the benchmarks' mix parameter; datasets/README.md), at 8000 pages:");
+        for (Mixes.Mix m : Mixes.all()) {
+            out.printf("  %-14s %s%n", m.name(), m.description());
+            out.printf("      %s%n", Mixes.spec(m.name(), 8000));
+        }
+        out.println();
+        out.println("Benchmark suites (./run.sh bench --suite NAME [--shard i/n]):");
+        for (Suites.Suite s : Suites.all()) {
+            out.printf("  %-12s %s%n", s.name(), s.description());
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,166 @@
+package org.ksmlab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ksmlab.engine.sim.Convergence;
+import org.ksmlab.engine.sim.Simulation;
+import org.ksmlab.engine.sim.SimulationResult;
+import org.ksmlab.engine.workload.Workload;
+import org.ksmlab.engine.workload.Workloads;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code simulate}: runs one workload against one merger in virtual time. With {@code --json}
+ * stdout is exactly one JSON object: {@code {"workload", "algo", "seed", "params", "final", "series"}}.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Run a workload against a merger in virtual time and print its counters.",
+                "Simulation settings taken by --set: sample_ms (sampling period, default 100), max_ms (cap for --until-stable, default 86400000)."})
+final class SimulateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Subject subject;
+
+    /** What to run: a workload, or a scenario. */
+    static final class Subject {
+        @Option(names = "--workload", required = true, paramLabel = "SPEC", description = {"name:key=value,... or a workload mix MIX[:pages=N,seed=S]",
+                "(N total pages, default 8000; see 'list')"})
+        String workload;
+
+        @Option(names = "--scenario", required = true, paramLabel = "NAME|FILE",
+                description = "a scenario: a shipped name (see 'list') or a scenario file; its waits say how long it runs")
+        String scenario;
+    }
+
+    @Option(names = "--variant", paramLabel = "NAME", description = "with --scenario: run this variant of it (its knob set)")
+    String variant;
+
+    @Option(names = "--algo", defaultValue = "none", paramLabel = "NAME", description = "merger: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})",
+            completionCandidates = AlgoNames.class)
+    String algo;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a merger knob (sysfs name) or simulation setting; repeatable")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @ArgGroup(exclusive = true)
+    Stop stop = new Stop();
+
+    static final class Stop {
+        @Option(names = "--for-ms", paramLabel = "N", description = "run for N virtual milliseconds")
+        Long forMs;
+        @Option(names = "--for-scans", paramLabel = "N", description = "run until N full scans completed (daemon mergers)")
+        Long forScans;
+        @Option(names = "--until-stable", description = "run until the merger's counters are stable through a firing of every periodic writer (the default)")
+        boolean untilStable;
+    }
+
+    @Option(names = "--json", description = "print one JSON object on stdout")
+    boolean json;
+
+    static final class AlgoNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return org.ksmlab.engine.sim.Algorithms.all().stream().map(a -> a.name()).iterator();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (subject.scenario != null) {
+            return scenario();
+        }
+        if (variant != null) {
+            throw new IllegalArgumentException("--variant " + variant + ": variants belong to scenarios; expected --scenario with it");
+        }
+        Workload w = Workloads.create(org.ksmlab.datasets.Mixes.resolve(subject.workload));
+        Map<String, String> knobs = new LinkedHashMap<>(settings);
+        long sampleMs = takeLong(knobs, "sample_ms", 100);
+        long maxMs = takeLong(knobs, "max_ms", 24L * 3600 * 1000);
+        if (stop.forMs != null && stop.forMs < 0) {
+            throw new IllegalArgumentException("--for-ms " + stop.forMs + ": expected >= 0");
+        }
+        if (stop.forScans != null && stop.forScans < 0) {
+            throw new IllegalArgumentException("--for-scans " + stop.forScans + ": expected >= 0");
+        }
+        boolean untilStable = stop.forMs == null && stop.forScans == null;
+        long forMs = stop.forMs == null ? -1 : stop.forMs;
+        long forScans = stop.forScans == null ? -1 : stop.forScans;
+        Simulation.Options options = new Simulation.Options(sampleMs, forMs >= 0 ? Math.max(forMs, 1) : maxMs, forMs, forScans, untilStable, 2);
+        SimulationResult r = new Simulation(w, algo, knobs, options).run();
+        PrintWriter out = spec.commandLine().getOut();
+        for (String warning : r.warnings()) {
+            spec.commandLine().getErr().println("simulate: warning: " + warning);
+        }
+        spec.commandLine().getErr().flush();
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(r.toJsonObject()));
+        } else {
+            out.printf("workload %s, algo %s, seed %d%n", r.workload(), r.algo(), r.seed());
+            out.printf("%d samples; final counters:%n", r.series().size());
+            r.finalCounters().forEach((k, v) -> out.printf("  %-28s %s%n", k, v));
+            out.println(summary(r));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** simulate --scenario: the scenario on the model; the stop options do not apply (its waits are its time). */
+    private int scenario() throws Exception {
+        if (stop.forMs != null || stop.forScans != null || stop.untilStable) {
+            throw new IllegalArgumentException("--for-ms, --for-scans and --until-stable do not apply to --scenario: its wait steps say how long it runs");
+        }
+        org.ksmlab.engine.scenario.Scenario sc = org.ksmlab.datasets.scenario.Scenarios.load(subject.scenario);
+        org.ksmlab.engine.scenario.ScenarioSimulation.Outcome o = org.ksmlab.engine.scenario.ScenarioSimulation.run(sc, variant, algo, settings);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(o.toJsonObject()));
+        } else {
+            out.print(ScenarioText.render(o));
+        }
+        out.flush();
+        if (!o.result().failures().isEmpty()) {
+            spec.commandLine().getErr().println("simulate: " + o.result().failures().size() + " expectation(s) of the scenario failed");
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+        return 0;
+    }
+
+    /** One line a person reads first: the saving, how fast, at what modelled CPU, with what COW cost (all virtual time). */
+    static String summary(SimulationResult r) {
+        Convergence c = Convergence.of(r);
+        Map<String, Long> last = r.series().get(r.series().size() - 1);
+        long before = last.getOrDefault("nr_anon_pages", 0L) + c.savedPages(); // what the processes would hold unmerged
+        String share = before > 0 ? String.format(" (%.1f %% of %,d anonymous pages)", 100.0 * c.savedPages() / before, before) : "";
+        Object stable = r.finalCounters().get("stable");
+        return String.format("summary (model, virtual time): saved %,d pages%s at %,d ms; 90 %% of it by %,d ms; "
+                        + "modelled merger CPU %.1f ms; %,d COW faults on merged pages%s",
+                c.savedPages(), share, c.virtualMs(), c.virtualMsTo90(), c.cpuNs() / 1e6, c.cowAfterMerge(),
+                Long.valueOf(0).equals(stable) ? "; NOT stable when the run stopped" : "");
+    }
+
+    private static long takeLong(Map<String, String> settings, String key, long def) {
+        String v = settings.remove(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n <= 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--set " + key + "=" + v + ": expected a positive integer (milliseconds)");
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package org.ksmlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as other tools see it: the simulate --json contract, exit codes, error messages. */
+class KsmlabCliTest {
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Ksmlab.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void simulateJsonPrintsExactlyOneObjectWithTheContractFields() throws Exception {
+        Run r = run("simulate", "--workload", "dup:pages=10,distinct=1", "--algo", "ksm", "--set", "sleep_millisecs=0", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(List.of("workload", "algo", "seed", "params", "final", "series"), iterable(j.fieldNames()));
+        assertEquals("dup:pages=10,distinct=1", j.get("workload").asText());
+        assertEquals(42, j.get("seed").asLong());
+        JsonNode fin = j.get("final");
+        for (String k : List.of("virtual_ms", "nr_anon_pages", "cow_faults", "vmas", "pages_shared", "pages_sharing",
+                "pages_unshared", "pages_volatile", "ksm_zero_pages", "general_profit", "full_scans", "converged_full_scans", "converged_ms")) {
+            assertTrue(fin.has(k), "final lacks " + k);
+        }
+        assertEquals(1, fin.get("pages_shared").asLong());
+        assertEquals(9, fin.get("pages_sharing").asLong());
+        assertEquals(2, fin.get("converged_full_scans").asLong());
+        assertTrue(j.get("series").size() >= 3, "one sample per full scan");
+        assertEquals(1, r.out().strip().lines().count(), "stdout is one JSON object");
+    }
+
+    /** Issue 10: a stop condition that can never be met is a one-line error, not a 24-hour run. */
+    @Test
+    void aStopConditionThatCanNeverBeMetIsAnErrorBeforeRunning() {
+        Run r = run("simulate", "--workload", "dup:pages=100", "--algo", "sksm", "--for-scans", "3");
+        assertEquals(Ksmlab.EXIT_USAGE, r.code());
+        assertEquals("simulate: error: --for-scans 3: algorithm 'sksm' makes no full scans (only a scanning daemon such as"
+                + " ksm does); expected --for-ms N or --until-stable\n", r.err());
+        r = run("simulate", "--workload", "dup:pages=100,volatile=0.1", "--algo", "ksm", "--set", "pages_to_scan=0");
+        assertEquals(Ksmlab.EXIT_USAGE, r.code());
+        assertTrue(r.err().startsWith("simulate: error: --until-stable: pages_to_scan=0: ksmd scans no page per batch"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void anIdleDaemonStopsTheRunWithAWarningOnStderr() throws Exception {
+        Run r = run("simulate", "--workload", "dup:pages=100,volatile=0.1", "--algo", "ksm", "--set", "run=0",
+                "--for-scans", "2", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("simulate: warning: --for-scans 2: stopped at 0 virtual ms after 0 full scans: the ksm daemon is idle"
+                + " (not running, or nothing left to scan) and nothing can wake it\n", r.err());
+        assertEquals(0, new ObjectMapper().readTree(r.out()).get("final").get("virtual_ms").asLong());
+    }
+
+    @Test
+    void forScansStopsAfterThatManyFullScans() throws Exception {
+        Run r = run("simulate", "--workload", "dup:pages=100", "--algo", "ksm", "--for-scans", "5", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(5, new ObjectMapper().readTree(r.out()).get("final").get("full_scans").asLong());
+    }
+
+    @Test
+    void unknownWorkloadKeyIsAnErrorListingTheAcceptedKeys() {
+        Run r = run("simulate", "--workload", "dup:pagez=10", "--json");
+        assertEquals(Ksmlab.EXIT_USAGE, r.code());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("unknown parameter 'pagez'; accepted: pages, distinct, procs"), r.err());
+    }
+
+    @Test
+    void unknownAlgorithmIsAnErrorListingTheAlgorithms() {
+        Run r = run("simulate", "--workload", "dup", "--algo", "uksm");
+        assertEquals(Ksmlab.EXIT_USAGE, r.code());
+        assertTrue(r.err().contains("unknown algorithm 'uksm'; available: none, ksm"), r.err());
+    }
+
+    @Test
+    void invalidKnobGetsTheKernelsAnswer() {
+        Run r = run("simulate", "--workload", "dup", "--algo", "ksm", "--set", "max_page_sharing=1");
+        assertEquals(Ksmlab.EXIT_USAGE, r.code());
+        assertTrue(r.err().contains("EINVAL: max_page_sharing=1: expected an integer >= 2"), r.err());
+    }
+
+    @Test
+    void unknownKnobIsAnErrorListingTheKnobs() {
+        Run r = run("simulate", "--workload", "dup", "--algo", "ksm", "--set", "pages_to_skan=5");
+        assertEquals(Ksmlab.EXIT_USAGE, r.code());
+        assertTrue(r.err().contains("unknown parameter 'pages_to_skan'; accepted: run, pages_to_scan"), r.err());
+    }
+
+    @Test
+    void negativeDurationAndConflictingStopOptionsAreRejected() {
+        assertEquals(Ksmlab.EXIT_USAGE, run("simulate", "--workload", "dup", "--for-ms", "-5").code());
+        assertEquals(Ksmlab.EXIT_USAGE, run("simulate", "--workload", "dup", "--for-ms", "5", "--until-stable").code());
+        assertEquals(Ksmlab.EXIT_USAGE, run("simulate", "--workload", "dup", "--set", "sample_ms=0").code());
+    }
+
+    @Test
+    void listNamesEveryWorkloadAlgorithmAndSuite() {
+        Run r = run("list");
+        assertEquals(0, r.code());
+        for (String name : List.of("dup", "codepatch", "none", "ksm", "sksm", "sksm-resizable", "sksm-aged", "quick", "smoke")) {
+            assertTrue(r.out().contains(name), "list lacks " + name);
+        }
+    }
+
+    /** The line kernel-check --write-calibration tells users to pass, for an SKSM algorithm (issue 11). */
+    @Test
+    void costFileIsAcceptedForSksmAsForKsm(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("calibration.properties");
+        Files.writeString(f, "page_visit_ns=210\nchecksum_page_ns=610\n");
+        for (String algo : List.of("ksm", "sksm")) {
+            Run r = run("simulate", "--workload", "dup:pages=100,distinct=10", "--algo", algo, "--set", "cost.file=" + f, "--json");
+            assertEquals(0, r.code(), algo + ": " + r.err());
+        }
+    }
+
+    @Test
+    void listShowsEveryAlgorithmsKnobsTheSameWayAndTheCostSettingsOnce() {
+        Run r = run("list");
+        assertEquals(0, r.code());
+        assertEquals(5, r.out().lines().filter(l -> l.contains("the cost settings below")).count(), r.out());
+        assertEquals(1, r.out().lines().filter(l -> l.strip().startsWith("cost.file (default no file)")).count(), r.out());
+        assertEquals(1, r.out().lines().filter(l -> l.strip().startsWith("cost.checksum_page_ns (default")).count(), r.out());
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> l = new java.util.ArrayList<>();
+        it.forEachRemaining(l::add);
+        return l;
+    }
+}
