@@ -28,7 +28,8 @@ class SectionsFedByFixturesTest {
             Map.entry("algorithms", "macro"), Map.entry("saving-over-time", "macro"), Map.entry("scan-rate", "macro"),
             Map.entry("fidelity", "macro"), Map.entry("scaling", "macro"), Map.entry("sksm-merge", "macro"),
             Map.entry("page-ops", "micro"), Map.entry("tree-ops", "tree"), Map.entry("provenance", "micro"),
-            Map.entry("all-results", "micro"));
+            Map.entry("all-results", "micro"), Map.entry("seed-merge-any", "scenarios"), Map.entry("seed-mremap", "scenarios"),
+            Map.entry("seed-switches", "scenarios"), Map.entry("seed-vma-cloning", "scenarios"), Map.entry("selftests", "scenarios"));
 
     static List<ReportSection> sections() {
         return Sections.all();

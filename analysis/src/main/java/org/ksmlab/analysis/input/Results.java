@@ -14,9 +14,10 @@ import tech.tablesaw.api.Table;
  *
  * @param series every {@code series/*.json} of every folder, in folder then file order
  * @param kernelChecks every scenario of every folder's {@code kernel-check.json}, in order
+ * @param scenarioRuns every {@code scenarios/*.json} of every folder, in folder then file order
  */
 public record Results(List<ResultsFolder> folders, Table longTable, Table runs, List<SimulationSeries> series,
-                      List<KernelCheck.Scenario> kernelChecks) {
+                      List<KernelCheck.Scenario> kernelChecks, List<ScenarioRun> scenarioRuns) {
 
     /**
      * Reads and merges the given results folders. Fails, naming the file, when a folder does not
@@ -28,13 +29,15 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
         List<JmhResults> parts = new ArrayList<>();
         List<SimulationSeries> series = new ArrayList<>();
         List<KernelCheck.Scenario> scenarios = new ArrayList<>();
+        List<ScenarioRun> scenarioRuns = new ArrayList<>();
         for (Path dir : dirs) {
             ResultsFolder folder = ResultsFolder.open(dir);
             JmhResults part = JmhResults.read(folder.jmhFiles());
             List<SimulationSeries> folderSeries = SimulationSeries.readAll(folder.seriesFiles());
             List<KernelCheck.Scenario> folderChecks = folder.kernelCheckFile() == null ? List.of()
                     : KernelCheck.read(folder.kernelCheckFile());
-            if (part.entryCount() == 0 && folderSeries.isEmpty() && folderChecks.isEmpty()) {
+            List<ScenarioRun> folderScenarios = ScenarioRun.readAll(folder.scenarioFiles());
+            if (part.entryCount() == 0 && folderSeries.isEmpty() && folderChecks.isEmpty() && folderScenarios.isEmpty()) {
                 throw new BadInputException(dir + ": contains no runs (its jmh/*.json files "
                         + folder.jmhFiles().stream().map(p -> p.getFileName().toString()).toList()
                         + " hold no benchmark entries; expected " + ResultsFolder.RUNS + ")");
@@ -43,6 +46,7 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
             parts.add(part);
             series.addAll(folderSeries);
             scenarios.addAll(folderChecks);
+            scenarioRuns.addAll(folderScenarios);
         }
         JmhResults results = JmhResults.concat(parts);
         Map<String, List<String>> versions = results.sourcesByJmhVersion();
@@ -54,6 +58,6 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
                     + "; expected one JMH version across all inputs (rerun with the same benchmarks.jar)");
         }
         return new Results(List.copyOf(folders), results.longTable(), results.runsTable(), List.copyOf(series),
-                List.copyOf(scenarios));
+                List.copyOf(scenarios), List.copyOf(scenarioRuns));
     }
 }

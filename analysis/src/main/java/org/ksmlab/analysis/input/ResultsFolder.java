@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * One results folder {@code results/<timestamp>-<gitsha>/} as run.sh writes it: JMH JSON files
- * in {@code jmh/*.json}, simulated time series in {@code series/<mix>__<algo>.json}, optionally the
+ * in {@code jmh/*.json}, simulated time series in {@code series/<mix>__<algo>.json}, scenario runs in
+ * {@code scenarios/<name>__<variant>__<algo>.json}, optionally the
  * live-kernel comparison {@code kernel-check.json}, and provenance in {@code env.txt}
  * ({@code key: value} lines). run.sh writes a {@code status:} line into env.txt (atomically):
  * {@code status: complete} or {@code status: partial (<reason>)}; a folder whose env.txt has no
@@ -18,15 +19,16 @@ import java.util.stream.Stream;
  * @param dir the folder
  * @param jmhFiles its {@code jmh/*.json} files, sorted by name
  * @param seriesFiles its {@code series/*.json} files, sorted by name
+ * @param scenarioFiles its {@code scenarios/*.json} files, sorted by name
  * @param kernelCheckFile its {@code kernel-check.json}, or null
  * @param envText the text of {@code env.txt}, empty when the folder has none
  */
-public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFiles, Path kernelCheckFile,
-                            String envText) {
+public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFiles, List<Path> scenarioFiles,
+                            Path kernelCheckFile, String envText) {
 
     /** What a folder must hold at least one of. */
-    static final String RUNS = "at least one JMH result file jmh/*.json, simulated series series/*.json"
-            + " or kernel-check.json";
+    static final String RUNS = "at least one JMH result file jmh/*.json, simulated series series/*.json,"
+            + " scenario run scenarios/*.json or kernel-check.json";
 
     /** One {@code key: value} line of env.txt; a line without a colon has an empty key. */
     public record EnvLine(String key, String value) {}
@@ -76,9 +78,10 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFile
         }
         List<Path> files = jsonFiles(dir.resolve("jmh"));
         List<Path> series = jsonFiles(dir.resolve("series"));
+        List<Path> scenarios = jsonFiles(dir.resolve("scenarios"));
         Path kernelCheck = dir.resolve("kernel-check.json");
         if (!Files.isRegularFile(kernelCheck)) kernelCheck = null;
-        if (files.isEmpty() && series.isEmpty() && kernelCheck == null) {
+        if (files.isEmpty() && series.isEmpty() && scenarios.isEmpty() && kernelCheck == null) {
             throw new BadInputException(dir + ": contains no runs (expected " + RUNS + ")");
         }
         Path env = dir.resolve("env.txt");
@@ -90,7 +93,7 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFile
                 throw new BadInputException(env + ": cannot be read (" + e.getMessage() + ")", e);
             }
         }
-        return new ResultsFolder(dir, List.copyOf(files), List.copyOf(series), kernelCheck, envText);
+        return new ResultsFolder(dir, List.copyOf(files), List.copyOf(series), List.copyOf(scenarios), kernelCheck, envText);
     }
 
     /** The regular *.json files of a directory, sorted; none when it does not exist. */
