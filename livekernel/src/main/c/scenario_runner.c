@@ -12,7 +12,7 @@
  * The program owns as little memory as it can, so that the scenario's memory is all a process
  * has for KSM to see: it is freestanding (no C library: no malloc, no stdio buffers, no TLS, no
  * heap; brk is only the scenario's), its one buffer is a MAP_SHARED memfd (never mergeable, not
- * anonymous), it has no writable globals, and its stack is made unmergeable (MADV_UNMERGEABLE)
+ * anonymous), as is its "ceiling" (see make_ceiling), it has no writable globals, and its stack is made unmergeable (MADV_UNMERGEABLE)
  * at start and after every prctl(PR_SET_MEMORY_MERGE, 1), so merge-any reaches only scenario
  * mappings. THP is off for the process (PR_SET_THP_DISABLE: KSM works on 4 KiB pages; a prctl,
  * not MADV_NOHUGEPAGE, so no VMA gets a flag the model's VMAs lack). SIGCHLD is ignored, so
@@ -150,6 +150,8 @@ static u64 mix64(u64 z) {
 struct state {
     int sock;          /* the command channel */
     unsigned char *buf; /* BUF_BYTES of a MAP_SHARED memfd */
+    u64 ceiling;       /* the ceiling's bottom: [ceiling, ceiling_end) is still the runner's */
+    u64 ceiling_end;
     char sockpath[108];
 };
 
@@ -189,6 +191,26 @@ static void make_buffer(struct state *s) {
     if (p < 0 && p > -4096) { say("mmap of the command buffer failed", 0); die(); }
     sc1(SYS_close, fd);
     s->buf = (unsigned char *)p;
+}
+
+/*
+ * The ceiling: CEILING_BYTES of PROT_NONE address space right below the runner's buffer (the top
+ * of the mmap area), so the scenario's mappings pack top-down below it as in any process, and the
+ * space right after the topmost of them is not the runner's buffer but room that yields: an mmap
+ * whose hint reaches into the ceiling from below takes that part of it (see do_mmap). A MAP_SHARED
+ * memfd mapping: never merges with, or counts as, scenario memory.
+ */
+#define CEILING_BYTES (4L << 30)
+#define MAP_NORESERVE 0x4000
+
+static void make_ceiling(struct state *s) {
+    int fd = (int)sc2(SYS_memfd_create, "ksmlab-runner-ceiling", MFD_CLOEXEC);
+    if (fd < 0) { say("memfd_create failed", 0); die(); }
+    i64 p = sc6(SYS_mmap, 0, CEILING_BYTES, 0, MAP_SHARED | MAP_NORESERVE, fd, 0);
+    if (p < 0 && p > -4096) { say("mmap of the ceiling failed", 0); die(); }
+    sc1(SYS_close, fd);
+    s->ceiling = (u64)p;
+    s->ceiling_end = (u64)p + CEILING_BYTES;
 }
 
 static u64 parse_hex(const char **pp) {
@@ -266,6 +288,7 @@ static void setup(struct state *s) {
     struct { u64 handler; u64 flags; u64 restorer; u64 mask; } act = {SIG_IGN, 0, 0, 0};
     sc4(SYS_rt_sigaction, SIGCHLD, &act, 0, 8);
     make_buffer(s);
+    make_ceiling(s);
     unmerge_own(s);
 }
 
@@ -365,6 +388,13 @@ static i64 do_mmap(struct state *s, i64 *a) {
         s->buf[a[5]] = 0;
         fd = (int)sc4(SYS_openat, AT_FDCWD, s->buf, O_RDWR | O_CLOEXEC, 0);
         if (fd < 0) return fd;
+    }
+    u64 hint = (u64)a[0], end = hint + (u64)a[1];
+    if (hint != 0 && hint <= s->ceiling && end > s->ceiling && s->ceiling < s->ceiling_end) {
+        /* the hint reaches into the ceiling from below: the ceiling yields that part */
+        u64 top = end < s->ceiling_end ? end : s->ceiling_end;
+        sc2(SYS_munmap, s->ceiling, top - s->ceiling);
+        s->ceiling = top;
     }
     i64 r = sc6(SYS_mmap, a[0], a[1], a[2], a[3], fd, a[4]);
     if (fd >= 0) sc1(SYS_close, fd);

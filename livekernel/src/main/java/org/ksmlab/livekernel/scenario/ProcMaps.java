@@ -17,8 +17,8 @@ import java.util.Set;
 final class ProcMaps {
     /** Kernel-named VMAs every process has and the model does not. */
     static final Set<String> SPECIAL = Set.of("[stack]", "[vvar]", "[vvar_vclock]", "[vdso]", "[vsyscall]", "[uprobes]");
-    /** How the runner's command buffer (a memfd) appears. */
-    static final String RUNNER_BUFFER = "/memfd:ksmlab-runner (deleted)";
+    /** How the runner's command buffer and ceiling (memfds) appear: names starting so. */
+    static final String RUNNER_MEMFD = "/memfd:ksmlab-runner";
 
     private ProcMaps() {
     }
@@ -67,9 +67,9 @@ final class ProcMaps {
         }
     }
 
-    /** The runner's own VMAs: its image (the binary), special kernel mappings, its command buffer. */
+    /** The runner's own VMAs: its image (the binary), special kernel mappings, its command buffer and ceiling. */
     static boolean isRunnerOwn(Vma v, String runnerPath) {
-        return SPECIAL.contains(v.path()) || v.path().equals(RUNNER_BUFFER) || v.path().equals(runnerPath)
+        return SPECIAL.contains(v.path()) || v.path().startsWith(RUNNER_MEMFD) || v.path().equals(runnerPath)
                 || v.path().equals(runnerPath + " (deleted)");
     }
 
