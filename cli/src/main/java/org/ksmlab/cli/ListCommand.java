@@ -4,16 +4,21 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.ksmlab.bench.Suites;
 import org.ksmlab.datasets.Mixes;
+import org.ksmlab.engine.cost.CostModel;
+import org.ksmlab.engine.knobs.Param;
 import org.ksmlab.engine.sim.AlgorithmDefinition;
 import org.ksmlab.engine.sim.Algorithms;
-import org.ksmlab.engine.workload.Param;
 import org.ksmlab.engine.workload.WorkloadDefinition;
 import org.ksmlab.engine.workload.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code list}: workloads with their parameters, algorithms with their knobs, workload mixes, benchmark suites. */
+/**
+ * {@code list}: workloads with their parameters, algorithms with their knobs (each the same way:
+ * its own knobs, then the cost settings every algorithm takes, listed once), workload mixes,
+ * benchmark suites.
+ */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List workloads, algorithms and benchmark suites.")
 final class ListCommand implements Callable<Integer> {
     @Spec
@@ -36,6 +41,11 @@ final class ListCommand implements Callable<Integer> {
             for (Param p : a.knobs()) {
                 out.printf("      %s%n", p.help());
             }
+            out.printf("      %s%n", a.knobs().isEmpty() ? "no knobs of its own; the cost settings below" : "and the cost settings below");
+        }
+        out.println("  Cost settings, taken by every algorithm (--set cost.NAME=NS, --set cost.file=F; none has no CPU to model):");
+        for (Param p : CostModel.SETTINGS) {
+            out.printf("      %s%n", p.help());
         }
         out.println();
         out.println("Workload mixes (the benchmarks' mix parameter; datasets/README.md), at 8000 pages:");

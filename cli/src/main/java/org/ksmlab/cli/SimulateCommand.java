@@ -27,9 +27,22 @@ final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--workload", required = true, paramLabel = "SPEC", description = {"name:key=value,... or a workload mix MIX[:pages=N,seed=S]",
-            "(N total pages, default 8000; see 'list')"})
-    String workload;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Subject subject;
+
+    /** What to run: a workload, or a scenario. */
+    static final class Subject {
+        @Option(names = "--workload", required = true, paramLabel = "SPEC", description = {"name:key=value,... or a workload mix MIX[:pages=N,seed=S]",
+                "(N total pages, default 8000; see 'list')"})
+        String workload;
+
+        @Option(names = "--scenario", required = true, paramLabel = "NAME|FILE",
+                description = "a scenario: a shipped name (see 'list') or a scenario file; its waits say how long it runs")
+        String scenario;
+    }
+
+    @Option(names = "--variant", paramLabel = "NAME", description = "with --scenario: run this variant of it (its knob set)")
+    String variant;
 
     @Option(names = "--algo", defaultValue = "none", paramLabel = "NAME", description = "merger: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})",
             completionCandidates = AlgoNames.class)
@@ -62,7 +75,13 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Workload w = Workloads.create(org.ksmlab.datasets.Mixes.resolve(workload));
+        if (subject.scenario != null) {
+            return scenario();
+        }
+        if (variant != null) {
+            throw new IllegalArgumentException("--variant " + variant + ": variants belong to scenarios; expected --scenario with it");
+        }
+        Workload w = Workloads.create(org.ksmlab.datasets.Mixes.resolve(subject.workload));
         Map<String, String> knobs = new LinkedHashMap<>(settings);
         long sampleMs = takeLong(knobs, "sample_ms", 100);
         long maxMs = takeLong(knobs, "max_ms", 24L * 3600 * 1000);
@@ -87,6 +106,28 @@ final class SimulateCommand implements Callable<Integer> {
             out.println(summary(r));
         }
         out.flush();
+        return 0;
+    }
+
+    /** simulate --scenario: the scenario on the model; the stop options do not apply (its waits are its time). */
+    private int scenario() throws Exception {
+        if (stop.forMs != null || stop.forScans != null || stop.untilStable) {
+            throw new IllegalArgumentException("--for-ms, --for-scans and --until-stable do not apply to --scenario: its wait steps say how long it runs");
+        }
+        org.ksmlab.engine.scenario.Scenario sc = org.ksmlab.datasets.scenario.Scenarios.load(subject.scenario);
+        org.ksmlab.engine.scenario.ScenarioSimulation.Outcome o = org.ksmlab.engine.scenario.ScenarioSimulation.run(sc, variant, algo, settings);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(o.toJsonObject()));
+        } else {
+            out.print(ScenarioText.render(o));
+        }
+        out.flush();
+        if (!o.result().failures().isEmpty()) {
+            spec.commandLine().getErr().println("simulate: " + o.result().failures().size() + " expectation(s) of the scenario failed");
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
         return 0;
     }
 

@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line as other tools see it: the simulate --json contract, exit codes, error messages. */
 class KsmlabCliTest {
@@ -102,6 +105,26 @@ class KsmlabCliTest {
         for (String name : List.of("dup", "codepatch", "none", "ksm", "sksm", "sksm-resizable", "sksm-aged", "quick", "smoke")) {
             assertTrue(r.out().contains(name), "list lacks " + name);
         }
+    }
+
+    /** The line kernel-check --write-calibration tells users to pass, for an SKSM algorithm (issue 11). */
+    @Test
+    void costFileIsAcceptedForSksmAsForKsm(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("calibration.properties");
+        Files.writeString(f, "page_visit_ns=210\nchecksum_page_ns=610\n");
+        for (String algo : List.of("ksm", "sksm")) {
+            Run r = run("simulate", "--workload", "dup:pages=100,distinct=10", "--algo", algo, "--set", "cost.file=" + f, "--json");
+            assertEquals(0, r.code(), algo + ": " + r.err());
+        }
+    }
+
+    @Test
+    void listShowsEveryAlgorithmsKnobsTheSameWayAndTheCostSettingsOnce() {
+        Run r = run("list");
+        assertEquals(0, r.code());
+        assertEquals(5, r.out().lines().filter(l -> l.contains("the cost settings below")).count(), r.out());
+        assertEquals(1, r.out().lines().filter(l -> l.strip().startsWith("cost.file (default no file)")).count(), r.out());
+        assertEquals(1, r.out().lines().filter(l -> l.strip().startsWith("cost.checksum_page_ns (default")).count(), r.out());
     }
 
     private static List<String> iterable(java.util.Iterator<String> it) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.ksmlab.engine.cost.CostModel;
 import org.ksmlab.engine.ksm.Ksm;
 import org.ksmlab.engine.memory.PageChecksum;
 import org.ksmlab.engine.memory.PageStore;
@@ -59,7 +60,7 @@ public class KsmScanBenchmark {
             Map<String, String> knobs = new LinkedHashMap<>();
             knobs.put("pages_to_scan", "100000");
             knobs.put("sleep_millisecs", "0");
-            ksm = new Ksm(knobs);
+            ksm = new Ksm(knobs, CostModel.defaults());
             kernel = new Kernel(ksm);
             int perProc = pages / 4;
             Workload w = Workloads.create("dup:procs=4,pages=" + perProc + ",distinct=" + Math.max(1, perProc / 16) + ",seed=" + seed);

@@ -8,7 +8,7 @@ import org.ksmlab.engine.cost.WorkCounts;
 import org.ksmlab.engine.memory.PageChecksum;
 import org.ksmlab.engine.memory.PageCompare;
 import org.ksmlab.engine.memory.PageStore;
-import org.ksmlab.engine.sksm.BenchmarkTables;
+import org.ksmlab.engine.sksm.ChecksumTable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -78,8 +78,8 @@ public class ChecksumTableBenchmark {
     private final PageCompare compare = PageCompare.best();
     /** Work charged by the engine tables (not read; the engine's interface wants one). */
     private final WorkCounts work = new WorkCounts();
-    private BenchmarkTables.Table chained;
-    private BenchmarkTables.Table open;
+    private ChecksumTable chained;
+    private ChecksumTable open;
     private HashMap<Long, Integer> map;
     /** Per entry: its frame, its twin's frame, its xxh64, a hash no entry has. */
     private int[] entry;
@@ -100,8 +100,8 @@ public class ChecksumTableBenchmark {
         twin = new int[n];
         hash = new long[n];
         missHash = new long[n];
-        chained = BenchmarkTables.staticChained();
-        open = BenchmarkTables.openAddressing(INITIAL_SLOTS);
+        chained = ChecksumTable.staticChained();
+        open = ChecksumTable.openAddressing(INITIAL_SLOTS);
         map = new HashMap<>();
         for (int i = 0; i < n; i++) {
             entry[i] = store.allocate(PageStore.F_ANON);
@@ -165,7 +165,7 @@ public class ChecksumTableBenchmark {
         };
     }
 
-    private int engineTable(BenchmarkTables.Table t) {
+    private int engineTable(ChecksumTable t) {
         int i = order[cursor++ & mask];
         return switch (op) {
             case HIT -> t.findIdentical(hash[i], twin[i], store, compare, work);

@@ -2,10 +2,12 @@ package org.ksmlab.engine.cost;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.ksmlab.engine.knobs.Param;
 
 /**
  * Per-operation costs in nanoseconds, and the modelled CPU time of a {@link WorkCounts}.
@@ -54,7 +56,25 @@ public record CostModel(double checksumPageNs, double compareByteNs, double tree
     /** Prefix of cost overrides among a merger's settings: {@code cost.checksum_page_ns=700}. */
     public static final String SETTING_PREFIX = "cost.";
 
-    /** The defaults with every {@code cost.NAME} entry of {@code settings} applied. */
+    /** {@code cost.file=PATH}: a calibration file (e.g. from kernel-check --write-calibration) applied before other overrides. */
+    public static final String FILE_KEY = "file";
+
+    /**
+     * The cost settings every merger takes ({@code --set}), as {@code list} shows them:
+     * {@code cost.file} and one {@code cost.NAME} per cost, with the shipped default.
+     */
+    public static final List<Param> SETTINGS = settingParams();
+
+    /** Whether {@code key} is a cost setting ({@code cost.file} or {@code cost.NAME}) rather than a merger's own knob. */
+    public static boolean isSetting(String key) {
+        return key.startsWith(SETTING_PREFIX);
+    }
+
+    /**
+     * The one parser of cost settings: the defaults, then the calibration file of
+     * {@code cost.file} if given, then every {@code cost.NAME} entry of {@code settings}
+     * (other keys are ignored). Every merger's CPU model is built here.
+     */
     public static CostModel fromSettings(Map<String, String> settings) {
         Map<String, String> overrides = new LinkedHashMap<>();
         String file = settings.get(SETTING_PREFIX + FILE_KEY);
@@ -69,8 +89,14 @@ public record CostModel(double checksumPageNs, double compareByteNs, double tree
         return defaults().with(overrides);
     }
 
-    /** {@code cost.file=PATH}: a calibration file (e.g. from kernel-check --write-calibration) applied before other overrides. */
-    public static final String FILE_KEY = "file";
+    private static List<Param> settingParams() {
+        List<Param> all = new ArrayList<>();
+        all.add(new Param(SETTING_PREFIX + FILE_KEY, Param.Kind.TEXT, "no file", 0, 0,
+                "a calibration file (NAME=NS lines, as kernel-check --write-calibration writes), applied before cost.NAME"));
+        DEFAULTS.asMap().forEach((k, v) -> all.add(new Param(SETTING_PREFIX + k, Param.Kind.LONG, Double.toString(v), 0,
+                Double.MAX_VALUE, "per-operation cost in ns (decimals allowed) for the modelled cpu_ns")));
+        return List.copyOf(all);
+    }
 
     private static Map<String, String> readFile(java.nio.file.Path path) {
         Properties p = new Properties();

@@ -3,14 +3,17 @@ package org.ksmlab.engine.ksm;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ksmlab.engine.knobs.Param;
 import org.ksmlab.engine.mm.Errno;
 import org.ksmlab.engine.mm.SyscallException;
-import org.ksmlab.engine.workload.Param;
 
 /**
- * The tunables of /sys/kernel/mm/ksm with their defaults and the kernel's answers to bad writes
- * (mm/ksm.c *_store functions, checked on Linux 6.18: see the README's fidelity notes).
- * Writes are applied in the order given, as a script writing sysfs files would.
+ * The tunables of /sys/kernel/mm/ksm: their values (the kernel's ksm_run,
+ * ksm_thread_pages_to_scan, ... globals, read by every part of {@link Ksm}), their defaults, and
+ * the kernel's answers to bad writes (mm/ksm.c *_store functions, checked on Linux 6.18: see the
+ * README's fidelity notes). This class holds values and checks text; it knows nothing of the
+ * merger. Writes go through {@link Ksm#writeKnob}, which applies the ones that act on the merger
+ * (run=2 unmerges everything, max_page_sharing empties the stable tree, ...) with its own methods.
  */
 public final class KsmKnobs {
     /** 0 stop, 1 merge, 2 unmerge everything and stop. */
@@ -53,28 +56,14 @@ public final class KsmKnobs {
             Param.integer("advisor_max_pages_to_scan", 30000, 0, Long.MAX_VALUE, "scan-time advisor: upper bound"),
             Param.integer("advisor_target_scan_time", 200, 1, Long.MAX_VALUE, "scan-time advisor: seconds per full scan"));
 
-    private final Ksm ksm;
-
-    KsmKnobs(Ksm ksm) {
-        this.ksm = ksm;
-    }
-
-    /** Applies sysfs writes in order; the first bad one throws with the kernel's errno. */
-    void apply(Map<String, String> writes) {
-        for (Map.Entry<String, String> e : writes.entrySet()) {
-            set(e.getKey(), e.getValue());
-        }
-    }
-
-    /** One sysfs write, e.g. {@code set("max_page_sharing", "2")}. */
-    public void set(String knob, String text) {
-        String v = text.trim();
+    /**
+     * A write to a knob that only changes its value (ksmd reads it at its next use), checked as
+     * the kernel's store function checks it. The knobs whose writes act on the merger (run,
+     * max_page_sharing, merge_across_nodes, advisor_mode) are written through
+     * {@link Ksm#writeKnob}, which parses them with the methods below.
+     */
+    void set(String knob, String v) {
         switch (knob) {
-            case "run" -> {
-                long r = uint(knob, v);
-                if (r > 2) throw einval(knob, v, "0, 1 or 2");
-                ksm.setRun((int) r);
-            }
             case "pages_to_scan" -> {
                 if (advisorScanTime) {
                     throw new SyscallException(Errno.EINVAL, "pages_to_scan cannot be written while advisor_mode is scan-time");
@@ -82,40 +71,9 @@ public final class KsmKnobs {
                 pagesToScan = uint(knob, v);
             }
             case "sleep_millisecs" -> sleepMillis = uint(knob, v);
-            case "max_page_sharing" -> {
-                long m = intValue(knob, v);
-                if (m < 2) throw einval(knob, v, "an integer >= 2");
-                if (m == maxPageSharing) return;
-                if (ksm.pagesShared() > 0) {
-                    throw new SyscallException(Errno.EBUSY, "max_page_sharing cannot change while pages_shared > 0 (write run=2 first)");
-                }
-                ksm.removeAllStableNodes();
-                maxPageSharing = (int) m;
-            }
             case "use_zero_pages" -> useZeroPages = bool(knob, v);
             case "smart_scan" -> smartScan = bool(knob, v);
-            case "merge_across_nodes" -> {
-                long m = uint(knob, v);
-                if (m > 1) throw einval(knob, v, "0 or 1");
-                if (m == mergeAcrossNodes) return;
-                if (ksm.pagesShared() > 0) {
-                    throw new SyscallException(Errno.EBUSY, "merge_across_nodes cannot change while pages_shared > 0");
-                }
-                mergeAcrossNodes = (int) m;
-            }
             case "stable_node_chains_prune_millisecs" -> stableNodeChainsPruneMillis = uint(knob, v);
-            case "advisor_mode" -> {
-                boolean scanTime = switch (v) {
-                    case "scan-time" -> true;
-                    case "none" -> false;
-                    default -> throw einval(knob, v, "none or scan-time");
-                };
-                if (scanTime != advisorScanTime) {
-                    advisorScanTime = scanTime;
-                    ksm.advisor().reset(); // set_advisor_defaults + advisor_ctx = {}
-                    pagesToScan = scanTime ? advisorMinPagesToScan : 100;
-                }
-            }
             case "advisor_max_cpu" -> advisorMaxCpu = uint(knob, v);
             case "advisor_min_pages_to_scan" -> advisorMinPagesToScan = ulong(knob, v);
             case "advisor_max_pages_to_scan" -> advisorMaxPagesToScan = ulong(knob, v);
@@ -126,6 +84,36 @@ public final class KsmKnobs {
             }
             default -> throw new IllegalArgumentException("unknown ksm knob '" + knob + "'");
         }
+    }
+
+    /** run: 0, 1 or 2. @see "mm/ksm.c: run_store" */
+    static int parseRun(String v) {
+        long r = uint("run", v);
+        if (r > 2) throw einval("run", v, "0, 1 or 2");
+        return (int) r;
+    }
+
+    /** max_page_sharing: an int >= 2. @see "mm/ksm.c: max_page_sharing_store" */
+    static int parseMaxPageSharing(String v) {
+        long m = intValue("max_page_sharing", v);
+        if (m < 2) throw einval("max_page_sharing", v, "an integer >= 2");
+        return (int) m;
+    }
+
+    /** merge_across_nodes: 0 or 1. @see "mm/ksm.c: merge_across_nodes_store" */
+    static int parseMergeAcrossNodes(String v) {
+        long m = uint("merge_across_nodes", v);
+        if (m > 1) throw einval("merge_across_nodes", v, "0 or 1");
+        return (int) m;
+    }
+
+    /** advisor_mode: true for scan-time, false for none. @see "mm/ksm.c: advisor_mode_store" */
+    static boolean parseAdvisorScanTime(String v) {
+        return switch (v) {
+            case "scan-time" -> true;
+            case "none" -> false;
+            default -> throw einval("advisor_mode", v, "none or scan-time");
+        };
     }
 
     /** Current values by sysfs name. */

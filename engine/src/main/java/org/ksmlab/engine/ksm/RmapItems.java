@@ -1,12 +1,15 @@
 package org.ksmlab.engine.ksm;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The rmap_items, one per (mm, virtual page) KSM has visited, as struct-of-arrays indexed by
  * item id (no object per page).
  *
- * <p>Layout per item: {@code slot} (int, the mm_slot), {@code vpn} (long), {@code oldChecksum}
+ * <p>Layout per item: {@code slot} (int, the mm_slot: an index into the slots registered here,
+ * {@link #mmSlot}, standing for the kernel's {@code rmap_item->mm}), {@code vpn} (long), {@code oldChecksum}
  * (int), {@code age} and {@code remainingSkips} (bytes, smart scan), {@code flags} (short: the
  * UNSTABLE/STABLE state and the low 8 bits of the scan sequence number, as the kernel packs
  * them into the low bits of {@code address}), {@code next} (int, the mm_slot's address-ordered
@@ -14,9 +17,17 @@ import java.util.Arrays;
  * tree's node (left, right, parent, colour) while UNSTABLE, or the stable node's hlist
  * (next, prev, head) while STABLE. {@link #bytesPerItem()} is the figure reported as tracking
  * memory; the kernel's struct rmap_item is 64 bytes.
+ *
+ * <p>Two functions of mm/ksm.c hand back an rmap_item together with its page
+ * ({@code scan_get_next_rmap_item} and {@code unstable_tree_search_insert}, the page through a
+ * {@code struct page **} argument). Here they return both in one {@code long}, made by
+ * {@link #itemAndPage} and read by {@link #itemOf} and {@link #pageOf}, or {@link #NO_ITEM}:
+ * no object per scanned page, and no field carrying the page from one method to the next.
  */
 final class RmapItems {
     static final int NONE = -1;
+    /** No (rmap_item, page) pair: what {@link #itemAndPage} results are compared with. */
+    static final long NO_ITEM = -1L;
     static final short UNSTABLE_FLAG = 0x100;
     static final short STABLE_FLAG = 0x200;
     static final short SEQNR_MASK = 0xff;
@@ -36,6 +47,35 @@ final class RmapItems {
     private int limit;
     /** Live items: the kernel's ksm_rmap_items. */
     long count;
+    /** Every mm_slot ever registered, by id (ids are not reused: an exited mm's items keep theirs until ksmd frees them). */
+    private final List<MmSlot> mmSlots = new ArrayList<>();
+
+    /** An rmap_item and its page in one long (item in the high 32 bits, frame in the low 32). */
+    static long itemAndPage(int item, int frame) {
+        return ((long) item << 32) | (frame & 0xffffffffL);
+    }
+
+    /** The rmap_item of an {@link #itemAndPage} pair. */
+    static int itemOf(long itemAndPage) {
+        return (int) (itemAndPage >>> 32);
+    }
+
+    /** The page (frame) of an {@link #itemAndPage} pair. */
+    static int pageOf(long itemAndPage) {
+        return (int) itemAndPage;
+    }
+
+    /** A new mm_slot for {@code mm}, with the next id. */
+    MmSlot addMmSlot(KsmMm mm) {
+        MmSlot s = new MmSlot(mmSlots.size(), mm);
+        mmSlots.add(s);
+        return s;
+    }
+
+    /** The mm_slot of {@code item} (rmap_item->mm). */
+    MmSlot mmSlot(int item) {
+        return mmSlots.get(slot[item]);
+    }
 
     /** Bytes per item of the arrays above (the model's tracking memory per page). */
     static int bytesPerItem() {

@@ -2,7 +2,7 @@
  * KSM, as mm/ksm.c (Linux 6.x) does it, in virtual time.
  *
  * <h2>Overview (after mm/ksm.c's "DOC: Overview")</h2>
- * ksmd walks the VM_MERGEABLE memory of registered mms ({@link org.ksmlab.engine.ksm.Ksm.MmSlot},
+ * ksmd walks the VM_MERGEABLE memory of registered mms ({@link org.ksmlab.engine.ksm.MmSlot},
  * a circular list with one cursor; a newly registered mm goes just behind the cursor, so it is
  * normally first scanned in the next pass). It wakes, scans {@code pages_to_scan} present
  * anonymous pages, and sleeps {@code sleep_millisecs}; a batch that reaches the end of a pass
@@ -29,6 +29,20 @@
  * Counters are the sysfs ones, fixed up lazily exactly where the kernel fixes them: a write to
  * a KSM page COWs at once, but pages_shared/pages_sharing change only when ksmd revisits the
  * address or finds the stale stable node; ksm_zero_pages drops at once.
+ *
+ * <p>The classes follow mm/ksm.c's parts: {@link org.ksmlab.engine.ksm.Ksm} (the merger:
+ * ksm_do_scan, cmp_and_merge_page and the try_to_merge family, the madvise/prctl/fork/exit
+ * hooks, the sysfs writes), {@code KsmScan} (struct ksm_scan: the cursor over the mm_slot list,
+ * the rmap_items' life along it, smart scan), {@code StableTree} (with its chains and dups),
+ * {@code UnstableTree}, {@code KsmCounters} (every counter moved by one named method),
+ * {@code Ksmd} (batches, CPU time, the advisor), {@code KsmPages} (checksums and compares, with
+ * their cost), {@link org.ksmlab.engine.ksm.KsmKnobs} (the sysfs values and their parsing) and
+ * the struct-of-arrays stores {@code RmapItems} and {@code StableNodes}. Results travel as
+ * return values: an rmap_item and its page packed in one long where the kernel uses a
+ * {@code struct page **} out-argument, so the scan allocates nothing per page. Public: the
+ * merger, its knobs, and {@link org.ksmlab.engine.ksm.RbTree}, which the micro benchmarks
+ * measure as KSM walks it (the engine's one rule for benchmarks: a structure a benchmark
+ * measures is public, documented API; everything else stays package-private).
  *
  * <h2>Checked against the live kernel</h2>
  * Linux 6.18 (kernel-check and the measurements in the README): per-pass counters of the

@@ -18,6 +18,15 @@ public interface PageCompare {
      */
     int firstDifference(MemorySegment a, long aOffset, MemorySegment b, long bOffset);
 
+    /**
+     * Bytes a compare that stopped at {@code firstDifference} (-1: equal pages) read, both pages
+     * counted: up to and including the first difference, or all of both. What the cost model
+     * charges for a compare.
+     */
+    static long bytesRead(int firstDifference) {
+        return 2L * (firstDifference < 0 ? PageStore.PAGE_SIZE : firstDifference + 1);
+    }
+
     /** Short name for reports ("scalar", "vector", "mismatch"). */
     String name();
 

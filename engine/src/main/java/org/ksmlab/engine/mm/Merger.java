@@ -13,6 +13,14 @@ public interface Merger {
     /** Name used on the command line ("none", "ksm", "sksm", ...). */
     String name();
 
+    /**
+     * A knob write while the model runs (a scenario's knob step), with the kernel's answer to a
+     * bad value; mergers without runtime knobs refuse.
+     */
+    default void writeKnob(String knob, String value) {
+        throw new IllegalArgumentException("algorithm '" + name() + "' takes no knob writes while it runs (" + knob + "=" + value + ")");
+    }
+
     /** Called once when installed, before any process exists. */
     default void attach(Kernel kernel) {
     }
@@ -72,6 +80,16 @@ public interface Merger {
 
     /** References this merger holds on {@code frame} beyond the ptes (for the accounting check). */
     default int referencesHeld(int frame) {
+        return 0;
+    }
+
+    /**
+     * Mappings of merged pages that the merger's reverse map cannot find now (for KSM: ptes on a
+     * KSM page whose stable node has no rmap_item at that address in that mm or an ancestor, so
+     * rmap_walk_ksm, which migration and reclaim use, would miss them). Scenario phases report
+     * it; upstream kernels keep it 0 (mremap unmerges before it moves).
+     */
+    default long rmapUnreachable() {
         return 0;
     }
 

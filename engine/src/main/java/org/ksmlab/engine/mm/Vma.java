@@ -14,14 +14,20 @@ public final class Vma {
     long flags;
     /** Backing file, or null for private anonymous memory. */
     final MappedFile file;
-    /** File page index mapped at {@link #start}. */
+    /**
+     * Page offset mapped at {@link #start}: the file page for a file mapping; for anonymous
+     * memory the linear index {@code start >> PAGE_SHIFT} it was created at (vm_pgoff), which a
+     * move keeps, so a moved range does not merge with a neighbour at its new place unless the
+     * offsets line up.
+     */
     long pgoff;
     /**
-     * Whether anonymous pages may exist in this VMA (the kernel's {@code anon_vma} is set on
-     * the first anonymous fault); fork copies page tables only for such VMAs or anonymous
-     * ones ({@code vma_needs_copy}).
+     * The VMA's anon_vma, by id (0: none yet). It is set on the first anonymous fault
+     * ({@code anon_vma_prepare}, which reuses a mergeable neighbour's); fork copies page tables
+     * only for VMAs that have one or are anonymous ({@code vma_needs_copy}); two VMAs with
+     * different anon_vmas never merge ({@code is_mergeable_anon_vma}).
      */
-    boolean anonVma;
+    long anonVma;
 
     Vma(long start, long end, long flags, MappedFile file, long pgoff) {
         this.start = start;
@@ -44,7 +50,7 @@ public final class Vma {
     public long pgoff() { return pgoff; }
     public boolean isAnonymous() { return file == null; }
     /** Whether anonymous pages may exist here (the kernel's vma->anon_vma is set). */
-    public boolean hasAnonVma() { return anonVma; }
+    public boolean hasAnonVma() { return anonVma != 0; }
     public boolean isMergeable() { return (flags & VmFlags.VM_MERGEABLE) != 0; }
     public long pages() { return (end - start) >>> PageStore.PAGE_SHIFT; }
 
@@ -54,15 +60,21 @@ public final class Vma {
     }
 
     /**
-     * Whether {@code next} can be merged into this VMA (this VMA ends where next starts):
-     * same flags, same backing and, for files, contiguous offsets.
-     * @see "mm/vma.c: is_mergeable_vma, can_vma_merge_after"
+     * Whether {@code next} can be merged into this VMA (this VMA ends where next starts): same
+     * flags, same backing, contiguous page offsets (file pages, or the anonymous linear index),
+     * and compatible anon_vmas (the same one, or one of them has none).
+     * Departure: the kernel also refuses a VMA whose anon_vma was cloned at fork
+     * ({@code list_is_singular} on its anon_vma_chain); the model does not track that chain.
+     * @see "mm/vma.c: is_mergeable_vma, is_mergeable_anon_vma, can_vma_merge_after"
      */
     boolean canMergeWith(Vma next) {
         if (end != next.start || flags != next.flags || file != next.file) {
             return false;
         }
-        return file == null || pgoff + pages() == next.pgoff;
+        if (pgoff + pages() != next.pgoff) {
+            return false;
+        }
+        return anonVma == 0 || next.anonVma == 0 || anonVma == next.anonVma;
     }
 
     @Override

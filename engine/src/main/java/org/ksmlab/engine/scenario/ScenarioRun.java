@@ -345,6 +345,10 @@ public final class ScenarioRun {
         }
         long dest = m.place() == null ? 0 : placed(p, m.place(), newPages);
         long got = machine.mremap(p.pid, oldAddr, range.count() * PAGE, newPages * PAGE, true, dest);
+        if (got == oldAddr) {
+            throw new IllegalArgumentException("mremap did not move the range: with MREMAP_MAYMOVE alone the kernel moves only what cannot "
+                    + "grow in place; give 'after', 'before' or 'at' to move it (MREMAP_FIXED)");
+        }
         if (m.place() != null && m.place().where() == Step.Where.AT) {
             // MREMAP_FIXED replaced whatever was mapped there
             Region over = region(p, m.place().region());
@@ -444,7 +448,11 @@ public final class ScenarioRun {
             Map<String, Long> pc = new LinkedHashMap<>(machine.processCounters(p.pid));
             pc.put("failed_calls", failedCalls.getOrDefault(pname, 0L));
             perProcess.put(pname, pc);
-            p.regions.forEach((rname, r) -> perRegion.put(pname + "." + rname, machine.regionCounters(p.pid, r.start, r.pages() * PAGE)));
+            p.regions.forEach((rname, r) -> {
+                if (Arrays.stream(r.ids).anyMatch(id -> id != UNMAPPED)) { // a region wholly unmapped has nothing to show
+                    perRegion.put(pname + "." + rname, machine.regionCounters(p.pid, r.start, r.pages() * PAGE));
+                }
+            });
         });
         verifyReads();
         Map<String, Long> global = new LinkedHashMap<>(machine.counters());

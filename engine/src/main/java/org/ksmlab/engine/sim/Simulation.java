@@ -64,7 +64,7 @@ public final class Simulation {
     public SimulationResult run() {
         MemoryBudget.check(workload);
         Merger merger = Algorithms.create(algorithm.name(), knobs);
-        try (Kernel kernel = new Kernel(merger)) {
+        try (Kernel kernel = new Kernel(merger, org.ksmlab.engine.mm.KernelConfig.from(knobs))) {
             return run(kernel);
         }
     }
@@ -172,7 +172,7 @@ public final class Simulation {
     }
 
     /** A knob as the result shows it: a number when the text is one ("100" is 100, "0.5" is 0.5), else the text ("scan-time"). */
-    static Object knobValue(String text) {
+    public static Object knobValue(String text) {
         try {
             return Long.parseLong(text.trim());
         } catch (NumberFormatException notLong) {

@@ -66,7 +66,7 @@ final class ChainedChecksumTable implements ChecksumTable {
                 continue;
             }
             int d = compare.firstDifference(store.chunk(e), PageStore.offset(e), store.chunk(frame), PageStore.offset(frame));
-            work.bytesCompared += ChecksumTable.comparedBytes(d);
+            work.bytesCompared += PageCompare.bytesRead(d);
             if (d < 0) {
                 return e;
             }

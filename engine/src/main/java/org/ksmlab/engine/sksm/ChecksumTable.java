@@ -13,8 +13,12 @@ import org.ksmlab.engine.memory.PageStore;
  *
  * <p>Invariant: every entry's frame is allocated, write-protected everywhere and flagged
  * {@link PageStore#F_SKSM} (the zero frame, inserted at boot, excepted from the flag).
+ *
+ * <p>Public, with {@link #staticChained()} and {@link #openAddressing(int)}, because the micro
+ * benchmarks measure these tables as SKSM runs them (see the package documentation: the
+ * structures a benchmark measures are engine API; the rest stays package-private).
  */
-interface ChecksumTable {
+public interface ChecksumTable {
     /** Short name for counters and errors ("chained", "resizable"). */
     String name();
 
@@ -52,8 +56,13 @@ interface ChecksumTable {
     /** Calls {@code action} with every entry's frame. */
     void forEachEntry(IntConsumer action);
 
-    /** Bytes of a compare that read up to and including the first difference of both pages. */
-    static long comparedBytes(int firstDifference) {
-        return 2L * (firstDifference < 0 ? PageStore.PAGE_SIZE : firstDifference + 1);
+    /** The RFC's static chained table, 2^16 buckets (what {@code sksm} and {@code sksm-aged} use). */
+    static ChecksumTable staticChained() {
+        return new ChainedChecksumTable(ChainedChecksumTable.RFC_BITS);
+    }
+
+    /** The open-addressing table of {@code sksm-resizable}, starting at {@code initialSlots} (a power of two) and doubling when half full. */
+    static ChecksumTable openAddressing(int initialSlots) {
+        return new ResizableChecksumTable(initialSlots);
     }
 }

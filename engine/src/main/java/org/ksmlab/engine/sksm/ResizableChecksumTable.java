@@ -64,7 +64,7 @@ final class ResizableChecksumTable implements ChecksumTable {
             }
             int e = frames[i];
             int d = compare.firstDifference(store.chunk(e), PageStore.offset(e), store.chunk(frame), PageStore.offset(frame));
-            work.bytesCompared += ChecksumTable.comparedBytes(d);
+            work.bytesCompared += PageCompare.bytesRead(d);
             if (d < 0) {
                 return e;
             }

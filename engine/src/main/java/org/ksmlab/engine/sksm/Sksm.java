@@ -7,6 +7,7 @@ import org.ksmlab.engine.memory.PageCompare;
 import org.ksmlab.engine.memory.PageStore;
 import org.ksmlab.engine.mm.Kernel;
 import org.ksmlab.engine.mm.Merger;
+import org.ksmlab.engine.mm.MergerServices;
 import org.ksmlab.engine.mm.PageTable;
 import org.ksmlab.engine.mm.Process;
 import org.ksmlab.engine.mm.Vma;
@@ -25,7 +26,7 @@ import org.ksmlab.engine.mm.VmFlags;
  * compared, and a merge or a table insert; per freed table page one table removal; per write
  * to a merged page the COW copy it forces.
  *
- * @see "RFC mm/sksm.c: sksm_merge_range (summarised in ksm-reference.md section 2)"
+ * @see "RFC mm/sksm.c: sksm_merge_range (summarised in docs/kernel-behaviour.md, SKSM)"
  */
 class Sksm implements Merger {
     private final String name;
@@ -36,7 +37,8 @@ class Sksm implements Merger {
     private final PageCompare compare = PageCompare.best();
     /** Work done so far, turned into {@code cpu_ns} by {@link #cost}. */
     final WorkCounts work = new WorkCounts();
-    Kernel kernel;
+    /** The page-table changes the kernel model lets a merger make. */
+    private MergerServices services;
     PageStore store;
 
     /** MADV_MERGE calls handled (including ones on incompatible or empty ranges). */
@@ -69,7 +71,7 @@ class Sksm implements Merger {
     /** The RFC inserts the zero page into the table at boot. */
     @Override
     public void attach(Kernel k) {
-        this.kernel = k;
+        this.services = k.mergerServices();
         this.store = k.store();
         table.insert(hasher.hash64(store, PageStore.ZERO_FRAME), PageStore.ZERO_FRAME);
     }
@@ -130,7 +132,7 @@ class Sksm implements Merger {
         // Write-protect before the checksum, as the RFC: from here a write faults and copies,
         // so the checksum and the compare see the contents that get merged.
         if (PageTable.writable(pte)) {
-            kernel.writeProtect(p, vpn);
+            services.writeProtect(p, vpn);
             work.writeProtects++;
         }
         long hash = hasher.hash64(store, frame);
@@ -139,7 +141,7 @@ class Sksm implements Merger {
         if (match >= 0) {
             boolean zero = match == PageStore.ZERO_FRAME;
             // A zero-page merge marks the pte like KSM's replace_page (pte_mkdirty+special: is_ksm_zero_pte).
-            kernel.replacePage(p, vpn, match, zero ? PageTable.KSM_ZERO : 0);
+            services.replacePage(p, vpn, match, zero ? PageTable.KSM_ZERO : 0);
             work.merges++;
             pagesMerged++;
             if (zero) {

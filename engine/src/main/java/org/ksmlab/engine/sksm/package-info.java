@@ -25,8 +25,12 @@
  * {@code ChainedChecksumTable}, {@code sksm-resizable} with {@code ResizableChecksumTable}, an
  * open-addressing table keyed by the full 64-bit hash that doubles when half full),
  * {@code SksmAged} ({@code sksm-aged}: the user-space agent), {@link
- * org.ksmlab.engine.sksm.SksmAlgorithms} (names, knobs, validation). Frame ids are
- * {@code frame}, virtual page numbers {@code vpn} (see the memory package).
+ * org.ksmlab.engine.sksm.SksmAlgorithms} (the variants' knobs, validation and constructors,
+ * which {@code sim.Algorithms} registers). {@link org.ksmlab.engine.sksm.ChecksumTable} is
+ * public, with its two tables' factories, because the micro benchmarks measure the tables SKSM
+ * runs (the same rule as the ksm package's RbTree). Frame ids are {@code frame}, virtual page
+ * numbers {@code vpn} (see the memory package). The RFC's behaviour the model follows is
+ * summarised in docs/kernel-behaviour.md.
  *
  * <h2>How user space opts in (a modelling decision)</h2>
  * Workloads opt in the way KSM users do, with {@code MADV_MERGEABLE} after writing their pages,

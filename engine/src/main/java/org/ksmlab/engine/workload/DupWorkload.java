@@ -4,6 +4,7 @@ import static org.ksmlab.engine.memory.PageStore.PAGE_SIZE;
 
 import java.util.List;
 import java.util.Map;
+import org.ksmlab.engine.knobs.Param;
 import org.ksmlab.engine.mm.Kernel;
 import org.ksmlab.engine.mm.VmFlags;
 

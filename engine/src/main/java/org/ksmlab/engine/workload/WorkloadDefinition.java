@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.ksmlab.engine.knobs.Param;
 
 /** A named workload generator: its parameters (with defaults) and how to build it. */
 public record WorkloadDefinition(String name, String description, List<Param> params,

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.ksmlab.engine.cost.CostModel;
 import org.ksmlab.engine.mm.Kernel;
 import org.ksmlab.engine.mm.VmFlags;
 import org.ksmlab.engine.workload.PageContents;
@@ -22,7 +23,7 @@ final class KsmHarness implements AutoCloseable {
             int eq = kv.indexOf('=');
             m.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
-        ksm = new Ksm(m);
+        ksm = new Ksm(m, CostModel.defaults());
         kernel = new Kernel(ksm);
     }
 

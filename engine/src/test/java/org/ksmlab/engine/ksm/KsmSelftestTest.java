@@ -18,7 +18,7 @@ import org.ksmlab.engine.mm.VmFlags;
 
 /**
  * The outcomes of the kernel's own KSM selftests (tools/testing/selftests/mm/ksm_tests.c,
- * ksm_functional_tests.c), as listed in ksm-reference.md, with exact counters.
+ * ksm_functional_tests.c), as docs/kernel-behaviour.md lists them, with exact counters.
  */
 class KsmSelftestTest {
     @Test
@@ -241,13 +241,13 @@ class KsmSelftestTest {
             long base = h.mapFilled(pid, same(30, 6));
             h.mergeable(pid, base, 30);
             h.scans(3);
-            h.ksm.knobs().set("run", "2");
+            h.ksm.writeKnob("run", "2");
             assertEquals(0, h.c("pages_shared"));
             assertEquals(0, h.c("pages_sharing"));
             assertEquals(0, h.c("rmap_items"));
             assertEquals(0, h.c("full_scans"));
             assertEquals(30, h.distinctFrames(pid, base, 30));
-            h.ksm.knobs().set("max_page_sharing", "4"); // allowed now that pages_shared is 0
+            h.ksm.writeKnob("max_page_sharing", "4"); // allowed now that pages_shared is 0
         }
     }
 
@@ -272,22 +272,22 @@ class KsmSelftestTest {
     void knobWritesGetTheKernelsErrors() {
         try (KsmHarness h = new KsmHarness()) {
             KsmKnobs k = h.ksm.knobs();
-            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> k.set("max_page_sharing", "1")).errno());
-            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> k.set("pages_to_scan", "-5")).errno());
-            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> k.set("run", "3")).errno());
-            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> k.set("advisor_target_scan_time", "0")).errno());
-            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> k.set("advisor_mode", "fast")).errno());
-            k.set("advisor_mode", "scan-time");
+            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> h.ksm.writeKnob("max_page_sharing", "1")).errno());
+            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> h.ksm.writeKnob("pages_to_scan", "-5")).errno());
+            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> h.ksm.writeKnob("run", "3")).errno());
+            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> h.ksm.writeKnob("advisor_target_scan_time", "0")).errno());
+            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> h.ksm.writeKnob("advisor_mode", "fast")).errno());
+            h.ksm.writeKnob("advisor_mode", "scan-time");
             assertEquals(500, k.pagesToScan, "entering scan-time sets advisor_min_pages_to_scan");
-            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> k.set("pages_to_scan", "500")).errno());
-            k.set("advisor_mode", "none");
+            assertEquals(Errno.EINVAL, assertThrows(SyscallException.class, () -> h.ksm.writeKnob("pages_to_scan", "500")).errno());
+            h.ksm.writeKnob("advisor_mode", "none");
             assertEquals(100, k.pagesToScan);
             int pid = h.kernel.spawn();
             long base = h.mapFilled(pid, same(4, 1));
             h.mergeable(pid, base, 4);
             h.scans(2);
-            assertEquals(Errno.EBUSY, assertThrows(SyscallException.class, () -> k.set("max_page_sharing", "3")).errno());
-            k.set("max_page_sharing", "256"); // the current value is accepted even now
+            assertEquals(Errno.EBUSY, assertThrows(SyscallException.class, () -> h.ksm.writeKnob("max_page_sharing", "3")).errno());
+            h.ksm.writeKnob("max_page_sharing", "256"); // the current value is accepted even now
         }
     }
 

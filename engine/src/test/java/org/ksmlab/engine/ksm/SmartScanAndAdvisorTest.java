@@ -45,7 +45,7 @@ class SmartScanAndAdvisorTest {
     @Test
     void skipAgeDoublesFromOneToEight() {
         assertEquals(List.of(1, 1, 1, 1, 2, 2, 4, 4, 4, 8, 8),
-                List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 200).stream().map(Ksm::skipAge).toList());
+                List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 200).stream().map(KsmScan::skipAge).toList());
     }
 
     /**
@@ -59,8 +59,8 @@ class SmartScanAndAdvisorTest {
     void advisorSetsPagesToScanAsTheKernelsIntegerArithmeticDoes() {
         try (KsmHarness h = new KsmHarness()) {
             KsmKnobs k = h.ksm.knobs();
-            k.set("advisor_target_scan_time", "1");
-            k.set("advisor_mode", "scan-time");
+            h.ksm.writeKnob("advisor_target_scan_time", "1");
+            h.ksm.writeKnob("advisor_mode", "scan-time");
             assertEquals(500, k.pagesToScan);
             Advisor a = h.ksm.advisor();
             a.startScan(k, 0);
@@ -76,9 +76,9 @@ class SmartScanAndAdvisorTest {
     void advisorIsCappedByMaxPagesToScan() {
         try (KsmHarness h = new KsmHarness()) {
             KsmKnobs k = h.ksm.knobs();
-            k.set("advisor_target_scan_time", "1000");
-            k.set("advisor_max_pages_to_scan", "800");
-            k.set("advisor_mode", "scan-time");
+            h.ksm.writeKnob("advisor_target_scan_time", "1000");
+            h.ksm.writeKnob("advisor_max_pages_to_scan", "800");
+            h.ksm.writeKnob("advisor_mode", "scan-time");
             Advisor a = h.ksm.advisor();
             a.startScan(k, 0);
             // 1 s pass, ~0 CPU: cpu% floors at 1, per-page cost 500, the MIN_CPU floor gives

@@ -43,7 +43,8 @@ import org.ksmlab.livekernel.SavedKnobs;
  * read at a phase show the steps' own effect, as in the model. Waits set {@code run} to what the
  * scenario asked for (1 unless it wrote another value) and pause again after: a wait for N full
  * scans returns once {@code full_scans} has grown by N, a wait until stable once the stability
- * counters held still over two full scans ({@link #STABILITY}, the model's rule), both bounded
+ * counters ({@link #STABILITY}) agree over the last three of at least three full scans inside the
+ * wait ({@link #stable}, the model's rule), both bounded
  * ({@link Limits}). {@code every} bodies run on a wall-clock timer during waits.
  *
  * <p><b>Counters.</b> Global: every /sys/kernel/mm/ksm counter ({@code pages_scanned} and
@@ -108,6 +109,10 @@ public final class LiveMachine implements Machine, AutoCloseable {
     private final long startNanos;
     /** What the scenario wants {@code run} to be while time passes ("1" unless it wrote another). */
     private String desiredRun = "1";
+    /** The scenario's sleep_millisecs (what ms waits run with). */
+    private long sleepMs;
+    /** What the run saw that a reader of its counters should know (a wait that ended late). */
+    private final List<String> notes = new ArrayList<>();
     private boolean aborted;
     private boolean closed;
 
@@ -241,6 +246,7 @@ public final class LiveMachine implements Machine, AutoCloseable {
             }
         }
         if (run != null) writeKnobs(Map.of("run", run));
+        sleepMs = sysfs.readLong("sleep_millisecs");
         Map<String, Long> c = sysfs.counters();
         for (String k : RELATIVE) base.put(k, c.getOrDefault(k, 0L));
         for (Scenario.FileSpec f : scenario.files().values()) {
@@ -269,6 +275,11 @@ public final class LiveMachine implements Machine, AutoCloseable {
     /** The per-full-scan samples taken during waits (global sysfs counters and {@code wall_ms}). */
     public List<Map<String, Long>> series() {
         return List.copyOf(series);
+    }
+
+    /** What a reader of the counters should know: waits for full scans that ended late. */
+    public List<String> notes() {
+        return List.copyOf(notes);
     }
 
     /** The kernel behaviour this machine was checked against ({@code kernel.*}). */
@@ -614,21 +625,33 @@ public final class LiveMachine implements Machine, AutoCloseable {
             } catch (KsmSysfs.KnobException ex) {
                 throw new IllegalArgumentException(ex.getMessage(), ex);
             }
+            if (k.equals("sleep_millisecs")) sleepMs = sysfs.readLong(k);
         }
     }
 
-    private void resume() {
+    /**
+     * The least sleep between ksmd's batches while a wait counts full scans. A pass ends with a
+     * batch, then ksmd sleeps: the poll (about 1 ms) sees full_scans move during that sleep and
+     * pauses ksmd before another batch starts. With a scenario's sleep_millisecs of 0 batches run
+     * back to back and a wait for 2 full scans would see thousands; so such waits run with this
+     * sleep. A pass's counters do not depend on the sleep between batches (only wall time does).
+     */
+    static final long PASS_WAIT_SLEEP_MS = 20;
+
+    private void resume(boolean countingPasses) {
+        if (countingPasses && sleepMs < PASS_WAIT_SLEEP_MS) knob("sleep_millisecs", Long.toString(PASS_WAIT_SLEEP_MS));
         if (!desiredRun.equals("2")) knob("run", desiredRun);
     }
 
     /** run=0; the write waits for a batch in progress (ksm_thread_mutex), so no scan runs after it returns. */
-    private void pause() {
+    private void pause(boolean countingPasses) {
         if (!desiredRun.equals("2")) knob("run", "0");
+        if (countingPasses && sleepMs < PASS_WAIT_SLEEP_MS) knob("sleep_millisecs", Long.toString(sleepMs));
     }
 
     @Override
     public void runForMs(long ms) {
-        resume();
+        resume(false);
         try {
             long end = System.nanoTime() + ms * 1_000_000L;
             long fs = sysfs.readLong("full_scans");
@@ -636,15 +659,16 @@ public final class LiveMachine implements Machine, AutoCloseable {
                 fs = tick(fs, end);
             }
         } finally {
-            pause();
+            pause(false);
         }
     }
 
     @Override
     public void runFullScans(long n) {
-        resume();
+        long start = sysfs.readLong("full_scans");
+        resume(true);
+        boolean done = false;
         try {
-            long start = sysfs.readLong("full_scans");
             long fs = start;
             long t0 = System.nanoTime();
             long end = t0 + limits.maxWaitMs() * 1_000_000L;
@@ -656,32 +680,46 @@ public final class LiveMachine implements Machine, AutoCloseable {
                 }
                 fs = tick(fs, end);
             }
+            done = true;
         } finally {
-            pause();
+            pause(true);
+        }
+        if (done) lateBy(start + n, "a wait for " + n + " full scans");
+    }
+
+    /** After a pause: a pass beyond {@code target} means the wait ended late (noted, with how many). */
+    private void lateBy(long target, String what) {
+        long fs = sysfs.readLong("full_scans");
+        if (fs > target) {
+            notes.add(what + " at " + nowMs() + " ms ended " + (fs - target) + " full scan" + (fs - target == 1 ? "" : "s")
+                    + " late (ksmd was paused after full scan " + fs + ", not " + target + ")");
         }
     }
 
     @Override
     public void runUntilStable() {
-        resume();
+        resume(true);
+        long target = -1;
         try {
-            List<Map<String, Long>> samples = new ArrayList<>();
-            samples.add(stability());
+            List<Map<String, Long>> samples = new ArrayList<>(); // one per full scan inside this wait
             long fs = sysfs.readLong("full_scans");
             long start = fs;
             long end = System.nanoTime() + limits.maxStableMs() * 1_000_000L;
             while (!stable(samples)) {
                 if (fs - start >= limits.maxStableScans() || System.nanoTime() > end) {
                     throw new IllegalStateException("wait until stable: " + STABILITY + " did not hold still over 2 full scans within "
-                            + (fs - start) + " full scans (" + limits.maxStableScans() + " at most, " + limits.maxStableMs() / 1000 + " s); last " + samples.getLast());
+                            + (fs - start) + " full scans (" + limits.maxStableScans() + " at most, " + limits.maxStableMs() / 1000 + " s); last "
+                            + (samples.isEmpty() ? stability() : samples.getLast()));
                 }
                 long before = fs;
                 fs = tick(fs, end);
                 if (fs > before) samples.add(stability());
             }
+            target = fs;
         } finally {
-            pause();
+            pause(true);
         }
+        lateBy(target, "a wait until stable");
     }
 
     private Map<String, Long> stability() {
@@ -690,7 +728,12 @@ public final class LiveMachine implements Machine, AutoCloseable {
         return m;
     }
 
-    /** The model's rule: the last three samples (two full scans) agree. */
+    /**
+     * The model's rule ({@code ModelMachine.runUntilStable}): at least three full scans inside the
+     * wait, and the samples of the last three agree (held still over two full scans). A pass over
+     * new pages only takes checksums and moves no stability counter, so a sample from before the
+     * wait could make it look stable before anything merged.
+     */
     static boolean stable(List<Map<String, Long>> samples) {
         int n = samples.size();
         return n >= 3 && samples.get(n - 1).equals(samples.get(n - 2)) && samples.get(n - 2).equals(samples.get(n - 3));
@@ -711,6 +754,9 @@ public final class LiveMachine implements Machine, AutoCloseable {
         LockSupport.parkNanos(1_000_000);
         if (Thread.interrupted()) throw new IllegalStateException("interrupted");
         long now2 = sysfs.readLong("full_scans");
+        if (now2 > fs + 1) {
+            notes.add("full scans " + (fs + 1) + " to " + now2 + " ended between two polls at " + nowMs() + " ms (one sample for them)");
+        }
         if (now2 != fs) {
             Map<String, Long> s = new LinkedHashMap<>();
             s.put("wall_ms", nowMs());

@@ -110,7 +110,11 @@ final class RunnerHost implements AutoCloseable {
         }
     }
 
-    /** exit: the runner ends and is forgotten. */
+    /**
+     * exit: the runner ends and is forgotten. Its channel closing means its address space is gone
+     * (exit_mm runs before exit_files); this also waits until the process itself has ended (or
+     * is a zombie), so nothing of it is left running.
+     */
     void exit(Runner r) {
         r.exit();
         runners.remove(r.pid);
@@ -120,6 +124,24 @@ final class RunnerHost implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        } else {
+            awaitGone(r.pid, 5_000);
+        }
+    }
+
+    /** Waits until /proc/PID is gone or a zombie; false after {@code ms}. */
+    static boolean awaitGone(int pid, long ms) {
+        long deadline = System.nanoTime() + ms * 1_000_000L;
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        while (true) {
+            try {
+                String s = Files.readString(stat);
+                if (s.substring(s.lastIndexOf(')') + 2).startsWith("Z")) return true;
+            } catch (IOException e) {
+                return true; // gone
+            }
+            if (System.nanoTime() > deadline) return false;
+            java.util.concurrent.locks.LockSupport.parkNanos(500_000);
         }
     }
 

@@ -30,17 +30,17 @@ import org.ksmlab.livekernel.SavedKnobs;
 public final class ScenarioCheck {
     /** One side's run: its phases, failed expectations and pages verified; or why it has none. */
     public record Side(String side, String unavailable, String error, List<ScenarioRun.PhaseRecord> phases,
-                       List<ScenarioRun.ExpectFailure> failures, long pagesVerified, List<Map<String, Long>> series) {
+                       List<ScenarioRun.ExpectFailure> failures, long pagesVerified, List<Map<String, Long>> series, List<String> notes) {
         static Side unavailable(String side, String why) {
-            return new Side(side, why, null, List.of(), List.of(), 0, List.of());
+            return new Side(side, why, null, List.of(), List.of(), 0, List.of(), List.of());
         }
 
         static Side failed(String side, String error) {
-            return new Side(side, null, error, List.of(), List.of(), 0, List.of());
+            return new Side(side, null, error, List.of(), List.of(), 0, List.of(), List.of());
         }
 
-        static Side of(String side, ScenarioRun.Result r, List<Map<String, Long>> series) {
-            return new Side(side, null, null, r.phases(), r.failures(), r.pagesVerified(), series);
+        static Side of(String side, ScenarioRun.Result r, List<Map<String, Long>> series, List<String> notes) {
+            return new Side(side, null, null, r.phases(), r.failures(), r.pagesVerified(), series, notes);
         }
 
         public boolean ran() {
@@ -121,7 +121,7 @@ public final class ScenarioCheck {
             current = m;
             try {
                 ScenarioRun.Result r = new ScenarioRun(sc, variant, m).run();
-                kernel = Side.of("kernel", r, m.series());
+                kernel = Side.of("kernel", r, m.series(), m.notes());
             } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
                 kernel = Side.failed("kernel", e.getMessage());
             } finally {
@@ -240,6 +240,7 @@ public final class ScenarioCheck {
             return x;
         }).toList());
         m.put("pages_verified", s.pagesVerified());
+        if (!s.notes().isEmpty()) m.put("notes", s.notes());
         m.put("series", s.series());
         return m;
     }

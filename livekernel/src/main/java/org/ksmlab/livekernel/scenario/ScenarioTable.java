@@ -82,6 +82,7 @@ public final class ScenarioTable {
         }
         List<ScenarioCheck.Difference> d = ScenarioCheck.differences(o);
         b.append(failures("kernel", k)).append(failures("model", m));
+        for (String note : k.notes()) b.append("kernel note: ").append(note).append('\n');
         if (k.ran() && m.ran()) {
             b.append(d.isEmpty() ? "no counter differs between kernel and model\n"
                     : d.size() + " counter value" + (d.size() == 1 ? "" : "s") + " differ between kernel and model (rows marked *)\n");

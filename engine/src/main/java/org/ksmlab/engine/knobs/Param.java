@@ -1,4 +1,4 @@
-package org.ksmlab.engine.workload;
+package org.ksmlab.engine.knobs;
 
 import java.util.List;
 import java.util.Map;
@@ -8,8 +8,8 @@ import java.util.Map;
  * {@link #parse} turns text into a checked value with an error that says what was expected.
  */
 public record Param(String key, Kind kind, String defaultValue, double min, double max, String description) {
-    /** Value kinds. */
-    public enum Kind { INT, LONG, FRACTION, CHOICE }
+    /** Value kinds: numbers (checked by {@link #parse}), one of named values, or free text such as a path. */
+    public enum Kind { INT, LONG, FRACTION, CHOICE, TEXT }
 
     public static Param integer(String key, long def, long min, long max, String description) {
         return new Param(key, Kind.LONG, Long.toString(def), min, max, description);

@@ -1,0 +1,390 @@
+package org.ksmlab.engine.ksm;
+
+import static org.ksmlab.engine.ksm.RmapItems.NONE;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ksmlab.engine.cost.WorkCounts;
+import org.ksmlab.engine.memory.PageStore;
+
+/**
+ * The stable tree: KSM pages ordered by memcmp of their contents, never flushed. Each node holds
+ * one KSM page and the rmap_items mapping it; a content whose page reached max_page_sharing
+ * mappings becomes a chain of dups, several KSM pages of the same content (see
+ * {@link StableNodes} for the layout). A node whose page was freed goes stale and is removed
+ * lazily, when a walk meets it ({@link #ksmGetFolio}), as in the kernel.
+ *
+ * <p>Invariant: every node in the tree or on a chain that {@link #ksmGetFolio} accepts maps a
+ * KSM frame whose {@code nodeOfFrame} is that node, and no node holds more than
+ * max_page_sharing items unless a fork put them there.
+ */
+final class StableTree {
+    final StableNodes nodes = new StableNodes();
+    private final RmapItems items;
+    private final KsmCounters counters;
+    private final KsmKnobs knobs;
+    private final KsmPages pages;
+    private final PageStore store;
+    private final WorkCounts work;
+
+    StableTree(RmapItems items, KsmCounters counters, KsmKnobs knobs, KsmPages pages, PageStore store, WorkCounts work) {
+        this.items = items;
+        this.counters = counters;
+        this.knobs = knobs;
+        this.pages = pages;
+        this.store = store;
+        this.work = work;
+    }
+
+    /** The stable node of a KSM frame, or NONE. */
+    int nodeOfFrame(int frame) {
+        return nodes.nodeOfFrame(frame);
+    }
+
+    /** Whether {@code node} has mappings and room for {@code offset} + 1 more under max_page_sharing. */
+    boolean isPageSharingCandidate(int node, int offset) {
+        int len = nodes.rmapHlistLen[node];
+        return len != 0 && len + offset < knobs.maxPageSharing;
+    }
+
+    /** Model memory of the nodes, bytes. */
+    long trackingBytes() {
+        return nodes.count * StableNodes.bytesPerNode();
+    }
+
+    /**
+     * The KSM page of a stable node, or NONE when the node is stale (its page was freed): the
+     * stale node is then removed with its rmap_items' accounting, as the kernel does lazily.
+     * @see "mm/ksm.c: ksm_get_folio"
+     */
+    int ksmGetFolio(int node) {
+        int frame = nodes.kpfn[node];
+        if (frame == NONE || nodes.nodeOfFrame(frame) != node) {
+            removeNodeFromStableTree(node);
+            return NONE;
+        }
+        return frame;
+    }
+
+    /** A KSM frame was freed: its node goes stale, and ksmd notices on its next look ({@link #ksmGetFolio}). */
+    void frameFreed(int frame) {
+        if (nodes.nodeOfFrame(frame) != NONE) {
+            nodes.setNodeOfFrame(frame, NONE);
+        }
+    }
+
+    /** @see "mm/ksm.c: remove_node_from_stable_tree" */
+    private void removeNodeFromStableTree(int node) {
+        for (int it = nodes.hlistHead[node]; it != NONE; it = items.hlistNext(it)) {
+            counters.stableItemRemoved(items.mmSlot(it).mm.counters, items.hlistNext(it) == NONE);
+            nodes.rmapHlistLen[node]--;
+            items.flags[it] = 0;
+        }
+        nodes.hlistHead[node] = NONE;
+        if (nodes.isDup(node)) {
+            dupDel(node);
+        } else {
+            nodes.tree.erase(node);
+        }
+        int frame = nodes.kpfn[node];
+        if (frame != NONE && nodes.nodeOfFrame(frame) == node) {
+            nodes.setNodeOfFrame(frame, NONE);
+        }
+        nodes.free(node);
+    }
+
+    /** Takes a dup off its chain. @see "mm/ksm.c: __stable_node_dup_del" */
+    private void dupDel(int dup) {
+        int chain = nodes.chain[dup];
+        int prev = nodes.dupPrev[dup];
+        int next = nodes.dupNext[dup];
+        if (prev == NONE) {
+            nodes.hlistHead[chain] = next;
+        } else {
+            nodes.dupNext[prev] = next;
+        }
+        if (next != NONE) {
+            nodes.dupPrev[next] = prev;
+        }
+        nodes.chain[dup] = NONE;
+        nodes.dupNext[dup] = NONE;
+        nodes.dupPrev[dup] = NONE;
+        counters.dupRemoved();
+    }
+
+    /** hlist_add_head of a dup on its chain. @see "mm/ksm.c: stable_node_chain_add_dup" */
+    private void chainAddDup(int dup, int chain) {
+        nodes.chain[dup] = chain;
+        int first = nodes.hlistHead[chain];
+        nodes.dupNext[dup] = first;
+        nodes.dupPrev[dup] = NONE;
+        if (first != NONE) {
+            nodes.dupPrev[first] = dup;
+        }
+        nodes.hlistHead[chain] = dup;
+        counters.dupAdded();
+    }
+
+    /** A chain takes the place of {@code dup} in the tree, with {@code dup} as its first dup. @see "mm/ksm.c: alloc_stable_node_chain" */
+    private int allocStableNodeChain(int dup, long nowMillis) {
+        int chain = nodes.allocate();
+        nodes.rmapHlistLen[chain] = StableNodes.STABLE_NODE_CHAIN;
+        nodes.chainPruneMillis[chain] = nowMillis;
+        counters.chainAdded();
+        nodes.tree.replace(dup, chain);
+        chainAddDup(dup, chain);
+        return chain;
+    }
+
+    /** @see "mm/ksm.c: free_stable_node_chain" */
+    private void freeStableNodeChain(int chain) {
+        nodes.tree.erase(chain);
+        nodes.free(chain);
+        counters.chainRemoved();
+    }
+
+    /**
+     * The dup of {@code node} to merge into: {@code node} itself when it is not a chain;
+     * otherwise the non-full dup with the most mappings (walking all dups and pruning stale ones
+     * at most every stable_node_chains_prune_millisecs), collapsing a chain left with one dup
+     * into that dup. Returns NONE when the node or the whole chain went stale and was removed
+     * (the caller's walk must restart). The dup's page is {@code nodes.kpfn[dup]}; the node now
+     * at the walked tree position is {@link #treePosition}.
+     * @see "mm/ksm.c: __stable_node_chain, stable_node_dup"
+     */
+    private int stableNodeChain(int node, boolean prune, long nowMillis) {
+        if (!nodes.isChain(node)) {
+            return ksmGetFolio(node) == NONE ? NONE : node;
+        }
+        if (!prune || nowMillis < nodes.chainPruneMillis[node] + knobs.stableNodeChainsPruneMillis) {
+            prune = false;
+        } else {
+            nodes.chainPruneMillis[node] = nowMillis;
+        }
+        int found = NONE;
+        int foundLen = 0;
+        for (int dup = nodes.hlistHead[node]; dup != NONE; ) {
+            int nextDup = nodes.dupNext[dup];
+            work.treeSteps++; // each dup examined is a ksm_get_folio and a cache miss, like a tree step
+            int folio = ksmGetFolio(dup);
+            if (folio != NONE) {
+                if (found == NONE || (isPageSharingCandidate(dup, 0)
+                        && (!isPageSharingCandidate(found, 0) || nodes.rmapHlistLen[dup] > foundLen))) {
+                    found = dup;
+                    foundLen = nodes.rmapHlistLen[dup];
+                    if (!prune && isPageSharingCandidate(found, 0)) {
+                        break;
+                    }
+                }
+            }
+            dup = nextDup;
+        }
+        if (found != NONE) {
+            if (nodes.hlistHead[node] == found && nodes.dupNext[found] == NONE) {
+                // One dup left below the limit: drop the chain, the dup takes its place.
+                dupDel(found);
+                nodes.tree.replace(node, found);
+                nodes.free(node);
+                counters.chainRemoved();
+            } else if (nodes.hlistHead[node] != found && isPageSharingCandidate(found, 1)) {
+                // A dup that can take one more merge goes to the head of the chain, so the
+                // next search without pruning finds it first.
+                dupDel(found);
+                chainAddDup(found, node);
+            }
+        } else {
+            freeStableNodeChain(node);
+        }
+        return found;
+    }
+
+    /**
+     * The node at the tree position a walk reached {@code walked} at, after
+     * {@link #stableNodeChain} chose {@code dup} there: the chain while {@code dup} is still on
+     * it, else {@code dup} itself (not a chain, or the chain collapsed into it).
+     */
+    private int treePosition(int walked, int dup) {
+        return nodes.isDup(dup) ? walked : dup;
+    }
+
+    /**
+     * Searches for a KSM page identical to {@code frame} that can take one more mapping. Returns
+     * its frame, or NONE (also when every dup of that content is full: the page must then find a
+     * partner in the unstable tree to make a new dup).
+     * @see "mm/ksm.c: stable_tree_search"
+     */
+    int search(int frame, long nowMillis) {
+        if (nodes.nodeOfFrame(frame) != NONE) {
+            return frame; // KSM page forked
+        }
+        again:
+        while (true) {
+            RbTree tree = nodes.tree;
+            int n = tree.root();
+            while (n != RbTree.NIL) {
+                work.treeSteps++;
+                int dup = stableNodeChain(n, true, nowMillis);
+                if (dup == NONE) {
+                    continue again; // walked over a stale node: the tree changed, restart
+                }
+                n = treePosition(n, dup);
+                int ret = pages.memcmpPages(frame, nodes.kpfn[dup]);
+                if (ret < 0) {
+                    n = tree.left(n);
+                } else if (ret > 0) {
+                    n = tree.right(n);
+                } else {
+                    if (!isPageSharingCandidate(dup, 0)) {
+                        return NONE;
+                    }
+                    int kf = ksmGetFolio(dup);
+                    if (kf == NONE) {
+                        continue again;
+                    }
+                    return kf;
+                }
+            }
+            return NONE;
+        }
+    }
+
+    /**
+     * Inserts a new KSM page: a new node, or a new dup of the chain for its content (making the
+     * chain if the content had a single node). Returns the page's node.
+     * @see "mm/ksm.c: stable_tree_insert"
+     */
+    int insert(int kframe, long nowMillis) {
+        int parent;
+        boolean asLeft;
+        int match;
+        again:
+        while (true) {
+            RbTree tree = nodes.tree;
+            int n = tree.root();
+            parent = RbTree.NIL;
+            asLeft = false;
+            match = NONE;
+            while (n != RbTree.NIL) {
+                work.treeSteps++;
+                int dup = stableNodeChain(n, false, nowMillis);
+                if (dup == NONE) {
+                    continue again;
+                }
+                n = treePosition(n, dup);
+                int ret = pages.memcmpPages(kframe, nodes.kpfn[dup]);
+                parent = n;
+                if (ret < 0) {
+                    n = tree.left(n);
+                    asLeft = true;
+                } else if (ret > 0) {
+                    n = tree.right(n);
+                    asLeft = false;
+                } else {
+                    match = n;
+                    break;
+                }
+            }
+            break;
+        }
+        int dup = nodes.allocate();
+        nodes.kpfn[dup] = kframe;
+        if (match == NONE) {
+            nodes.tree.link(dup, parent, asLeft);
+        } else {
+            int chain = nodes.isChain(match) ? match : allocStableNodeChain(match, nowMillis);
+            chainAddDup(dup, chain);
+        }
+        nodes.setNodeOfFrame(kframe, dup);
+        return dup;
+    }
+
+    /**
+     * Adds {@code item} to the mappings of {@code node}; only a fork-shared KSM page
+     * ({@code maxPageSharingBypass}) may go over max_page_sharing.
+     * @see "mm/ksm.c: stable_tree_append"
+     */
+    void append(int item, int node, boolean maxPageSharingBypass) {
+        nodes.rmapHlistLen[node]++;
+        if (!maxPageSharingBypass && nodes.rmapHlistLen[node] > knobs.maxPageSharing) {
+            throw new IllegalStateException("stable node " + node + " over max_page_sharing");
+        }
+        items.setHead(item, node);
+        items.flags[item] = RmapItems.STABLE_FLAG;
+        int first = nodes.hlistHead[node];
+        items.setHlistNext(item, first);
+        items.setHlistPrev(item, NONE);
+        if (first != NONE) {
+            items.setHlistPrev(first, item);
+        }
+        nodes.hlistHead[node] = item;
+        counters.stableItemAdded(items.mmSlot(item).mm.counters, first == NONE);
+    }
+
+    /**
+     * The stable half of remove_rmap_item_from_tree: {@code item} (flagged STABLE) leaves its
+     * node's mappings, unless the node went stale, which took its items' accounting with it.
+     * @see "mm/ksm.c: remove_rmap_item_from_tree"
+     */
+    void removeRmapItem(int item) {
+        int node = items.head(item);
+        if (ksmGetFolio(node) == NONE) {
+            return; // the stale node was removed with all its items
+        }
+        hlistDel(node, item);
+        counters.stableItemRemoved(items.mmSlot(item).mm.counters, nodes.hlistHead[node] == NONE);
+        nodes.rmapHlistLen[node]--;
+        items.flags[item] = 0;
+    }
+
+    private void hlistDel(int node, int item) {
+        int prev = items.hlistPrev(item);
+        int next = items.hlistNext(item);
+        if (prev == NONE) {
+            nodes.hlistHead[node] = next;
+        } else {
+            items.setHlistNext(prev, next);
+        }
+        if (next != NONE) {
+            items.setHlistPrev(next, prev);
+        }
+    }
+
+    /** Removes every stable node whose page is no longer mapped (max_page_sharing, run=2). @see "mm/ksm.c: remove_all_stable_nodes" */
+    void removeAllStableNodes() {
+        List<Integer> all = new ArrayList<>();
+        collect(nodes.tree.root(), all);
+        for (int n : all) {
+            if (nodes.isChain(n)) {
+                for (int d = nodes.hlistHead[n]; d != NONE; ) {
+                    int nd = nodes.dupNext[d];
+                    removeStableNode(d);
+                    d = nd;
+                }
+                if (nodes.hlistHead[n] == NONE) {
+                    freeStableNodeChain(n);
+                }
+            } else {
+                removeStableNode(n);
+            }
+        }
+    }
+
+    private void collect(int n, List<Integer> out) {
+        if (n == RbTree.NIL) return;
+        collect(nodes.tree.left(n), out);
+        out.add(n);
+        collect(nodes.tree.right(n), out);
+    }
+
+    /** @see "mm/ksm.c: remove_stable_node" */
+    private void removeStableNode(int node) {
+        int frame = ksmGetFolio(node);
+        if (frame == NONE) {
+            return;
+        }
+        if (store.mapcount(frame) == 0) {
+            nodes.setNodeOfFrame(frame, NONE);
+            removeNodeFromStableTree(node);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package org.ksmlab.engine.ksm;
+
+import static org.ksmlab.engine.ksm.RmapItems.NONE;
+import static org.ksmlab.engine.ksm.RmapItems.NO_ITEM;
+
+import org.ksmlab.engine.cost.WorkCounts;
+import org.ksmlab.engine.memory.PageStore;
+import org.ksmlab.engine.mm.PageTable;
+
+/**
+ * The unstable tree: rmap_items of pages whose checksum held still for a pass, ordered by
+ * memcmp of their pages, emptied at the start of every pass ({@link #reset}). Its nodes are the
+ * rmap_items themselves ({@link RmapItems#unstable}); pages can change under it, so it is
+ * walked but never trusted: a walk that meets an item whose page is gone gives up, and items
+ * leave by id, never by search. An item keeps its UNSTABLE flag, and pages_unshared counts it,
+ * until its next visit takes it out ({@link #remove}), even when the tree was emptied since.
+ */
+final class UnstableTree {
+    private final RmapItems items;
+    private final KsmCounters counters;
+    private final KsmPages pages;
+    private final PageStore store;
+    private final WorkCounts work;
+
+    UnstableTree(RmapItems items, KsmCounters counters, KsmPages pages, PageStore store, WorkCounts work) {
+        this.items = items;
+        this.counters = counters;
+        this.pages = pages;
+        this.store = store;
+        this.work = work;
+    }
+
+    /** root_unstable_tree = RB_ROOT: forgets every node in O(1) at the start of a pass. */
+    void reset() {
+        items.unstable.clear();
+    }
+
+    /**
+     * Searches for a page identical to {@code frame}; inserts {@code item} (stamped with pass
+     * {@code seqnr}) if there is none. Returns the tree's matching item and its page as
+     * {@link RmapItems#itemAndPage}, or {@link RmapItems#NO_ITEM}: when nothing matched (the
+     * item was inserted) and when a tree item's page is gone or is this very page (the walk
+     * gives up without inserting).
+     * @see "mm/ksm.c: unstable_tree_search_insert"
+     */
+    long searchInsert(int item, int frame, long seqnr) {
+        RbTree tree = items.unstable;
+        int n = tree.root();
+        int parent = RbTree.NIL;
+        boolean asLeft = false;
+        while (n != RbTree.NIL) {
+            work.treeSteps++;
+            int treeFrame = getMergeablePage(n);
+            if (treeFrame == NONE) {
+                return NO_ITEM;
+            }
+            // Don't substitute a KSM page for a forked page.
+            if (treeFrame == frame) {
+                return NO_ITEM;
+            }
+            int ret = pages.memcmpPages(frame, treeFrame);
+            parent = n;
+            if (ret < 0) {
+                n = tree.left(n);
+                asLeft = true;
+            } else if (ret > 0) {
+                n = tree.right(n);
+                asLeft = false;
+            } else {
+                return RmapItems.itemAndPage(n, treeFrame);
+            }
+        }
+        items.flags[item] = (short) (RmapItems.UNSTABLE_FLAG | (seqnr & RmapItems.SEQNR_MASK));
+        tree.link(item, parent, asLeft);
+        counters.unstableItemAdded();
+        return NO_ITEM;
+    }
+
+    /**
+     * The unstable half of remove_rmap_item_from_tree for an item flagged UNSTABLE: usually the
+     * tree was already emptied at the start of this pass ({@code seqnr}), so only an item
+     * inserted during this pass is erased from it; the counter drops either way.
+     * @see "mm/ksm.c: remove_rmap_item_from_tree"
+     */
+    void remove(int item, long seqnr) {
+        int age = (int) ((seqnr - (items.flags[item] & RmapItems.SEQNR_MASK)) & RmapItems.SEQNR_MASK);
+        if (age == 0) {
+            items.unstable.erase(item);
+        }
+        counters.unstableItemRemoved();
+        items.flags[item] = 0;
+    }
+
+    /** The anonymous page a tree item still maps, or NONE. @see "mm/ksm.c: get_mergeable_page" */
+    private int getMergeablePage(int item) {
+        MmSlot slot = items.mmSlot(item);
+        long vpn = items.vpn[item];
+        if (slot.findMergeableVma(vpn) == null) {
+            return NONE;
+        }
+        long pte = slot.mm.process.pageTable().get(vpn);
+        if (!PageTable.present(pte)) {
+            return NONE;
+        }
+        int frame = PageTable.frame(pte);
+        return store.hasFlag(frame, PageStore.F_ANON) ? frame : NONE;
+    }
+}

@@ -1,0 +1,62 @@
+package org.ksmlab.engine.scenario;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a scenario on the kernel model: {@code simulate --scenario}'s engine, and the model side
+ * of {@code kernel-check --scenario}. Knobs: the scenario's, then the variant's, then the
+ * caller's (the command line's {@code --set}), in that order.
+ */
+public final class ScenarioSimulation {
+    private ScenarioSimulation() {
+    }
+
+    /** What a run produced: the phases and failed expectations, the samples, and the knobs it ran with. */
+    public record Outcome(Scenario scenario, String variant, String algo, Map<String, String> knobs, ScenarioRun.Result result,
+                          List<Map<String, Long>> series, Map<String, Long> finalCounters) {
+        /** The {@code simulate --scenario --json} object. */
+        public Map<String, Object> toJsonObject() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("scenario", scenario.name());
+            m.put("variant", variant);
+            m.put("algo", algo);
+            m.put("seed", scenario.seed());
+            Map<String, Object> params = new LinkedHashMap<>();
+            knobs.forEach((k, v) -> params.put(k, org.ksmlab.engine.sim.Simulation.knobValue(v)));
+            m.put("params", params);
+            List<Map<String, Object>> phases = new ArrayList<>();
+            for (ScenarioRun.PhaseRecord p : result.phases()) {
+                Map<String, Object> ph = new LinkedHashMap<>();
+                ph.put("name", p.name());
+                ph.put("virtual_ms", p.ms());
+                ph.put("counters", p.counters());
+                ph.put("processes", p.processes());
+                ph.put("regions", p.regions());
+                phases.add(ph);
+            }
+            m.put("phases", phases);
+            m.put("failures", result.failures().stream().map(Object::toString).toList());
+            m.put("pages_verified", result.pagesVerified());
+            m.put("final", finalCounters);
+            m.put("series", series);
+            return m;
+        }
+    }
+
+    /** Runs {@code scenario} (its variant {@code variant}, or none) under {@code algo}, with {@code extraKnobs} last. */
+    public static Outcome run(Scenario scenario, String variant, String algo, Map<String, String> extraKnobs) {
+        if (!scenario.appliesTo(algo)) {
+            throw new IllegalArgumentException("scenario '" + scenario.name() + "' is for " + String.join(", ", scenario.appliesTo())
+                    + ", not '" + algo + "'");
+        }
+        Map<String, String> knobs = scenario.knobsFor(variant);
+        knobs.putAll(extraKnobs);
+        try (ModelMachine m = new ModelMachine(scenario, algo, knobs)) {
+            ScenarioRun.Result r = new ScenarioRun(scenario, variant, m).run();
+            return new Outcome(scenario, variant, algo, knobs, r, List.copyOf(m.series()), m.counters());
+        }
+    }
+}

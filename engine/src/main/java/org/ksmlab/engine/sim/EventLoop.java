@@ -1,0 +1,233 @@
+package org.ksmlab.engine.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.function.Predicate;
+import org.ksmlab.engine.mm.Daemon;
+import org.ksmlab.engine.mm.Kernel;
+
+/**
+ * Virtual time for one kernel model: workload events (one-shot and periodic), the merger
+ * daemon's wake-ups (ksmd) and samples, run in time order; ties run in the order they were
+ * scheduled, so a run is a pure function of its inputs. Samples are periodic
+ * ({@code sampleNanos}) for mergers without a daemon, and taken when a daemon's batch that
+ * completed a full pass ends (its start plus its modelled CPU time: that is when the counters
+ * show the pass). {@link Simulation} runs a workload on it to a stop rule; a scenario runs it in
+ * stretches between its steps ({@link #runUntil}).
+ */
+public final class EventLoop {
+    /** Why {@link #runUntil} returned. */
+    public enum Stop {
+        /** The condition held at a sample. */
+        CONDITION,
+        /** The time limit came first. */
+        LIMIT,
+        /** The daemon is idle (run=0, or nothing to scan) and no event can wake it: nothing will change. */
+        IDLE
+    }
+
+    /**
+     * A periodic writer: it fires at {@code firstNanos + k · periodNanos}; {@code lastNanos} is
+     * its latest firing so far (-1 before the first).
+     */
+    private static final class Writer {
+        final long firstNanos;
+        final long periodNanos;
+        long lastNanos = -1;
+
+        Writer(long firstNanos, long periodNanos) {
+            this.firstNanos = firstNanos;
+            this.periodNanos = periodNanos;
+        }
+
+        /** Its latest firing at or before {@code t}, or -1 if it had not fired by then. */
+        long lastFiringAtOrBefore(long t) {
+            if (lastNanos < 0 || t < firstNanos) {
+                return -1;
+            }
+            return lastNanos <= t ? lastNanos : lastNanos - Math.ceilDiv(lastNanos - t, periodNanos) * periodNanos;
+        }
+    }
+
+    /** A scheduled action; {@code writer} indexes {@link #writers} (-1 for a one-shot event). */
+    private record Event(long nanos, long seq, Runnable action, boolean oneShot, long periodNanos, int writer) {
+    }
+
+    private final Kernel kernel;
+    private final Daemon daemon;
+    private final long samplePeriodNanos;
+    private final List<String> stabilityCounters;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) ->
+            a.nanos != b.nanos ? Long.compare(a.nanos, b.nanos) : Long.compare(a.seq, b.seq));
+    private final List<Writer> writers = new ArrayList<>();
+    private final List<Map<String, Long>> series = new ArrayList<>();
+    /** Virtual time of each sample in {@link #series}, ns (the samples carry truncated ms). */
+    private final List<Long> sampleNanos = new ArrayList<>();
+    private long seq;
+    private int pendingOneShots;
+    private long nextSample;
+    /** When the batch that completed a pass ends, or Long.MAX_VALUE. */
+    private long passSample = Long.MAX_VALUE;
+
+    public EventLoop(Kernel kernel, long samplePeriodNanos, List<String> stabilityCounters) {
+        this.kernel = kernel;
+        this.daemon = kernel.merger() instanceof Daemon d ? d : null;
+        this.samplePeriodNanos = samplePeriodNanos;
+        this.stabilityCounters = List.copyOf(stabilityCounters);
+        this.nextSample = daemon == null ? kernel.nowNanos() + samplePeriodNanos : Long.MAX_VALUE;
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** The merger's daemon, or null. */
+    public Daemon daemon() {
+        return daemon;
+    }
+
+    /** Runs {@code action} once at {@code nanos}; pending one-shot events keep a run from being stable. */
+    public void at(long nanos, Runnable action) {
+        pendingOneShots++;
+        queue.add(new Event(nanos, seq++, action, true, 0, -1));
+    }
+
+    /** Runs {@code action} at {@code firstNanos} and every {@code periodNanos} after: a periodic writer. */
+    public void every(long firstNanos, long periodNanos, Runnable action) {
+        if (periodNanos <= 0) throw new IllegalArgumentException("period must be > 0");
+        writers.add(new Writer(firstNanos, periodNanos));
+        queue.add(new Event(firstNanos, seq++, action, false, periodNanos, writers.size() - 1));
+    }
+
+    /** When the next periodic sample is due (Long.MAX_VALUE for a daemon merger, sampled per pass). */
+    public long nextSampleNanos() {
+        return nextSample;
+    }
+
+    public int pendingOneShots() {
+        return pendingOneShots;
+    }
+
+    /** Takes a sample now. */
+    public void sample() {
+        series.add(kernel.counters());
+        sampleNanos.add(kernel.nowNanos());
+    }
+
+    public List<Map<String, Long>> series() {
+        return series;
+    }
+
+    public List<Long> sampleNanos() {
+        return sampleNanos;
+    }
+
+    /** Whether the daemon is idle and no event or pending pass sample can change anything again. */
+    public boolean idle() {
+        return daemon != null && pendingOneShots == 0 && passSample == Long.MAX_VALUE && daemon.nextWakeNanos() == Long.MAX_VALUE;
+    }
+
+    /**
+     * Runs events, wake-ups and samples in time order until {@code condition} holds at a sample,
+     * or the next thing would happen after {@code limitNanos}, or (with {@code stopWhenIdle})
+     * the daemon is idle with nothing pending.
+     */
+    public Stop runUntil(Predicate<EventLoop> condition, long limitNanos, boolean stopWhenIdle) {
+        while (true) {
+            long nextEvent = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().nanos;
+            long nextWake = daemon == null || passSample != Long.MAX_VALUE ? Long.MAX_VALUE : daemon.nextWakeNanos();
+            long t = Math.min(Math.min(nextEvent, nextWake), Math.min(nextSample, passSample));
+            if (stopWhenIdle && idle()) {
+                return Stop.IDLE;
+            }
+            if (t > limitNanos || t == Long.MAX_VALUE) {
+                return Stop.LIMIT;
+            }
+            kernel.advanceTo(t);
+            boolean sampled = false;
+            if (nextEvent == t) {
+                Event e = queue.poll();
+                e.action.run();
+                if (e.oneShot) {
+                    pendingOneShots--;
+                } else {
+                    writers.get(e.writer).lastNanos = e.nanos;
+                    queue.add(new Event(e.nanos + e.periodNanos, seq++, e.action, false, e.periodNanos, e.writer));
+                }
+            } else if (passSample == t) {
+                passSample = Long.MAX_VALUE;
+                sample();
+                sampled = true;
+            } else if (nextWake == t) {
+                daemon.wake(kernel);
+                if (daemon.passCompleted()) {
+                    passSample = Math.max(t, daemon.lastBatchEndNanos());
+                }
+            } else {
+                sample();
+                nextSample += samplePeriodNanos;
+                sampled = true;
+            }
+            if (sampled && condition.test(this)) {
+                return Stop.CONDITION;
+            }
+        }
+    }
+
+    /**
+     * The stability rule: the stability counters were unchanged over the last
+     * {@code stableSamples} sample intervals, no one-shot event is pending, and every periodic
+     * writer fired at least once inside that unchanged stretch, after its first sample and at or
+     * before the sample before the last (so at least one full sample interval, for ksmd a full
+     * pass, followed the write). See {@link Simulation} for why the last part matters.
+     */
+    public boolean isStable(int stableSamples) {
+        int n = series.size();
+        if (pendingOneShots > 0 || n <= stableSamples) {
+            return false;
+        }
+        Map<String, Long> last = series.get(n - 1);
+        for (int i = n - 1 - stableSamples; i < n - 1; i++) {
+            if (!sameStability(series.get(i), last)) {
+                return false;
+            }
+        }
+        int first = n - 1 - stableSamples;
+        while (first > 0 && sameStability(series.get(first - 1), last)) {
+            first--;
+        }
+        return everyWriterFiredWithin(sampleNanos.get(first), sampleNanos.get(Math.max(0, n - 2)));
+    }
+
+    /** Whether every periodic writer fired at a time f with {@code from < f <= to}. */
+    private boolean everyWriterFiredWithin(long from, long to) {
+        for (Writer w : writers) {
+            if (w.lastFiringAtOrBefore(to) <= from) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first sample from which the stability counters kept their final values. */
+    public int convergedIndex() {
+        Map<String, Long> last = series.get(series.size() - 1);
+        int i = series.size() - 1;
+        while (i > 0 && sameStability(series.get(i - 1), last)) {
+            i--;
+        }
+        return i;
+    }
+
+    private boolean sameStability(Map<String, Long> a, Map<String, Long> b) {
+        for (String k : stabilityCounters) {
+            if (!Objects.equals(a.get(k), b.get(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
