@@ -80,6 +80,7 @@ public final class ScenarioTable {
                 b.append(String.format(" %s %-" + w + "s %12s %12s%n", differs ? "*" : " ", r.getKey(), str(kv), str(mv)));
             }
         }
+        b.append(passes(k, m));
         List<ScenarioCheck.Difference> d = ScenarioCheck.differences(o);
         b.append(failures("kernel", k)).append(failures("model", m));
         for (String note : k.notes()) b.append("kernel note: ").append(note).append('\n');
@@ -88,6 +89,49 @@ public final class ScenarioTable {
                     : d.size() + " counter value" + (d.size() == 1 ? "" : "s") + " differ between kernel and model (rows marked *)\n");
         }
         return b.toString();
+    }
+
+    /** Counters of the per-full-scan table. */
+    static final List<String> PASS_COUNTERS = List.of("pages_shared", "pages_sharing", "pages_unshared", "pages_volatile", "ksm_zero_pages");
+
+    /**
+     * Per full scan: the last sample of each pass on each side (the kernel samples when its poll
+     * sees full_scans move during a wait; the model when the pass's last batch ends), marked where
+     * they differ. Empty when neither side has samples.
+     */
+    static String passes(ScenarioCheck.Side k, ScenarioCheck.Side m) {
+        Map<Long, Map<String, Long>> ks = byPass(k.series());
+        Map<Long, Map<String, Long>> ms = byPass(m.series());
+        java.util.TreeSet<Long> all = new java.util.TreeSet<>(ks.keySet());
+        all.addAll(ms.keySet());
+        all.remove(0L);
+        if (all.isEmpty()) return "";
+        StringBuilder b = new StringBuilder("-- per full scan (kernel/model)\n   pass");
+        for (String c : PASS_COUNTERS) b.append(String.format(" %17s", c.replace("pages_", "")));
+        b.append('\n');
+        for (long pass : all) {
+            Map<String, Long> kv = ks.get(pass);
+            Map<String, Long> mv = ms.get(pass);
+            StringBuilder row = new StringBuilder();
+            boolean differs = false;
+            for (String c : PASS_COUNTERS) {
+                Long x = kv == null ? null : kv.get(c);
+                Long y = mv == null ? null : mv.get(c);
+                differs |= x != null && y != null && !x.equals(y);
+                row.append(String.format(" %17s", str(x) + "/" + str(y)));
+            }
+            b.append(differs ? " * " : "   ").append(String.format("%4d", pass)).append(row).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static Map<Long, Map<String, Long>> byPass(List<Map<String, Long>> series) {
+        Map<Long, Map<String, Long>> out = new LinkedHashMap<>();
+        for (Map<String, Long> s : series) {
+            Long fs = s.get("full_scans");
+            if (fs != null) out.put(fs, s);
+        }
+        return out;
     }
 
     private static String failures(String side, ScenarioCheck.Side s) {
