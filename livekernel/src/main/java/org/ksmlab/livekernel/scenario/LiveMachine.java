@@ -252,6 +252,34 @@ public final class LiveMachine implements Machine, AutoCloseable {
         for (Scenario.FileSpec f : scenario.files().values()) {
             files.put(f.name(), buildFile(f));
         }
+        List<Integer> others = otherMergeableProcesses(proc);
+        if (!others.isEmpty()) {
+            notes.add("processes outside the scenario have mergeable memory (pids " + others
+                    + "): ksmd scans them too, so their pages count in the global counters");
+        }
+    }
+
+    /** Processes of this machine whose ksm_stat says ksm_mergeable or ksm_merge_any (none of ours exists yet). */
+    static List<Integer> otherMergeableProcesses(Path proc) {
+        List<Integer> out = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.list(proc)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) continue;
+                try {
+                    Map<String, Long> st = KsmStat.read(proc, Integer.parseInt(name)).values();
+                    if (st.getOrDefault("ksm_mergeable", 0L) == 1 || st.getOrDefault("ksm_merge_any", 0L) == 1) {
+                        out.add(Integer.parseInt(name));
+                    }
+                } catch (RuntimeException e) {
+                    // it went away while we looked (or is a kernel thread without an mm)
+                }
+            }
+        } catch (IOException e) {
+            // no /proc to look at: nothing to say
+        }
+        java.util.Collections.sort(out);
+        return out;
     }
 
     /** A declared file: page i holds the content of the file's content id i. */
