@@ -287,9 +287,24 @@ clean_job() {
   say "run.sh: $n partial results folder(s) $( [[ $dry == 1 ]] && echo 'would be ' )deleted"
 }
 
+# The report's browser test (analysis ReportInBrowserTest) loads report.html in headless chromium;
+# it skips, saying so, where there is none. As root with apt-get, install Debian's package first.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+    || command -v google-chrome >/dev/null 2>&1 || [[ -n "${KSMLAB_CHROMIUM:-}" ]] && return 0
+  if [[ $DRY_RUN == 0 && $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "run.sh: chromium not found; installing Debian's 'chromium' package with apt-get (you are root) for the report's browser test."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+      || say "run.sh: could not install chromium; the browser test will be skipped."
+  else
+    say "run.sh: chromium not found; the report's browser test will be skipped (install Debian's 'chromium' package to run it)."
+  fi
+}
+
 run_tests() {
   setup
   build
+  ensure_chromium
   find_mvn
   run mvn_plain -B test
   # run.sh's own behaviour (help, paths, partial results, locks): shell tests.

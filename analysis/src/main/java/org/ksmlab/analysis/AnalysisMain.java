@@ -1,5 +1,6 @@
 package org.ksmlab.analysis;
 
+import org.ksmlab.analysis.input.BadInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,9 +24,20 @@ public final class AnalysisMain implements Runnable {
         return commandLine().execute(args);
     }
 
-    /** The picocli command line, for tests that capture stdout and stderr. */
+    /**
+     * The picocli command line, for tests that capture stdout and stderr. A usage error is one
+     * line naming what was wrong, and a pointer to --help (not the whole usage), exit status 2.
+     */
     public static CommandLine commandLine() {
-        return new CommandLine(new AnalysisMain());
+        CommandLine cl = new CommandLine(new AnalysisMain());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
+            c.getErr().flush();
+            return BadInputException.EXIT_CODE;
+        });
+        return cl;
     }
 
     @Override

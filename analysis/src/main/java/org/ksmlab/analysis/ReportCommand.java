@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ksmlab.analysis.input.BadInputException;
+import org.ksmlab.analysis.input.Results;
 import org.ksmlab.analysis.render.DisplayTable;
 import org.ksmlab.analysis.render.MarkdownRenderer;
 import org.ksmlab.analysis.render.Report;
@@ -17,11 +19,12 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code report [--out DIR] [--quiet] DIR...}: merges the runs of the results folders into one
- * report (report.md, report.html, tables/*.csv, charts/*.png) and prints the headline table.
+ * report (report.md, report.html, tables/*.csv, charts/*.png) and prints the inputs'
+ * completeness and the headline (its sentences and table).
  */
 @Command(name = "report", mixinStandardHelpOptions = true, version = "ksmlab analysis 0.1.0-SNAPSHOT",
         description = "Reads results folders (jmh/*.json, series/*.json, kernel-check.json, env.txt), merges their runs, writes report.md, report.html,"
-                + " tables/<table>.csv and charts/<name>.png, then prints the headline table.",
+                + " tables/<table>.csv and charts/<name>.png, then prints the inputs' completeness and the headline.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:report written", "1:could not write the report", "2:bad input or usage"})
 final class ReportCommand implements Callable<Integer> {
@@ -32,7 +35,7 @@ final class ReportCommand implements Callable<Integer> {
             description = "Output folder (default: the input folder; required with several inputs).")
     Path out;
 
-    @Option(names = "--quiet", description = "Do not print the headline table.")
+    @Option(names = "--quiet", description = "Do not print the completeness line and the headline.")
     boolean quiet;
 
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "Results folders results/<timestamp>-<gitsha>/.")
@@ -52,9 +55,12 @@ final class ReportCommand implements Callable<Integer> {
             Report report = Report.build(results, Sections.all());
             ReportWriter.write(report.files(), outDir);
             if (!quiet) {
-                report.headline().ifPresentOrElse(
-                        t -> stdout.print(t.caption() + "\n\n" + MarkdownRenderer.table(DisplayTable.of(t.data()))),
-                        () -> stdout.println("(no headline table: no merger comparison or page-operation benchmarks in these results)"));
+                stdout.println(report.completeness());
+                stdout.println();
+                report.headline().ifPresentOrElse(h -> {
+                    for (String sentence : h.sentences()) stdout.println("- " + sentence);
+                    stdout.print("\n" + h.table().caption() + "\n\n" + MarkdownRenderer.table(DisplayTable.of(h.table().data())));
+                }, () -> stdout.println("(no headline: no merger comparison or page-primitive benchmarks in these results)"));
                 stdout.println("\nreport: " + outDir.resolve("report.md"));
                 stdout.flush();
             }

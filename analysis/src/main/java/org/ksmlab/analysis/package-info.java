@@ -1,40 +1,43 @@
 /**
  * Analysis: turns results folders written by run.sh into a report. Reads files only; never
- * depends on the engine.
+ * depends on the engine or the benchmarks.
  *
- * <h2>Pipeline</h2>
+ * <h2>Packages, one direction: input → section → render, with the command line on top</h2>
  * <ol>
- *   <li>{@link org.ksmlab.analysis.ResultsFolder}: a folder {@code results/<timestamp>-<gitsha>/}
- *       with {@code jmh/*.json} (JMH {@code -rf json}), {@code series/<mix>__<algo>.json}
- *       ({@link org.ksmlab.analysis.SimulationSeries}), optionally {@code kernel-check.json}
- *       ({@link org.ksmlab.analysis.KernelCheck}) and {@code env.txt} (provenance).</li>
- *   <li>{@link org.ksmlab.analysis.JmhResults}: the JSON flattened into the <b>long table</b>,
- *       one row per (benchmark entry, metric), generic over parameter names
- *       ({@code param_<name>} columns), plus a runs table of JMH settings.</li>
- *   <li>{@link org.ksmlab.analysis.Results}: several folders merged, with the checks that make
- *       a merge meaningful (every folder has runs, one JMH version).</li>
- *   <li>{@link org.ksmlab.analysis.section.ReportSection}s pick their benchmarks from the long
- *       table with Tablesaw ({@code where}, {@code summarize(...).by(...)}, {@code pivot}) and
- *       return tables, prose and charts; a section whose benchmarks are absent is left out with a
- *       one-line note.</li>
- *   <li>{@link org.ksmlab.analysis.render.Report} renders report.md, report.html, tables/*.csv and
- *       charts/*.png in memory; {@link org.ksmlab.analysis.render.ReportWriter} moves them into
- *       place atomically.</li>
+ *   <li>{@code input}: what a results folder holds. {@link org.ksmlab.analysis.input.ResultsFolder}
+ *       ({@code jmh/*.json}, {@code series/<mix>__<algo>.json}, {@code kernel-check.json},
+ *       {@code env.txt} with its {@code status:} line), {@link org.ksmlab.analysis.input.JmhResults}
+ *       (the JSON flattened into the <b>long table</b>, one row per (benchmark entry, metric),
+ *       generic over parameter names, with every measured iteration in {@code raw}),
+ *       {@link org.ksmlab.analysis.input.Results} (several folders merged, with the checks that make
+ *       a merge meaningful), and {@link org.ksmlab.analysis.input.Benchmarks}, the one table of the
+ *       benchmark classes, methods, parameters and counters the report reads.</li>
+ *   <li>{@code section}: each {@link org.ksmlab.analysis.section.ReportSection} picks its
+ *       benchmarks through that table and returns data: tables, prose, chart specifications and
+ *       optionally the headline ({@link org.ksmlab.analysis.section.SectionOutput}). Sections
+ *       belong to one part of the report: the modelled kernel (virtual time, deterministic) or the
+ *       simulator itself (wall time, summarised by {@link org.ksmlab.analysis.section.Statistics}),
+ *       or the appendix. A section whose benchmarks are absent is left out with a one-line note.</li>
+ *   <li>{@code render}: {@link org.ksmlab.analysis.render.Report} builds every file in memory
+ *       (markdown, HTML, CSV, charts drawn by {@link org.ksmlab.analysis.render.ChartRenderer} with
+ *       one colour per merger from {@link org.ksmlab.analysis.render.Palette});
+ *       {@link org.ksmlab.analysis.render.ReportWriter} moves them into place atomically, removes
+ *       what an earlier build wrote and this one does not, and the staging folders of killed runs.</li>
+ *   <li>{@link org.ksmlab.analysis.AnalysisMain}, {@code ReportCommand}: the command line.</li>
  * </ol>
  *
  * <h2>Adding a section</h2>
- * Implement {@link org.ksmlab.analysis.section.ReportSection} in the {@code section} package
- * (filter the long table by {@code package} and {@code benchmark}, read {@code @AuxCounters} as
- * rows whose {@code metric} is the counter's name), list it in
- * {@link org.ksmlab.analysis.section.Sections#all()}, and add a fixture and a test with exact
- * expected values. {@link org.ksmlab.analysis.section.PageOperationsSection} is the example for
- * micro benchmarks; for the model benchmarks ({@code Mode.SingleShotTime} with
- * {@code @AuxCounters}) {@code section.Points} pivots a method's rows to one row per parameter
- * point with one column per counter, as the macro sections use it.
+ * Name its benchmarks in {@link org.ksmlab.analysis.input.Benchmarks} (the benchmarks module's
+ * {@code AnalysisBenchmarkNamesTest} then checks they exist), implement
+ * {@link org.ksmlab.analysis.section.ReportSection} in the {@code section} package (rows through
+ * {@code section.Points}: one row per parameter point, the wall time as a median with its
+ * interval, each {@code @AuxCounters} field as a column), list it in
+ * {@link org.ksmlab.analysis.section.Sections#all()}, add a fixture that feeds it to
+ * {@code SectionsFedByFixturesTest} and a test with exact expected values.
  *
  * <h2>Units</h2>
- * Times are normalised to ns per operation ({@link org.ksmlab.analysis.Units}); GB/s means
+ * Times are normalised to ns per operation ({@link org.ksmlab.analysis.input.Units}); GB/s means
  * 10^9 bytes per second (bytes per op / ns per op). Report numbers show three significant
- * figures; CSV files keep full precision.
+ * figures, counts exactly; CSV files keep full precision.
  */
 package org.ksmlab.analysis;

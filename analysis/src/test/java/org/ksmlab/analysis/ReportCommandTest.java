@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ksmlab.analysis.input.BadInputException;
 import picocli.CommandLine;
 
 class ReportCommandTest {
@@ -75,12 +76,13 @@ class ReportCommandTest {
         Path out = tmp.resolve("out");
         assertEquals(0, run("report", "--quiet", "--out", out, Fixtures.path("micro")).exit());
         String html = Files.readString(out.resolve("report.html"));
-        assertTrue(html.contains("<img alt=\"Time per page (ns) of each page operation, hot vs cold working set"
-                + " (lower is better)\" src=\"data:image/png;base64,iVBORw0KGgo"), "chart embedded as PNG data URI");
+        assertTrue(html.contains("<img alt=\"Time per page (ns, median) of each page primitive, hot vs cold working set"
+                + " (lower is faster)\" src=\"data:image/png;base64,iVBORw0KGgo"), "chart embedded as PNG data URI");
         assertFalse(html.contains("src=\"http"), "nothing loaded from the network");
         assertFalse(html.contains("href=\"http"), "no external stylesheet");
         assertFalse(html.contains("<script"), "no scripts");
-        assertTrue(html.contains("<td class=\"num\">512 ± 5</td>"), "score ± error cell");
+        assertTrue(html.contains("<td class=\"num\">512 [512, 512]</td>"), "median [interval] cell");
+        assertTrue(html.contains("<a href=\"tables/page-ops.csv\">tables/page-ops.csv</a>"), "each table links its CSV");
     }
 
     @Test
@@ -91,12 +93,13 @@ class ReportCommandTest {
         assertEquals("# ksmlab report", md.getFirst());
         assertTrue(md.contains("kernel: 6.8.0-49-generic"), "env.txt shown verbatim");
         assertTrue(md.contains("command: ./run.sh micro"));
-        assertTrue(md.contains("## 1. Page operations (micro)"));
-        assertTrue(md.contains("| PageCompareBenchmark.scalar         | hot         | equal      |     512 ± 5 | 16.0 |"
-                + "              0.800 |"), "aligned row with score ± error, GB/s and bandwidth ratio");
-        assertTrue(md.contains("![Time per page (ns) of each page operation, hot vs cold working set (lower is better)]"
-                + "(charts/page-ops.png)"));
-        assertTrue(md.contains("## 3. All results"));
+        assertTrue(md.contains("## Part 2: The simulator itself"));
+        assertTrue(md.contains("### 1. Page primitives: compare and checksum (micro)"));
+        assertTrue(md.contains("| PageCompareBenchmark.scalar         | hot         | equal      |     512 [512, 512] |  10 |"
+                + " 16.0 |              0.800 |"), "aligned row with median [interval], n, GB/s and bandwidth ratio");
+        assertTrue(md.contains("![Time per page (ns, median) of each page primitive, hot vs cold working set (lower is"
+                + " faster)](charts/page-ops.png)"));
+        assertTrue(md.contains("### 3. All results"));
     }
 
     @Test
@@ -104,7 +107,11 @@ class ReportCommandTest {
         Run run = run("report", "--out", tmp.resolve("out"), Fixtures.path("micro"));
         assertEquals(0, run.exit(), run.err());
         List<String> lines = run.out().lines().toList();
-        assertEquals("Headline: ns per page and GB/s, hot and cold", lines.getFirst());
+        assertEquals("Completeness not recorded for micro (env.txt has no status line: written before run.sh recorded"
+                + " one), so whether that run finished is unknown.", lines.getFirst());
+        assertTrue(lines.get(2).startsWith("- No merger comparison in these results. The simulator's page primitives"), lines.get(2));
+        assertTrue(lines.contains("Headline: simulator page primitives, ns per page (median) and GB/s, hot and cold (Java,"
+                + " wall time)"));
         assertTrue(lines.contains(
                 "| operation                            | hot ns/page | cold ns/page | hot GB/s | cold GB/s |"));
         assertTrue(lines.contains(
@@ -126,8 +133,8 @@ class ReportCommandTest {
         Path out = tmp.resolve("out");
         assertEquals(0, run("report", "--quiet", "--out", out, Fixtures.path("micro")).exit());
         List<String> csv = Files.readAllLines(out.resolve("tables/page-ops.csv"));
-        assertEquals("operation,working set,difference,ns/page,ns/page ±,GB/s,× memory bandwidth", csv.get(0));
-        assertEquals("PageCompareBenchmark.scalar,hot,equal,512.0,5.12,16.0,0.8", csv.get(1));
+        assertEquals("operation,working set,difference,ns/page,ns/page low,ns/page high,n,GB/s,× memory bandwidth", csv.get(0));
+        assertEquals("PageCompareBenchmark.scalar,hot,equal,512.0,512.0,512.0,10,16.0,0.8", csv.get(1));
         List<String> headline = Files.readAllLines(out.resolve("tables/page-ops-headline.csv"));
         assertEquals("\"PageCompareBenchmark.scalar, equal\",512.0,1024.0,16.0,8.0", headline.get(1));
     }
@@ -139,7 +146,7 @@ class ReportCommandTest {
         assertEquals(0, run.exit(), run.err());
         assertTrue(Files.isRegularFile(folder.resolve("report.md")));
         assertTrue(Files.isRegularFile(folder.resolve("charts/page-ops.png")));
-        assertTrue(Files.readString(folder.resolve("report.md")).contains("## 20261121-2342-f3e991c"));
+        assertTrue(Files.readString(folder.resolve("report.md")).contains("### 20261121-2342-f3e991c (completeness not recorded)"));
     }
 
     @Test
@@ -148,12 +155,13 @@ class ReportCommandTest {
         Run run = run("report", "--quiet", "--out", out, Fixtures.path("micro"), Fixtures.path("other"));
         assertEquals(0, run.exit(), run.err());
         String md = Files.readString(out.resolve("report.md"));
-        assertTrue(md.contains("## micro\n") && md.contains("## other\n"), "both folders in the header");
+        assertTrue(md.contains("### micro (completeness not recorded)\n") && md.contains("### other (completeness not recorded)\n"),
+                "both folders in the inputs");
         List<String> all = Files.readAllLines(out.resolve("tables/all-results.csv"));
-        assertEquals("benchmark,method,param_difference,param_sizeMiB,param_workingSet,metric,score,score ±,unit,source",
+        assertEquals("benchmark,method,param_difference,param_sizeMiB,param_workingSet,metric,score,score ±,unit,n,source",
                 all.getFirst());
         assertEquals(1 + 2 + 18 * 5 + 6 * 4 + 2, all.size(), "header, scan (2 metrics), compare (5), checksum (4), bandwidth (1)");
-        assertTrue(all.contains("ScanBenchmark,fullScan,,,,primary,12.5,0.5,ms/op,other/jmh/scan.json"));
+        assertTrue(all.contains("ScanBenchmark,fullScan,,,,primary,12.5,0.5,ms/op,10,other/jmh/scan.json"));
         List<String> jmh = Files.readAllLines(out.resolve("tables/provenance-jmh.csv"));
         assertEquals(List.of("micro/jmh/bandwidth.json", "micro/jmh/page-ops.json", "other/jmh/scan.json"),
                 jmh.stream().skip(1).map(l -> l.substring(0, l.indexOf(','))).toList());
@@ -164,9 +172,9 @@ class ReportCommandTest {
         Path out = tmp.resolve("out");
         Run run = run("report", "--out", out, Fixtures.path("other"));
         assertEquals(0, run.exit(), run.err());
-        assertTrue(Files.readAllLines(out.resolve("report.md")).contains("_Page operations (micro): left out, no "
-                + "PageCompareBenchmark or PageChecksumBenchmark results from org.ksmlab.bench.micro in these runs._"));
-        assertTrue(run.out().startsWith("(no headline table"));
+        assertTrue(Files.readAllLines(out.resolve("report.md")).contains("_Page primitives: compare and checksum (micro):"
+                + " left out, no PageCompareBenchmark or PageChecksumBenchmark results in these runs._"));
+        assertTrue(run.out().contains("\n(no headline: no merger comparison or page-primitive benchmarks"), run.out());
         assertFalse(Files.exists(out.resolve("charts")));
     }
 
@@ -245,6 +253,18 @@ class ReportCommandTest {
     }
 
     @Test
+    void aUsageErrorIsOneLineAndAPointerToHelp() {
+        Run run = run("report", "--bogus", "x");
+        assertEquals(2, run.exit());
+        assertEquals("analysis report: Unknown option: '--bogus'\nTry 'analysis report --help' for the options.\n", run.err());
+        run = run("report");
+        assertEquals(2, run.exit());
+        assertEquals("analysis report: Missing required parameter: 'DIR'\nTry 'analysis report --help' for the options.\n",
+                run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
     void failedRunLeavesThePreviousReportUntouched() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Files.writeString(out.resolve("report.md"), "previous report\n");
@@ -257,25 +277,46 @@ class ReportCommandTest {
     // --- macro results: series, kernel-check, the algorithm headline ---
 
     @Test
-    void headlineIsTheAlgorithmComparisonOfTheFirstMixAndOpensTheReport() throws Exception {
+    void headlineIsTheMergerComparisonOfEveryMixAndOpensTheReport() throws Exception {
         Path out = tmp.resolve("out");
         Run run = run("report", "--out", out, Fixtures.path("macro"), Fixtures.path("micro"));
         assertEquals(0, run.exit(), run.err());
         List<String> lines = run.out().lines().toList();
-        assertEquals("Headline: mergers on mix vmfleet, 4096 pages (saving, virtual time to 90 % of it, modelled CPU)",
-                lines.getFirst());
+        assertEquals("Completeness not recorded for micro (env.txt has no status line: written before run.sh recorded one),"
+                + " so whether that run finished is unknown.", lines.getFirst());
+        assertTrue(lines.get(2).startsWith("- On vmfleet (4,096 pages, an equal 10.0 s horizon"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("- On codepatch (4,096 pages, an equal 9.00 s horizon"), lines.get(3));
+        assertEquals("Headline: mergers per workload mix, on an equal virtual horizon (model, virtual time)", lines.get(5));
         assertEquals(List.of(
-                "| algo | pages saved | saved % | to 90 % (virtual s) | CPU % |",
-                "| ---- | ----------: | ------: | ------------------: | ----: |",
-                "| none |           0 |    0.00 |                0.00 |  0.00 |",
-                "| ksm  |        3072 |    75.0 |                4.50 |  10.0 |",
-                "| sksm |        3072 |    75.0 |                0.00 |  2.00 |"), lines.subList(2, 7));
+                "| mix       | algo | horizon (s) | saved at horizon | saved % | avg saved (time-weighted) |"
+                        + " to 90 % (s from opt-in) | CPU ms | CPU µs per page saved | COW after merge |",
+                "| --------- | ---- | ----------: | ---------------: | ------: | ------------------------: |"
+                        + " ----------------------: | -----: | --------------------: | --------------: |",
+                "| vmfleet   | none |        10.0 |                0 |    0.00 |                         0 |"
+                        + "                    0.00 |   0.00 |                       |               0 |",
+                "| vmfleet   | ksm  |        10.0 |             3072 |    75.0 |                      2500 |"
+                        + "                    4.50 |   50.0 |                  16.3 |              12 |"),
+                lines.subList(7, 11));
         List<String> md = Files.readAllLines(out.resolve("report.md"));
-        assertEquals("**" + lines.getFirst() + "**", md.get(2), "headline right under the title");
-        assertEquals(List.of("## 1. Algorithm comparison per workload mix", "## 2. Saving over virtual time per merger",
-                "## 3. KSM scan-rate grid", "## 4. Scaling with page count", "## 5. SKSM MADV_MERGE throughput",
-                "## 6. Page operations (micro)", "## 7. Fidelity: model vs live kernel", "## 8. Provenance",
-                "## 9. All results"), md.stream().filter(l -> l.matches("## \\d+\\. .*")).toList());
+        assertEquals("## Headline", md.get(4), "the headline right under the title and the completeness line");
+        assertEquals(List.of("### 1. Mergers compared per workload mix", "### 2. Saving over virtual time per merger",
+                "### 3. KSM scan-rate grid", "### 4. Fidelity: model vs live kernel",
+                "### 5. Cost of a model run by page count", "### 6. SKSM MADV_MERGE in the model: simulator throughput",
+                "### 7. Page primitives: compare and checksum (micro)", "### 8. Provenance", "### 9. All results"),
+                md.stream().filter(l -> l.matches("### \\d+\\. .*")).toList());
+        assertEquals(List.of("## Part 1: The modelled kernel", "## Part 2: The simulator itself", "## Part 3: Appendix"),
+                md.stream().filter(l -> l.startsWith("## Part ")).toList());
+    }
+
+    /** Issue 10: the headline table is shown once, at the top, not again in its section. */
+    @Test
+    void theHeadlineTableAppearsOnceInMarkdownAndHtml() throws Exception {
+        Path out = tmp.resolve("out");
+        assertEquals(0, run("report", "--quiet", "--out", out, Fixtures.path("macro")).exit());
+        String caption = "Headline: mergers per workload mix, on an equal virtual horizon (model, virtual time)";
+        assertEquals(1, Files.readString(out.resolve("report.md")).split(java.util.regex.Pattern.quote(caption), -1).length - 1);
+        assertEquals(1, Files.readString(out.resolve("report.html")).split(java.util.regex.Pattern.quote(caption), -1).length - 1);
+        assertTrue(Files.exists(out.resolve("tables/headline.csv")));
     }
 
     @Test
@@ -287,21 +328,23 @@ class ReportCommandTest {
                 "scaling.csv", "sksm-merge.csv", "fidelity.csv", "fidelity-convergence.csv", "fidelity-counters.csv",
                 "provenance-jmh.csv", "provenance-env.csv", "all-results.csv"), names(out.resolve("tables")));
         Set<String> charts = names(out.resolve("charts"));
+        // no chart of a single point: the codepatch block of the scan-rate grid has one pages_to_scan (issue 10)
         assertEquals(Set.of("algorithms-saving.png", "algorithms-cpu.png", "saving-vmfleet.png", "saving-codepatch.png",
-                "scan-rate-time90-1.png", "scan-rate-cpu-1.png", "scan-rate-time90-2.png", "scan-rate-cpu-2.png",
-                "scaling-vmfleet.png", "sksm-merge.png", "fidelity-cpu.png"), charts);
+                "scan-rate-time90-1.png", "scan-rate-cpu-1.png", "scaling-vmfleet.png", "sksm-merge.png",
+                "fidelity-cpu.png"), charts);
         for (String chart : charts) {
             byte[] png = Files.readAllBytes(out.resolve("charts").resolve(chart));
             assertArrayEquals(PNG_MAGIC, Arrays.copyOf(png, PNG_MAGIC.length), chart);
         }
         String md = Files.readString(out.resolve("report.md"));
-        assertTrue(md.contains("_Page operations (micro): left out, no PageCompareBenchmark or PageChecksumBenchmark"
-                + " results from org.ksmlab.bench.micro in these runs._"));
+        assertTrue(md.contains("_Page primitives: compare and checksum (micro): left out, no PageCompareBenchmark or"
+                + " PageChecksumBenchmark results in these runs._"));
         assertFalse(md.contains("Pages saved at every sample"), "the per-sample table is CSV only");
+        assertTrue(md.startsWith("# ksmlab report\n\n**Results complete: the input folder's env.txt says status: complete.**"));
         assertEquals(1 + 3 + 5 + 3 + 4, Files.readAllLines(out.resolve("tables/saving-over-time-series.csv")).size());
         String html = Files.readString(out.resolve("report.html"));
         assertFalse(html.contains("src=\"http") || html.contains("<script"), "self-contained");
-        assertEquals(11, html.split("src=\"data:image/png;base64,", -1).length - 1, "every chart embedded");
+        assertEquals(9, html.split("src=\"data:image/png;base64,", -1).length - 1, "every chart embedded");
     }
 
     @Test
@@ -309,19 +352,18 @@ class ReportCommandTest {
         Path out = tmp.resolve("out");
         Run run = run("report", "--out", out, Fixtures.path("kc-only"));
         assertEquals(0, run.exit(), run.err());
-        assertTrue(run.out().startsWith("(no headline table"));
+        assertTrue(run.out().contains("\n(no headline"), run.out());
         List<String> md = Files.readAllLines(out.resolve("report.md"));
-        assertTrue(md.contains("## 1. Fidelity: model vs live kernel"));
-        assertTrue(md.contains("_Algorithm comparison per workload mix: left out, no MergerComparisonBenchmark.converge"
-                + " results from org.ksmlab.bench.macro in these runs._"));
+        assertTrue(md.contains("### 1. Fidelity: model vs live kernel"));
+        assertTrue(md.contains("_Mergers compared per workload mix: left out, no MergerComparisonBenchmark.converge"
+                + " results in these runs._"));
         assertTrue(md.contains("_Saving over virtual time per merger: left out, no simulated time series"
                 + " (series/<mix>__<algo>.json) in these results folders._"));
-        assertTrue(md.contains("_KSM scan-rate grid: left out, no KsmConvergenceBenchmark.converge results from"
-                + " org.ksmlab.bench.macro in these runs._"));
-        assertTrue(md.contains("_Scaling with page count: left out, no MergerComparisonBenchmark.converge or"
+        assertTrue(md.contains("_KSM scan-rate grid: left out, no KsmConvergenceBenchmark.converge results in these runs._"));
+        assertTrue(md.contains("_Cost of a model run by page count: left out, no MergerComparisonBenchmark.converge or"
                 + " KsmConvergenceBenchmark.converge results with two or more page counts for one setting._"));
-        assertTrue(md.contains("_SKSM MADV_MERGE throughput: left out, no SksmMergeBenchmark.madvMerge results from"
-                + " org.ksmlab.bench.sksm in these runs._"));
+        assertTrue(md.contains("_SKSM MADV_MERGE in the model: simulator throughput: left out, no SksmMergeBenchmark.madvMerge"
+                + " results in these runs._"));
         assertEquals(Set.of("fidelity-cpu.png"), names(out.resolve("charts")));
     }
 
@@ -402,6 +444,7 @@ class ReportCommandTest {
             var primary = (com.fasterxml.jackson.databind.node.ObjectNode) e.get("primaryMetric");
             primary.put("score", pages / 1024.0); // ms/op: 2 ms and 8 ms -> 976.5625 ns/page both
             primary.put("scoreUnit", "ms/op");
+            primary.set("rawData", json.readTree("[[" + pages / 1024.0 + "]]"));
             out.add(e);
         }
         Path in = dir.resolve("in");
@@ -410,9 +453,10 @@ class ReportCommandTest {
         Path report = dir.resolve("out");
         assertEquals(0, run("report", "--quiet", "--out", report, in).exit());
         List<String> csv = Files.readAllLines(report.resolve("tables/scaling-ksm.csv"));
-        assertEquals(3, csv.size(), String.join("\n", csv));
-        assertTrue(csv.get(1).contains(",ksm,2048,2.0,976.5625"), csv.get(1));
-        assertTrue(csv.get(2).contains(",ksm,8192,8.0,976.5625"), csv.get(2));
+        assertEquals(List.of("algo,pages,wall ms per run,wall ms per run low,wall ms per run high,wall ns per page,"
+                        + "wall ns per page low,wall ns per page high,n",
+                "ksm,2048,2.0,2.0,2.0,976.5625,976.5625,976.5625,1",
+                "ksm,8192,8.0,8.0,8.0,976.5625,976.5625,976.5625,1"), csv);
     }
 
     /** With the cpuNs counter, the comparison shows the total modelled CPU in ms (comparable across mergers). */
@@ -462,6 +506,7 @@ class ReportCommandTest {
                 var primary = (com.fasterxml.jackson.databind.node.ObjectNode) e.get("primaryMetric");
                 primary.put("score", scores[m][w]);
                 primary.put("scoreUnit", "ns/op");
+                primary.set("rawData", json.readTree("[[" + scores[m][w] + "]]"));
                 e.set("secondaryMetrics", json.createObjectNode());
                 out.add(e);
             }
@@ -471,9 +516,9 @@ class ReportCommandTest {
         Files.writeString(in.resolve("jmh/tree.json"), json.writeValueAsString(out));
         Path report = dir.resolve("out");
         assertEquals(0, run("report", "--quiet", "--out", report, in).exit());
-        assertEquals(List.of("operation,working set,tree size (cold MiB),ns per walk",
-                "search,hot,64 pages,40.5", "search,cold,256 MiB,900.0",
-                "insert,hot,64 pages,60.25", "insert,cold,256 MiB,1400.0"),
+        assertEquals(List.of("operation,working set,tree size,ns per walk,ns per walk low,ns per walk high,n,× hot",
+                "search,hot,64 pages,40.5,40.5,40.5,1,1.0", "search,cold,256 MiB,900.0,900.0,900.0,1,22.22222222222222",
+                "insert,hot,64 pages,60.25,60.25,60.25,1,1.0", "insert,cold,256 MiB,1400.0,1400.0,1400.0,1,23.236514522821576"),
                 Files.readAllLines(report.resolve("tables/tree-ops.csv")));
     }
 }

@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * Named benchmark suites: which benchmarks, with which parameter values and how long.
  *
  * <p>{@code quick} is what {@code ./run.sh} runs and covers every table of the report at small
- * sizes in about 5 minutes on a 2-core machine; {@code full} is the real sweeps; {@code micro},
+ * sizes in about 3 minutes on a 2-core machine (measured: README); {@code full} is the real sweeps; {@code micro},
  * {@code ksm-grid}, {@code compare}, {@code scaling} and {@code sksm} are the sections of
  * {@code full} on their own; {@code smoke} is the end-to-end check of {@code ./run.sh test}.
  *
@@ -100,23 +100,26 @@ public final class Suites {
     private static final Map<String, Suite> SUITES = new LinkedHashMap<>();
 
     static {
-        // quick: every report table at small sizes. Measured on the 2-core development machine: see README.
+        // quick: every report table at small sizes. Iterations: the model's results are deterministic (one
+        // run would do); the wall-time figures of the simulator need n >= 6 measured iterations for a 95 %
+        // interval of their median (analysis section.Statistics), so every entry measures 6. Durations: README.
         add(new Suite("quick", "every report table at small sizes: micro hot+cold, a 2x2 ksm scan-rate grid, "
-                + "3 page counts, all 5 mergers x 2 mixes, sksm variants (2-2.5 min on 2 cores, measured)",
+                + "3 page counts, all 5 mergers x 2 mixes on an equal horizon, sksm variants; 6 measured iterations "
+                + "per point (see the README for the measured duration)",
                 List.of(
-                        new Entry(MICRO + "PageCompareBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
-                        new Entry(MICRO + "PageChecksumBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
-                        new Entry(MICRO + "MemoryBandwidthBenchmark\\.", Map.of("sizeMiB", v("512")), 1, 500, 3, 500, 1),
-                        new Entry(MICRO + "ChecksumTableBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
-                        new Entry(MICRO + "PageTreeBenchmark\\.", Map.of("coldMiB", v("256")), 1, 300, 3, 300, 1),
+                        new Entry(MICRO + "PageCompareBenchmark\\.", Map.of("coldMiB", v("256")), 2, 200, 6, 200, 1),
+                        new Entry(MICRO + "PageChecksumBenchmark\\.", Map.of("coldMiB", v("256")), 2, 200, 6, 200, 1),
+                        new Entry(MICRO + "MemoryBandwidthBenchmark\\.", Map.of("sizeMiB", v("512")), 1, 500, 6, 300, 1),
+                        new Entry(MICRO + "ChecksumTableBenchmark\\.", Map.of("coldMiB", v("256")), 2, 200, 6, 200, 1),
+                        new Entry(MICRO + "PageTreeBenchmark\\.", Map.of("coldMiB", v("256")), 2, 200, 6, 200, 1),
                         // the scan-rate grid at 8000 pages; with the next entry, ksm at 2000, 8000 and 32000 pages
                         new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("100", "1000"),
-                                "sleepMillis", v("0", "20"), "pages", v("8000"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1),
+                                "sleepMillis", v("0", "20"), "pages", v("8000"), "mix", v("vm-fleet")), 1, 0, 6, 0, 1),
                         new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("100"),
-                                "sleepMillis", v("20"), "pages", v("2000", "32000"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1),
+                                "sleepMillis", v("20"), "pages", v("2000", "32000"), "mix", v("vm-fleet")), 1, 0, 6, 0, 1),
                         new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("vm-fleet", "code-patching"),
-                                "pages", v("8000")), 1, 0, 3, 0, 1),
-                        new Entry("org\\.ksmlab\\.bench\\.sksm\\.SksmMergeBenchmark\\.", Map.of("pages", v("4096")), 2, 300, 3, 300, 1))));
+                                "pages", v("8000")), 1, 0, 6, 0, 1),
+                        new Entry("org\\.ksmlab\\.bench\\.sksm\\.SksmMergeBenchmark\\.", Map.of("pages", v("4096")), 2, 300, 6, 200, 1))));
         add(new Suite("smoke", "one checksum benchmark and one tiny ksm comparison run, one short iteration each: "
                 + "the end-to-end check of ./run.sh test (~15 s)",
                 List.of(

@@ -47,6 +47,18 @@ final class ListCommand implements Callable<Integer> {
         for (Param p : CostModel.SETTINGS) {
             out.printf("      %s%n", p.help());
         }
+        out.println("  Kernel knobs, where kernels differ (--set kernel.NAME=0|1, or a scenario's variant; defaults: Linux 6.18):");
+        org.ksmlab.engine.mm.KernelConfig.describe().forEach((k, d) ->
+                out.printf("      %s (default %d): %s%n", k, org.ksmlab.engine.mm.KernelConfig.DEFAULTS.values().get(k), d));
+        out.println();
+        out.println("Scenarios (--scenario NAME, or a scenario file; datasets/scenarios/):");
+        for (String name : org.ksmlab.datasets.scenario.Scenarios.names()) {
+            org.ksmlab.engine.scenario.Scenario sc = org.ksmlab.datasets.scenario.Scenarios.load(name);
+            out.printf("  %-38s %s%n", name, sc.description());
+            if (!sc.variants().isEmpty()) {
+                out.printf("      variants: %s%n", String.join(", ", sc.variants().keySet()));
+            }
+        }
         out.println();
         out.println("Workload mixes (the benchmarks' mix parameter; datasets/README.md), at 8000 pages:");
         for (Mixes.Mix m : Mixes.all()) {

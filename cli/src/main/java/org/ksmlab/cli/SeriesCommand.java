@@ -17,14 +17,16 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code series --suite NAME --out DIR}: for every algo × mix of the suite's comparison points
- * ({@link Suites#COMPARISON}), runs the same simulation the benchmark ran and writes
- * {@code DIR/<mix>__<algo>.json}, exactly the {@code simulate --json} object, atomically. When
- * the suite compares several page counts, the smallest is replayed (any size draws the curve;
- * the smallest is the cheapest). A suite without comparison points writes nothing.
+ * ({@link Suites#COMPARISON}), runs the same simulation the benchmark ran, to the same horizon
+ * ({@link MacroRuns#horizonMs}, computed once per mix), and writes {@code DIR/<mix>__<algo>.json},
+ * exactly the {@code simulate --for-ms <horizon> --json} object, atomically. When the suite
+ * compares several page counts, the smallest is replayed (any size draws the curve; the smallest
+ * is the cheapest). A suite without comparison points writes nothing.
  */
 @Command(name = "series", mixinStandardHelpOptions = true,
         description = {"Write the saving-over-virtual-time series of a suite's merger comparison: DIR/<mix>__<algo>.json,",
-                "each the 'simulate --json' object. Nothing is written when the suite has no comparison points."})
+                "each the 'simulate --for-ms <horizon> --json' object, every merger of a mix run to the same",
+                "horizon as the benchmark. Nothing is written when the suite has no comparison points."})
 final class SeriesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,6 +63,7 @@ final class SeriesCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper();
+        Map<Run, Long> horizons = new LinkedHashMap<>(); // one per mix, size and seed, whatever the algo
         int k = 0;
         for (Map.Entry<String, Run> e : runs.entrySet()) {
             Run r = e.getValue();
@@ -69,9 +72,11 @@ final class SeriesCommand implements Callable<Integer> {
                 log.printf("== series [%d/%d] %s: already there (--resume)%n", ++k, runs.size(), e.getKey());
                 continue;
             }
-            log.printf("== series [%d/%d] %s, %d pages%n", ++k, runs.size(), e.getKey(), r.pages());
+            long horizonMs = horizons.computeIfAbsent(new Run("", r.mix(), r.seed(), r.pages()),
+                    x -> MacroRuns.horizonMs(x.mix(), x.pages(), x.seed()));
+            log.printf("== series [%d/%d] %s, %d pages, %d virtual ms%n", ++k, runs.size(), e.getKey(), r.pages(), horizonMs);
             log.flush();
-            SimulationResult result = MacroRuns.untilStable(MacroRuns.workload(r.mix(), r.pages(), r.seed()), r.algo(), Map.of());
+            SimulationResult result = MacroRuns.toHorizon(MacroRuns.workload(r.mix(), r.pages(), r.seed()), r.algo(), horizonMs);
             AtomicFiles.write(target, json.writeValueAsString(result.toJsonObject()) + "\n");
         }
         return 0;

@@ -59,7 +59,7 @@ final class SimulateCommand implements Callable<Integer> {
         Long forMs;
         @Option(names = "--for-scans", paramLabel = "N", description = "run until N full scans completed (daemon mergers)")
         Long forScans;
-        @Option(names = "--until-stable", description = "run until the merger's counters are stable (the default)")
+        @Option(names = "--until-stable", description = "run until the merger's counters are stable through a firing of every periodic writer (the default)")
         boolean untilStable;
     }
 
@@ -97,6 +97,10 @@ final class SimulateCommand implements Callable<Integer> {
         Simulation.Options options = new Simulation.Options(sampleMs, forMs >= 0 ? Math.max(forMs, 1) : maxMs, forMs, forScans, untilStable, 2);
         SimulationResult r = new Simulation(w, algo, knobs, options).run();
         PrintWriter out = spec.commandLine().getOut();
+        for (String warning : r.warnings()) {
+            spec.commandLine().getErr().println("simulate: warning: " + warning);
+        }
+        spec.commandLine().getErr().flush();
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(r.toJsonObject()));
         } else {

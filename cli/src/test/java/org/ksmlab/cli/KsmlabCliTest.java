@@ -55,6 +55,29 @@ class KsmlabCliTest {
         assertEquals(1, r.out().strip().lines().count(), "stdout is one JSON object");
     }
 
+    /** Issue 10: a stop condition that can never be met is a one-line error, not a 24-hour run. */
+    @Test
+    void aStopConditionThatCanNeverBeMetIsAnErrorBeforeRunning() {
+        Run r = run("simulate", "--workload", "dup:pages=100", "--algo", "sksm", "--for-scans", "3");
+        assertEquals(Ksmlab.EXIT_USAGE, r.code());
+        assertEquals("simulate: error: --for-scans 3: algorithm 'sksm' makes no full scans (only a scanning daemon such as"
+                + " ksm does); expected --for-ms N or --until-stable\n", r.err());
+        r = run("simulate", "--workload", "dup:pages=100,volatile=0.1", "--algo", "ksm", "--set", "pages_to_scan=0");
+        assertEquals(Ksmlab.EXIT_USAGE, r.code());
+        assertTrue(r.err().startsWith("simulate: error: --until-stable: pages_to_scan=0: ksmd scans no page per batch"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void anIdleDaemonStopsTheRunWithAWarningOnStderr() throws Exception {
+        Run r = run("simulate", "--workload", "dup:pages=100,volatile=0.1", "--algo", "ksm", "--set", "run=0",
+                "--for-scans", "2", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("simulate: warning: --for-scans 2: stopped at 0 virtual ms after 0 full scans: the ksm daemon is idle"
+                + " (not running, or nothing left to scan) and nothing can wake it\n", r.err());
+        assertEquals(0, new ObjectMapper().readTree(r.out()).get("final").get("virtual_ms").asLong());
+    }
+
     @Test
     void forScansStopsAfterThatManyFullScans() throws Exception {
         Run r = run("simulate", "--workload", "dup:pages=100", "--algo", "ksm", "--for-scans", "5", "--json");

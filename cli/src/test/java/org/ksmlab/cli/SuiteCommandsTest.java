@@ -48,15 +48,21 @@ class SuiteCommandsTest {
         assertEquals(Ksmlab.EXIT_USAGE, run("bench", "--shard", "1/2").exit());
     }
 
+    /**
+     * The series is the simulate --json of the comparison point run to the comparison's horizon:
+     * every merger until stable on vm-fleet at 400 pages, the latest stop (sksm-aged's, which
+     * nominates pages unwritten for 5 s) rounded up to a whole second.
+     */
     @Test
-    void seriesShouldWriteExactlyTheSimulateJsonOfEachComparisonPoint(@TempDir Path dir) throws Exception {
+    void seriesShouldWriteExactlyTheSimulateJsonOfEachComparisonPointToTheHorizon(@TempDir Path dir) throws Exception {
         Run r = run("series", "--suite", "smoke", "--out", dir.toString());
         assertEquals(0, r.exit(), r.err());
         try (var files = Files.list(dir)) {
             assertEquals(List.of("vm-fleet__ksm.json"), files.map(p -> p.getFileName().toString()).toList());
         }
+        assertTrue(r.out().contains("vm-fleet__ksm, 400 pages, 8000 virtual ms"), r.out());
         Run sim = run("simulate", "--workload", "dup:procs=4,pages=100,distinct=50,zero=0.2,volatile=0.05,period_ms=1000,seed=42",
-                "--algo", "ksm", "--json");
+                "--algo", "ksm", "--for-ms", "8000", "--json");
         assertEquals(0, sim.exit(), sim.err());
         assertEquals(sim.out(), Files.readString(dir.resolve("vm-fleet__ksm.json")));
     }

@@ -1,19 +1,19 @@
 package org.ksmlab.analysis.section;
 
-import static org.ksmlab.analysis.JmhResults.BENCHMARK;
-import static org.ksmlab.analysis.JmhResults.ERROR;
-import static org.ksmlab.analysis.JmhResults.METHOD;
-import static org.ksmlab.analysis.JmhResults.METRIC;
-import static org.ksmlab.analysis.JmhResults.PARAM_PREFIX;
-import static org.ksmlab.analysis.JmhResults.SCORE;
-import static org.ksmlab.analysis.JmhResults.SOURCE;
-import static org.ksmlab.analysis.JmhResults.UNIT;
+import static org.ksmlab.analysis.input.JmhResults.BENCHMARK;
+import static org.ksmlab.analysis.input.JmhResults.ERROR;
+import static org.ksmlab.analysis.input.JmhResults.METHOD;
+import static org.ksmlab.analysis.input.JmhResults.METRIC;
+import static org.ksmlab.analysis.input.JmhResults.N;
+import static org.ksmlab.analysis.input.JmhResults.PARAM_PREFIX;
+import static org.ksmlab.analysis.input.JmhResults.SCORE;
+import static org.ksmlab.analysis.input.JmhResults.SOURCE;
+import static org.ksmlab.analysis.input.JmhResults.UNIT;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.ksmlab.analysis.Results;
-import org.ksmlab.analysis.render.DisplayTable;
+import org.ksmlab.analysis.input.Results;
 import tech.tablesaw.api.Table;
 
 /**
@@ -33,18 +33,25 @@ public final class AllResultsSection implements ReportSection {
     }
 
     @Override
+    public Part part() {
+        return Part.APPENDIX;
+    }
+
+    @Override
     public Optional<SectionOutput> build(Results results) {
         Table all = results.longTable();
         List<String> columns = new ArrayList<>(List.of(BENCHMARK, METHOD));
         all.columnNames().stream().filter(n -> n.startsWith(PARAM_PREFIX)).forEach(columns::add);
-        columns.addAll(List.of(METRIC, SCORE, ERROR, UNIT, SOURCE));
+        columns.addAll(List.of(METRIC, SCORE, ERROR, UNIT, N, SOURCE));
         Table appendix = all.selectColumns(columns.toArray(String[]::new)).copy();
-        appendix.column(ERROR).setName(SCORE + DisplayTable.ERROR_SUFFIX);
+        appendix.column(ERROR).setName(SCORE + SectionOutput.ERROR_SUFFIX);
         appendix.setName("all-results");
         return Optional.of(new SectionOutput(
-                List.of("Every metric of every benchmark entry, as JMH reported it (primary = the benchmark's score;"
-                        + " other rows are secondary metrics: profilers and @AuxCounters)."),
-                List.of(new SectionOutput.ReportTable("all-results", "All results (the long table)", appendix, false)),
+                List.of("Every metric of every benchmark entry, as JMH reported it (primary = the benchmark's score, its"
+                        + " mean over n iterations ± JMH's 99.9 % Student-t half-width; other rows are secondary metrics:"
+                        + " profilers and @AuxCounters, whose score is their mean per iteration). The sections above"
+                        + " use the medians of the same iterations instead."),
+                List.of(new SectionOutput.ReportTable("all-results", "All results (the long table)", appendix)),
                 List.of()));
     }
 }

@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.ksmlab.analysis.KernelCheck;
-import org.ksmlab.analysis.KernelCheck.Scenario;
-import org.ksmlab.analysis.KernelCheck.Side;
-import org.ksmlab.analysis.Results;
-import org.ksmlab.analysis.section.SectionOutput.ReportChart;
+import org.ksmlab.analysis.input.KernelCheck;
+import org.ksmlab.analysis.input.KernelCheck.Scenario;
+import org.ksmlab.analysis.input.KernelCheck.Side;
+import org.ksmlab.analysis.input.Results;
+import org.ksmlab.analysis.section.SectionOutput.ChartSpec;
 import org.ksmlab.analysis.section.SectionOutput.ReportTable;
+import org.ksmlab.analysis.section.SectionOutput.Series;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
@@ -28,6 +29,9 @@ public final class FidelitySection implements ReportSection {
     static final List<String> COUNTERS = List.of("pages_shared", "pages_sharing", "pages_unshared", "pages_volatile",
             "ksm_zero_pages", "stable_node_chains", "stable_node_dups", "general_profit");
     static final String SCENARIO = "scenario";
+    /** The chart's series: the live kernel's ksmd (black in every chart) and the model (ksm's colour). */
+    public static final String KERNEL_SERIES = "kernel (ksmd, measured)";
+    public static final String MODEL_SERIES = "model (ksm)";
     static final String VERDICT = "verdict";
 
     @Override
@@ -38,6 +42,11 @@ public final class FidelitySection implements ReportSection {
     @Override
     public String title() {
         return "Fidelity: model vs live kernel";
+    }
+
+    @Override
+    public Part part() {
+        return Part.MODEL;
     }
 
     @Override
@@ -72,8 +81,8 @@ public final class FidelitySection implements ReportSection {
         LongColumn cDiff = LongColumn.create("model − kernel");
 
         Map<String, List<Double>> cpuSeries = new LinkedHashMap<>();
-        cpuSeries.put("kernel (ksmd, measured)", new ArrayList<>());
-        cpuSeries.put("model", new ArrayList<>());
+        cpuSeries.put(KERNEL_SERIES, new ArrayList<>());
+        cpuSeries.put(MODEL_SERIES, new ArrayList<>());
         List<String> categories = new ArrayList<>();
         for (Scenario s : scenarios) {
             String label = s.name() + (severalFiles ? " [" + s.source() + "]" : "");
@@ -108,8 +117,8 @@ public final class FidelitySection implements ReportSection {
             cpuRatio.append(m.cpuNsPerPage() / k.cpuNsPerPage());
             source.append(s.source());
             categories.add(s.name());
-            cpuSeries.get("kernel (ksmd, measured)").add(finiteOrNull(k.cpuNsPerPage()));
-            cpuSeries.get("model").add(finiteOrNull(m.cpuNsPerPage()));
+            cpuSeries.get(KERNEL_SERIES).add(finiteOrNull(k.cpuNsPerPage()));
+            cpuSeries.get(MODEL_SERIES).add(finiteOrNull(m.cpuNsPerPage()));
         }
         Table summary = Table.create("fidelity", name, workload, knobs, verdict);
         if (severalFiles) summary.addColumns(source);
@@ -125,18 +134,20 @@ public final class FidelitySection implements ReportSection {
                 + " ksmd CPU ns/page: ksmd's CPU time (its /proc schedstat) ÷ pages scanned; the model's is its cost"
                 + " model over the same scans." + (varyingKnobs.isEmpty() ? "" : " Knobs column: the knobs that differ"
                 + " between scenarios (and the pacing knobs)."));
-        boolean anyCpu = cpuSeries.values().stream().flatMap(List::stream).anyMatch(Objects::nonNull);
-        List<ReportChart> charts = anyCpu ? List.of(new ReportChart("fidelity-cpu",
+        List<Series> series = new ArrayList<>();
+        cpuSeries.forEach((label, values) -> series.add(Series.bars(label, values)));
+        ChartSpec chart = ChartSpec.bars("fidelity-cpu",
                 "ksmd CPU ns per scanned page, kernel (measured) vs model, per scenario",
-                Charts.groupedBars("ksmd CPU per scanned page: live kernel vs model", "scenario",
-                        "ns of ksmd CPU per page scanned", categories, cpuSeries))) : List.of();
+                "ksmd CPU per scanned page: live kernel vs model", "scenario",
+                "ns of ksmd CPU per page scanned", categories, series);
+        List<ChartSpec> charts = chart.drawable() ? List.of(chart) : List.of();
         return Optional.of(new SectionOutput(prose, List.of(
-                new ReportTable("fidelity", "Per scenario: workload, knobs and verdict", summary, false),
+                new ReportTable("fidelity", "Per scenario: workload, knobs and verdict", summary),
                 new ReportTable("fidelity-convergence",
                         "Per scenario: converged full scan and time, ksmd CPU ns per scanned page, kernel vs model",
-                        convergence, false),
+                        convergence),
                 new ReportTable("fidelity-counters", "Final counters per scenario: kernel, model and difference",
-                        counters, false)), charts));
+                        counters)), charts));
     }
 
     static String verdict(Side kernel, Side model, List<String> differ) {

@@ -1,16 +1,8 @@
 package org.ksmlab.analysis.section;
 
-import static org.ksmlab.analysis.JmhResults.BENCHMARK;
-import static org.ksmlab.analysis.JmhResults.ERROR;
-import static org.ksmlab.analysis.JmhResults.METHOD;
-import static org.ksmlab.analysis.JmhResults.METRIC;
-import static org.ksmlab.analysis.JmhResults.PACKAGE;
-import static org.ksmlab.analysis.JmhResults.PARAM_PREFIX;
-import static org.ksmlab.analysis.JmhResults.PRIMARY;
-import static org.ksmlab.analysis.JmhResults.SCORE;
-import static org.ksmlab.analysis.JmhResults.SOURCE;
-import static org.ksmlab.analysis.JmhResults.UNIT;
-import static tech.tablesaw.aggregate.AggregateFunctions.mean;
+import static org.ksmlab.analysis.input.Benchmarks.DIFFERENCE;
+import static org.ksmlab.analysis.input.Benchmarks.SIZE_MIB;
+import static org.ksmlab.analysis.input.Benchmarks.WORKING_SET;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,33 +10,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.ksmlab.analysis.Results;
-import org.ksmlab.analysis.Units;
-import org.ksmlab.analysis.render.DisplayTable;
-import org.ksmlab.analysis.render.Numbers;
-import org.ksmlab.analysis.section.SectionOutput.ReportChart;
+import org.ksmlab.analysis.input.Benchmarks;
+import org.ksmlab.analysis.input.Benchmarks.Benchmark;
+import org.ksmlab.analysis.input.Results;
+import org.ksmlab.analysis.section.SectionOutput.ChartSpec;
+import org.ksmlab.analysis.section.SectionOutput.Headline;
 import org.ksmlab.analysis.section.SectionOutput.ReportTable;
+import org.ksmlab.analysis.section.SectionOutput.Series;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * Page operations (micro): how long comparing two pages and hashing one page take, per page,
- * and what bandwidth that is, next to the machine's measured memory read bandwidth. These are
- * the two primitives ksmd spends its time in (memcmp_pages and the page checksum).
+ * The page primitives of the simulator (micro benchmarks, Java, wall time): how long comparing
+ * two pages and hashing one page take, per page, and what bandwidth that is, next to the
+ * machine's measured memory read bandwidth (the hardware reference). These are the two
+ * operations ksmd spends its time in (memcmp_pages and the page checksum); the figures are the
+ * model's Java implementations, not the kernel's C.
  *
- * <p>From {@code org.ksmlab.bench.micro}: {@code PageCompareBenchmark} (one op = one page-pair
- * compare; params workingSet, difference), {@code PageChecksumBenchmark} (one op = one 4096-byte
- * page hashed; param workingSet) and optionally {@code MemoryBandwidthBenchmark.streamRead}
- * (one op = one pass over sizeMiB MiB). Scores in any JMH time unit or throughput are
- * normalised to ns per op ({@link Units}); GB/s = bytes per op / ns per op (10^9 bytes/s).
+ * <p>From {@link Benchmarks#PAGE_COMPARE} (one op = one page-pair compare; params workingSet,
+ * difference), {@link Benchmarks#PAGE_CHECKSUM} (one op = one 4096-byte page hashed; param
+ * workingSet) and optionally {@link Benchmarks#MEMORY_BANDWIDTH} (one op = one pass over sizeMiB
+ * MiB). Scores in any JMH time unit or throughput are normalised to ns per op; each figure is
+ * the median of the measured iterations with its interval ({@link Statistics}); GB/s = bytes
+ * per op / median ns per op (10^9 bytes/s).
  */
 public final class PageOperationsSection implements ReportSection {
-    public static final String MICRO_PACKAGE = "org.ksmlab.bench.micro";
-    public static final String COMPARE = "PageCompareBenchmark";
-    public static final String CHECKSUM = "PageChecksumBenchmark";
-    public static final String BANDWIDTH = "MemoryBandwidthBenchmark";
     public static final int PAGE_BYTES = 4096;
 
     /**
@@ -54,20 +46,17 @@ public final class PageOperationsSection implements ReportSection {
      * MemoryBandwidthBenchmark reads sizeMiB · 2^20 bytes and is computed from its param.
      */
     static final Map<String, Long> BYTES_PER_OP = Map.of(
-            COMPARE + "/equal", 2L * PAGE_BYTES,
-            COMPARE + "/early", 2L * 64,
-            COMPARE + "/late", 2L * PAGE_BYTES,
-            CHECKSUM + "/", (long) PAGE_BYTES);
+            Benchmarks.PAGE_COMPARE.simpleName() + "/equal", 2L * PAGE_BYTES,
+            Benchmarks.PAGE_COMPARE.simpleName() + "/early", 2L * 64,
+            Benchmarks.PAGE_COMPARE.simpleName() + "/late", 2L * PAGE_BYTES,
+            Benchmarks.PAGE_CHECKSUM.simpleName() + "/", (long) PAGE_BYTES);
 
-    /** Report order of known values; unknown values follow, alphabetically. */
-    private static final List<String> BENCHMARK_ORDER = List.of(COMPARE, CHECKSUM, BANDWIDTH);
-    private static final List<String> METHOD_ORDER = List.of("scalar", "vector", "mismatch", "xxh64", "xxh3", "crc32c");
     private static final List<String> WORKING_SET_ORDER = List.of("hot", "cold");
     private static final List<String> DIFFERENCE_ORDER = List.of("equal", "early", "late");
 
     public static final String OPERATION = "operation";
-    public static final String WORKING_SET = "working set";
-    public static final String DIFFERENCE = "difference";
+    public static final String WORKING_SET_COLUMN = "working set";
+    public static final String DIFFERENCE_COLUMN = "difference";
     public static final String NS_PER_PAGE = "ns/page";
     public static final String GB_PER_S = "GB/s";
     public static final String OF_BANDWIDTH = "× memory bandwidth";
@@ -79,124 +68,127 @@ public final class PageOperationsSection implements ReportSection {
 
     @Override
     public String title() {
-        return "Page operations (micro)";
+        return "Page primitives: compare and checksum (micro)";
+    }
+
+    @Override
+    public Part part() {
+        return Part.SIMULATOR;
     }
 
     @Override
     public String absentNote() {
-        return "no " + COMPARE + " or " + CHECKSUM + " results from " + MICRO_PACKAGE + " in these runs";
+        return "no " + Benchmarks.PAGE_COMPARE.simpleName() + " or " + Benchmarks.PAGE_CHECKSUM.simpleName()
+                + " results in these runs";
+    }
+
+    /** One row of the per-page table before it becomes columns. */
+    private record Op(String benchmark, String method, String workingSet, String difference, double bytes, double pages,
+                      Statistics.Interval ns) {
+        String name() {
+            return benchmark + "." + method;
+        }
     }
 
     @Override
     public Optional<SectionOutput> build(Results results) {
-        Table all = results.longTable();
-        Table primary = all.where(all.stringColumn(PACKAGE).isEqualTo(MICRO_PACKAGE)
-                .and(all.stringColumn(METRIC).isEqualTo(PRIMARY))
-                .and(all.stringColumn(BENCHMARK).isIn(BENCHMARK_ORDER)));
-        if (primary.where(primary.stringColumn(BENCHMARK).isIn(COMPARE, CHECKSUM)).isEmpty()) {
+        List<Op> ops = new ArrayList<>();
+        for (Benchmark b : List.of(Benchmarks.PAGE_COMPARE, Benchmarks.PAGE_CHECKSUM, Benchmarks.MEMORY_BANDWIDTH)) {
+            for (String method : b.methods()) {
+                Table points = Points.of(results.longTable(), b, method);
+                for (int r = 0; r < points.rowCount(); r++) {
+                    Statistics.Interval wall = Points.wall(points, r);
+                    if (wall == null) continue;
+                    String ws = Points.param(points, WORKING_SET, r);
+                    String diff = Points.param(points, DIFFERENCE, r);
+                    double bytes;
+                    double pages;
+                    if (b == Benchmarks.MEMORY_BANDWIDTH) {
+                        String size = Points.param(points, SIZE_MIB, r);
+                        bytes = Points.parse(size) * (1 << 20);
+                        pages = bytes / PAGE_BYTES;
+                        ws = size.isEmpty() ? "" : size + " MiB";
+                    } else {
+                        Long perOp = BYTES_PER_OP.get(b.simpleName() + "/" + diff);
+                        bytes = perOp == null ? Double.NaN : perOp;
+                        pages = 1; // one op handles one page (pair)
+                    }
+                    ops.add(new Op(b.simpleName(), method, ws, diff, bytes, pages, wall.dividedBy(pages)));
+                }
+            }
+        }
+        if (ops.stream().noneMatch(o -> !o.benchmark().equals(Benchmarks.MEMORY_BANDWIDTH.simpleName()))) {
             return Optional.empty();
         }
-        Table perPage = perPage(primary);
-        Optional<Bandwidth> bandwidth = referenceBandwidth(perPage);
-        bandwidth.ifPresent(bw -> perPage.addColumns(
-                perPage.doubleColumn(GB_PER_S).divide(bw.gbPerSecond()).setName(OF_BANDWIDTH)));
+        ops.sort(Comparator.comparingInt((Op o) -> rank(o)).thenComparingDouble(o -> o.bytes()));
+        Op bandwidth = ops.stream().filter(o -> o.benchmark().equals(Benchmarks.MEMORY_BANDWIDTH.simpleName()))
+                .max(Comparator.comparingDouble(Op::bytes)).orElse(null);
+        double bandwidthGbs = bandwidth == null ? Double.NaN : bandwidth.bytes() / bandwidth.pages() / bandwidth.ns().median();
 
-        Table headline = headline(perPage.where(perPage.stringColumn(BENCHMARK).isIn(COMPARE, CHECKSUM)));
-        List<String> prose = new ArrayList<>();
-        prose.add("Time per 4 KiB page and the bandwidth it amounts to for the two primitives ksmd spends its time in:"
-                + " comparing a page pair (" + COMPARE + "; equal pages read 2 × 4096 bytes, a first difference at"
-                + " byte 64 reads 2 × 64, at byte 4095 reads 2 × 4096) and hashing one page (" + CHECKSUM
-                + ", 4096 bytes). Hot: the pages are in cache; cold: a working set larger than the last-level cache."
-                + " GB/s = bytes read per op / ns per op. Errors are JMH's 99.9% confidence half-widths.");
-        prose.add(bandwidth.map(bw -> "Memory bandwidth: " + BANDWIDTH + ".streamRead over its largest buffer ("
-                        + bw.sizeMiB() + " MiB) reads " + Numbers.sig3(bw.gbPerSecond()) + " GB/s; the last column"
-                        + " divides each operation's GB/s by it (1.00 = as fast as streaming memory).")
-                .orElse("No " + BANDWIDTH + " in these results, so no comparison with memory bandwidth."));
-        boolean repeated = perPage.selectColumns(OPERATION, WORKING_SET, DIFFERENCE).dropDuplicateRows().rowCount()
-                < perPage.rowCount();
-        if (repeated) {
-            prose.add("Some points were measured in more than one result file: the per-page table lists each with its"
-                    + " source; the headline and the chart show their mean.");
-        }
-        Table detail = perPage.selectColumns(displayColumns(perPage, repeated));
-        detail.setName("page-ops");
-        List<ReportTable> tables = List.of(
-                new ReportTable("page-ops-headline", "Headline: ns per page and GB/s, hot and cold", headline, true),
-                new ReportTable("page-ops", "Page operations, per page (ns/page ± error)", detail, false));
-        ReportChart chart = new ReportChart("page-ops",
-                "Time per page (ns) of each page operation, hot vs cold working set (lower is better)",
-                Charts.groupedBars(
-                        "Page compare and checksum: time per 4 KiB page, hot vs cold",
-                        "operation (benchmark.method, difference)", "ns per page (lower is better)",
-                        headline.stringColumn(OPERATION).asList().stream().map(k -> k.replace("Benchmark.", ".")).toList(),
-                        nanosPerWorkingSet(headline)));
-        return Optional.of(new SectionOutput(prose, tables, List.of(chart)));
-    }
-
-    private static String[] displayColumns(Table perPage, boolean withSource) {
-        List<String> names = new ArrayList<>(List.of(OPERATION, WORKING_SET, DIFFERENCE, NS_PER_PAGE,
-                NS_PER_PAGE + DisplayTable.ERROR_SUFFIX, GB_PER_S));
-        if (perPage.containsColumn(OF_BANDWIDTH)) names.add(OF_BANDWIDTH);
-        if (withSource) names.add(SOURCE);
-        return names.toArray(String[]::new);
-    }
-
-    /**
-     * One row per primary result with operation, working set, difference, ns/page (± error) and
-     * GB/s, in report order. Bandwidth rows give the time per 4096 bytes streamed.
-     */
-    static Table perPage(Table primary) {
         StringColumn operation = StringColumn.create(OPERATION);
-        StringColumn workingSet = StringColumn.create(WORKING_SET);
-        StringColumn difference = StringColumn.create(DIFFERENCE);
-        DoubleColumn nsPerPage = DoubleColumn.create(NS_PER_PAGE);
-        DoubleColumn nsError = DoubleColumn.create(NS_PER_PAGE + DisplayTable.ERROR_SUFFIX);
-        DoubleColumn gbPerS = DoubleColumn.create(GB_PER_S);
-        StringColumn sizeMiB = StringColumn.create("sizeMiB");
-        IntColumn rank = IntColumn.create("rank");
-        for (int r = 0; r < primary.rowCount(); r++) {
-            String benchmark = primary.stringColumn(BENCHMARK).get(r);
-            String method = primary.stringColumn(METHOD).get(r);
-            String ws = param(primary, "workingSet", r);
-            String diff = param(primary, "difference", r);
-            String size = param(primary, "sizeMiB", r);
-            double score = primary.doubleColumn(SCORE).getDouble(r);
-            String unit = primary.stringColumn(UNIT).get(r);
-            double ns = Units.nanosPerOp(score, unit);
-            double nsErr = Units.nanosPerOpError(score, primary.doubleColumn(ERROR).getDouble(r), unit);
-            double bytes;
-            double pages;
-            if (benchmark.equals(BANDWIDTH)) {
-                bytes = parseOrNaN(size) * (1 << 20);
-                pages = bytes / PAGE_BYTES;
-                ws = size.isEmpty() ? "" : size + " MiB";
-            } else {
-                Long b = BYTES_PER_OP.get(benchmark + "/" + diff);
-                bytes = b == null ? Double.NaN : b;
-                pages = 1; // one op handles one page (pair)
-            }
-            operation.append(benchmark + "." + method);
-            workingSet.append(ws);
-            difference.append(diff);
-            nsPerPage.append(ns / pages);
-            nsError.append(nsErr / pages);
-            gbPerS.append(bytes / ns);
-            sizeMiB.append(size);
-            rank.append(rank(benchmark, method, ws, diff, size));
+        StringColumn workingSet = StringColumn.create(WORKING_SET_COLUMN);
+        StringColumn difference = StringColumn.create(DIFFERENCE_COLUMN);
+        DoubleColumn ns = DoubleColumn.create(NS_PER_PAGE);
+        DoubleColumn low = DoubleColumn.create(NS_PER_PAGE + SectionOutput.LOW_SUFFIX);
+        DoubleColumn high = DoubleColumn.create(NS_PER_PAGE + SectionOutput.HIGH_SUFFIX);
+        IntColumn n = IntColumn.create(Points.N);
+        DoubleColumn gbs = DoubleColumn.create(GB_PER_S);
+        DoubleColumn ofBandwidth = DoubleColumn.create(OF_BANDWIDTH);
+        for (Op o : ops) {
+            operation.append(o.name());
+            workingSet.append(o.workingSet());
+            difference.append(o.difference());
+            ns.append(o.ns().median());
+            low.append(o.ns().low());
+            high.append(o.ns().high());
+            n.append(o.ns().n());
+            double g = o.bytes() / o.pages() / o.ns().median();
+            gbs.append(g);
+            ofBandwidth.append(g / bandwidthGbs);
         }
-        Table t = Table.create("per-page", primary.stringColumn(BENCHMARK).copy(), operation, workingSet, difference,
-                nsPerPage, nsError, gbPerS, sizeMiB, rank, primary.stringColumn(SOURCE).copy());
-        return t.sortAscendingOn("rank", OPERATION, WORKING_SET, DIFFERENCE, SOURCE);
+        Table detail = Table.create("page-ops", operation, workingSet, difference, ns, low, high, n, gbs);
+        if (bandwidth != null) detail.addColumns(ofBandwidth);
+
+        List<Op> primitives = ops.stream().filter(o -> !o.benchmark().equals(Benchmarks.MEMORY_BANDWIDTH.simpleName())).toList();
+        Table pivot = pivot(primitives);
+        List<String> prose = new ArrayList<>();
+        prose.add("Time per 4 KiB page, and the bandwidth it amounts to, of the model's Java page primitives on this"
+                + " machine: comparing a page pair (" + Benchmarks.PAGE_COMPARE.simpleName() + ": scalar loop, Vector"
+                + " API, MemorySegment.mismatch; equal pages read 2 × 4096 bytes, a first difference at byte 64 reads"
+                + " 2 × 64, at byte 4095 reads 2 × 4096) and hashing one page (" + Benchmarks.PAGE_CHECKSUM.simpleName()
+                + ", 4096 bytes). Hot: the pages are in cache; cold: a working set larger than the last-level cache."
+                + " GB/s = bytes read per op / median ns per op.");
+        prose.add(bandwidth == null ? "No " + Benchmarks.MEMORY_BANDWIDTH.simpleName() + " in these results, so no"
+                + " hardware reference." : "Baseline (hardware reference): " + Benchmarks.MEMORY_BANDWIDTH.simpleName()
+                + ".streamRead over its largest buffer (" + bandwidth.workingSet() + ") reads " + Numbers.sig3(bandwidthGbs)
+                + " GB/s; the last column divides each operation's GB/s by it (1.00 = as fast as streaming memory)."
+                + " Within each primitive, the scalar loop and xxh64 are the baselines of the faster variants. No C"
+                + " reference (the kernel's memcmp or xxhash) was measured here; kernel-check compares ksmd's CPU per"
+                + " page with the model's cost model instead.");
+        ChartSpec chart = ChartSpec.bars("page-ops",
+                "Time per page (ns, median) of each page primitive, hot vs cold working set (lower is faster)",
+                "Simulator page primitives: time per 4 KiB page, hot vs cold (Java, wall time)",
+                "operation (benchmark.method, difference)", "ns per page (median; lower is faster)",
+                pivot.stringColumn(OPERATION).asList().stream().map(k -> k.replace("Benchmark.", ".")).toList(),
+                nanosPerWorkingSet(pivot));
+        Headline headline = new Headline(List.of(sentence(primitives)), new ReportTable("page-ops-headline",
+                "Headline: simulator page primitives, ns per page (median) and GB/s, hot and cold (Java, wall time)", pivot));
+        return Optional.of(new SectionOutput(prose, List.of(new ReportTable("page-ops",
+                "Page primitives, per page: ns/page median [interval], n iterations", detail)),
+                chart.drawable() ? List.of(chart) : List.of(), headline));
     }
 
-    /** Sort key: benchmark, method, working set, difference in report order; buffer size for bandwidth. */
-    private static int rank(String benchmark, String method, String ws, String diff, String sizeMiB) {
-        int b = indexOrEnd(BENCHMARK_ORDER, benchmark);
-        int m = indexOrEnd(METHOD_ORDER, method);
-        int w = benchmark.equals(BANDWIDTH) ? 0 : indexOrEnd(WORKING_SET_ORDER, ws);
-        int d = indexOrEnd(DIFFERENCE_ORDER, diff);
-        int size = benchmark.equals(BANDWIDTH) ? (int) Math.min(99_999, parseOrZero(sizeMiB)) : 0;
-        return (((b * 10 + m) * 10 + w) * 10 + d) * 100_000 + size;
+    /** Report order: compare before checksum before bandwidth; methods, working sets, differences in their known order. */
+    private static int rank(Op o) {
+        List<String> benchmarks = List.of(Benchmarks.PAGE_COMPARE.simpleName(), Benchmarks.PAGE_CHECKSUM.simpleName(),
+                Benchmarks.MEMORY_BANDWIDTH.simpleName());
+        List<String> methods = new ArrayList<>(Benchmarks.PAGE_COMPARE.methods());
+        methods.addAll(Benchmarks.PAGE_CHECKSUM.methods());
+        int b = indexOrEnd(benchmarks, o.benchmark());
+        int m = indexOrEnd(methods, o.method());
+        int w = indexOrEnd(WORKING_SET_ORDER, o.workingSet());
+        int d = indexOrEnd(DIFFERENCE_ORDER, o.difference());
+        return ((b * 10 + m) * 10 + w) * 10 + d;
     }
 
     private static int indexOrEnd(List<String> order, String value) {
@@ -204,95 +196,57 @@ public final class PageOperationsSection implements ReportSection {
         return i < 0 ? order.size() : i;
     }
 
-    /** Measured memory read bandwidth: streamRead over a buffer of sizeMiB. */
-    private record Bandwidth(String sizeMiB, double gbPerSecond) {}
-
-    /** Mean GB/s of streamRead over the largest buffer measured (DRAM, not cache), if any. */
-    private static Optional<Bandwidth> referenceBandwidth(Table perPage) {
-        Table bw = perPage.where(perPage.stringColumn(BENCHMARK).isEqualTo(BANDWIDTH)
-                .and(perPage.doubleColumn(GB_PER_S).isNotMissing()));
-        if (bw.isEmpty()) return Optional.empty();
-        Table bySize = bw.summarize(GB_PER_S, mean).by("sizeMiB");
-        StringColumn sizes = bySize.stringColumn("sizeMiB");
-        int largest = 0;
-        for (int r = 1; r < bySize.rowCount(); r++) {
-            if (parseOrZero(sizes.get(r)) > parseOrZero(sizes.get(largest))) largest = r;
+    /** operation (with difference) × working set: median ns/page and GB/s side by side. */
+    static Table pivot(List<Op> ops) {
+        List<String> sets = ops.stream().map(Op::workingSet).distinct()
+                .sorted(Comparator.comparingInt((String ws) -> indexOrEnd(WORKING_SET_ORDER, ws)).thenComparing(ws -> ws)).toList();
+        Map<String, Map<String, Op>> byKey = new LinkedHashMap<>();
+        for (Op o : ops) {
+            String key = o.name() + (o.difference().isEmpty() ? "" : ", " + o.difference());
+            byKey.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(o.workingSet(), o);
         }
-        return Optional.of(new Bandwidth(sizes.get(largest), bySize.doubleColumn(1).getDouble(largest)));
-    }
-
-    /**
-     * operation (with difference) × working set: ns/page and GB/s side by side, by pivoting the
-     * per-page table (several runs of one point are averaged).
-     */
-    static Table headline(Table ops) {
-        Table keyed = withKey(ops);
-        Table ns = keyed.pivot(OPERATION, WORKING_SET, NS_PER_PAGE, mean);
-        Table gbs = keyed.pivot(OPERATION, WORKING_SET, GB_PER_S, mean);
-        List<String> sets = workingSets(ops);
-        Table headline = Table.create("page-ops-headline", StringColumn.create(OPERATION));
-        for (String ws : sets) headline.addColumns(DoubleColumn.create(ws + " " + NS_PER_PAGE));
-        for (String ws : sets) headline.addColumns(DoubleColumn.create(ws + " " + GB_PER_S));
-        for (String key : keyed.stringColumn(OPERATION).unique().asList().stream()
-                .sorted(Comparator.comparingInt(keyed.stringColumn(OPERATION)::firstIndexOf)).toList()) {
-            headline.stringColumn(OPERATION).append(key);
-            int nsRow = ns.stringColumn(OPERATION).firstIndexOf(key);
-            int gbRow = gbs.stringColumn(OPERATION).firstIndexOf(key);
+        Table t = Table.create("page-ops-headline", StringColumn.create(OPERATION));
+        for (String ws : sets) t.addColumns(DoubleColumn.create(ws + " " + NS_PER_PAGE));
+        for (String ws : sets) t.addColumns(DoubleColumn.create(ws + " " + GB_PER_S));
+        byKey.forEach((key, bySet) -> {
+            t.stringColumn(OPERATION).append(key);
             for (String ws : sets) {
-                headline.doubleColumn(ws + " " + NS_PER_PAGE).append(ns.doubleColumn(ws).getDouble(nsRow));
-                headline.doubleColumn(ws + " " + GB_PER_S).append(gbs.doubleColumn(ws).getDouble(gbRow));
+                Op o = bySet.get(ws);
+                t.doubleColumn(ws + " " + NS_PER_PAGE).append(o == null ? Double.NaN : o.ns().median());
+                t.doubleColumn(ws + " " + GB_PER_S).append(o == null ? Double.NaN : o.bytes() / o.pages() / o.ns().median());
             }
-        }
-        return headline;
+        });
+        return t;
     }
 
-    /** The per-page rows with operation = "Benchmark.method, difference" (the difference only for compare). */
-    private static Table withKey(Table ops) {
-        Table keyed = ops.copy();
-        StringColumn key = StringColumn.create(OPERATION);
-        for (int r = 0; r < keyed.rowCount(); r++) {
-            String diff = keyed.stringColumn(DIFFERENCE).get(r);
-            key.append(keyed.stringColumn(OPERATION).get(r) + (diff.isEmpty() ? "" : ", " + diff));
-        }
-        keyed.replaceColumn(OPERATION, key);
-        return keyed;
+    /** "Comparing two equal pages in cache takes 102 ns with mismatch, ...; hashing a page in cache takes ...". */
+    private static String sentence(List<Op> ops) {
+        List<String> parts = new ArrayList<>();
+        List<Op> compare = ops.stream().filter(o -> o.benchmark().equals(Benchmarks.PAGE_COMPARE.simpleName())
+                && o.difference().equals("equal") && o.workingSet().equals("hot")).sorted(Comparator.comparingDouble(o -> o.ns().median())).toList();
+        if (!compare.isEmpty()) parts.add("comparing two equal pages in cache takes " + fastest(compare));
+        List<Op> hash = ops.stream().filter(o -> o.benchmark().equals(Benchmarks.PAGE_CHECKSUM.simpleName())
+                && o.workingSet().equals("hot")).sorted(Comparator.comparingDouble(o -> o.ns().median())).toList();
+        if (!hash.isEmpty()) parts.add("hashing a page in cache takes " + fastest(hash));
+        return "No merger comparison in these results. The simulator's page primitives on this machine (Java, wall"
+                + " time; not the kernel): " + (parts.isEmpty() ? "see the tables" : String.join("; ", parts)) + ".";
     }
 
-    private static List<String> workingSets(Table ops) {
-        return ops.stringColumn(WORKING_SET).unique().asList().stream()
-                .sorted(Comparator.comparingInt((String ws) -> indexOrEnd(WORKING_SET_ORDER, ws))
-                        .thenComparing(ws -> ws))
-                .toList();
+    private static String fastest(List<Op> sorted) {
+        return String.join(", ", sorted.stream().map(o -> Numbers.sig3(o.ns().median()) + " ns with " + o.method()
+                + (o.ns().wide() ? " " + SectionOutput.WIDE_MARK : "")).toList());
     }
 
-    /** Working set → ns/page per headline row (null where that working set was not measured). */
-    private static Map<String, List<Double>> nanosPerWorkingSet(Table headline) {
-        Map<String, List<Double>> series = new LinkedHashMap<>();
-        for (String name : headline.columnNames()) {
+    /** Working set → ns/page per pivot row (null where that working set was not measured). */
+    private static List<Series> nanosPerWorkingSet(Table pivot) {
+        List<Series> series = new ArrayList<>();
+        for (String name : pivot.columnNames()) {
             if (!name.endsWith(" " + NS_PER_PAGE)) continue;
-            DoubleColumn column = headline.doubleColumn(name);
+            DoubleColumn column = pivot.doubleColumn(name);
             List<Double> values = new ArrayList<>();
             for (int r = 0; r < column.size(); r++) values.add(column.isMissing(r) ? null : column.getDouble(r));
-            series.put(name.substring(0, name.length() - NS_PER_PAGE.length() - 1), values);
+            series.add(Series.bars(name.substring(0, name.length() - NS_PER_PAGE.length() - 1), values));
         }
         return series;
-    }
-
-    private static String param(Table t, String name, int row) {
-        String column = PARAM_PREFIX + name;
-        return t.containsColumn(column) ? t.stringColumn(column).get(row) : "";
-    }
-
-    private static double parseOrNaN(String s) {
-        try {
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
-    }
-
-    private static double parseOrZero(String s) {
-        double d = parseOrNaN(s);
-        return Double.isNaN(d) ? 0 : d;
     }
 }

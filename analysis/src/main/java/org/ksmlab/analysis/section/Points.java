@@ -1,82 +1,142 @@
 package org.ksmlab.analysis.section;
 
-import static org.ksmlab.analysis.JmhResults.BENCHMARK;
-import static org.ksmlab.analysis.JmhResults.METHOD;
-import static org.ksmlab.analysis.JmhResults.METRIC;
-import static org.ksmlab.analysis.JmhResults.PACKAGE;
-import static org.ksmlab.analysis.JmhResults.PARAM_PREFIX;
-import static org.ksmlab.analysis.JmhResults.PRIMARY;
-import static org.ksmlab.analysis.JmhResults.SCORE;
-import static org.ksmlab.analysis.JmhResults.UNIT;
-import static tech.tablesaw.aggregate.AggregateFunctions.mean;
+import static org.ksmlab.analysis.input.JmhResults.BENCHMARK;
+import static org.ksmlab.analysis.input.JmhResults.METHOD;
+import static org.ksmlab.analysis.input.JmhResults.METRIC;
+import static org.ksmlab.analysis.input.JmhResults.PACKAGE;
+import static org.ksmlab.analysis.input.JmhResults.PARAM_PREFIX;
+import static org.ksmlab.analysis.input.JmhResults.PRIMARY;
+import static org.ksmlab.analysis.input.JmhResults.RAW;
+import static org.ksmlab.analysis.input.JmhResults.SCORE;
+import static org.ksmlab.analysis.input.JmhResults.UNIT;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import org.ksmlab.analysis.Units;
+import java.util.Map;
+import org.ksmlab.analysis.input.Benchmarks.Benchmark;
+import org.ksmlab.analysis.input.JmhResults;
+import org.ksmlab.analysis.input.Units;
 import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * Benchmark points: the long table's rows of one benchmark method pivoted to one row per
- * parameter point, with one column per parameter (named without {@code param_}) and one double
- * column per metric ({@code @AuxCounters} by name; the primary score as {@link #WALL_NS}, in ns
- * per op). A point measured in several result files gets the mean of each metric.
+ * Benchmark points: the long table's rows of one benchmark method turned into one row per
+ * parameter point, with one column per parameter (named without {@code param_}), the wall time
+ * as a median with its confidence interval ({@link Statistics}: {@link #WALL_NS} and its
+ * {@code low}/{@code high} columns, {@link #N}, {@link #CONFIDENCE}), and one double column per
+ * secondary metric ({@code @AuxCounters} by name). A point measured in several result files
+ * pools their iterations: the median of all of them, and for each counter the mean of its
+ * per-iteration values. {@link #COUNTERS_VARY} is 1 when a model counter ({@code #} unit) was not
+ * the same in every iteration of a point, which a deterministic model never does.
  */
 final class Points {
     private Points() {}
 
-    /** The primary score in ns per operation (SingleShotTime: the wall time of one run). */
+    /** The median primary score in ns per operation (SingleShotTime: the wall time of one run). */
     static final String WALL_NS = "wall ns";
-    private static final String KEY = "point";
+    /** Measured iterations pooled into {@link #WALL_NS}. */
+    static final String N = "n";
+    /** The coverage of the interval of {@link #WALL_NS}. */
+    static final String CONFIDENCE = "confidence";
+    /** 1 when a model counter differed between iterations of the point, else 0. */
+    static final String COUNTERS_VARY = "counters vary";
     private static final String SEP = "\u001f";
 
-    /**
-     * @return one row per point; parameter columns (only those set for this method, sorted by
-     *     name) then metric columns; empty (no columns) when the method was not measured
-     */
-    static Table of(Table all, String pkg, String benchmark, String method) {
-        Table rows = all.where(all.stringColumn(PACKAGE).isEqualTo(pkg)
-                .and(all.stringColumn(BENCHMARK).isEqualTo(benchmark))
+    /** One row per point of {@code method} of {@code benchmark}; an empty table (no columns) when it was not measured. */
+    static Table of(Table all, Benchmark benchmark, String method) {
+        Table rows = all.where(all.stringColumn(PACKAGE).isEqualTo(benchmark.packageName())
+                .and(all.stringColumn(BENCHMARK).isEqualTo(benchmark.simpleName()))
                 .and(all.stringColumn(METHOD).isEqualTo(method)));
-        if (rows.isEmpty()) return Table.create(benchmark + "." + method);
+        String name = benchmark.simpleName() + "." + method;
+        if (rows.isEmpty()) return Table.create(name);
         List<String> params = all.columnNames().stream().filter(n -> n.startsWith(PARAM_PREFIX))
-                .filter(n -> rows.stringColumn(n).countMissing() < rows.rowCount()).toList();
-        StringColumn key = StringColumn.create(KEY);
-        DoubleColumn value = DoubleColumn.create("value");
+                .filter(n -> rows.stringColumn(n).countMissing() < rows.rowCount()).sorted().toList();
+        LinkedHashSet<String> metrics = new LinkedHashSet<>();
+        Map<String, Map<String, List<Double>>> values = new LinkedHashMap<>(); // point → metric → values
+        LinkedHashSet<String> modelCounters = new LinkedHashSet<>(); // unit "#": one value per iteration
         for (int r = 0; r < rows.rowCount(); r++) {
-            List<String> values = new ArrayList<>();
-            for (String p : params) values.add(rows.stringColumn(p).get(r));
-            key.append(String.join(SEP, values));
-            double score = rows.doubleColumn(SCORE).getDouble(r);
-            value.append(rows.stringColumn(METRIC).get(r).equals(PRIMARY)
-                    ? Units.nanosPerOp(score, rows.stringColumn(UNIT).get(r)) : score);
+            List<String> key = new ArrayList<>();
+            for (String p : params) key.add(rows.stringColumn(p).get(r));
+            String point = String.join(SEP, key);
+            String metric = rows.stringColumn(METRIC).get(r);
+            String unit = rows.stringColumn(UNIT).get(r);
+            double[] raw = JmhResults.rawValues(rows.stringColumn(RAW).get(r));
+            List<Double> into = values.computeIfAbsent(point, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(metric, k -> new ArrayList<>());
+            if (!metric.equals(PRIMARY)) metrics.add(metric);
+            if (metric.equals(PRIMARY)) {
+                if (raw.length == 0) into.add(Units.nanosPerOp(rows.doubleColumn(SCORE).getDouble(r), unit));
+                for (double v : raw) into.add(Units.nanosPerOp(v, unit));
+            } else if (unit.equals("#") && raw.length > 0) {
+                for (double v : raw) into.add(v);
+                modelCounters.add(metric);
+            } else {
+                into.add(rows.doubleColumn(SCORE).getDouble(r));
+            }
         }
-        Table keyed = Table.create("keyed", key, value, rows.stringColumn(METRIC).copy());
-        Table pivot = keyed.pivot(KEY, METRIC, "value", mean);
-        Table out = Table.create(benchmark + "." + method);
+        Table out = Table.create(name);
+        List<String> points = List.copyOf(values.keySet());
         for (int p = 0; p < params.size(); p++) {
             StringColumn column = StringColumn.create(params.get(p).substring(PARAM_PREFIX.length()));
-            for (int r = 0; r < pivot.rowCount(); r++) {
-                column.append(pivot.stringColumn(KEY).get(r).split(SEP, -1)[p]);
+            for (String point : points) column.append(point.split(SEP, -1)[p]);
+            out.addColumns(column);
+        }
+        DoubleColumn wall = DoubleColumn.create(WALL_NS);
+        DoubleColumn low = DoubleColumn.create(WALL_NS + SectionOutput.LOW_SUFFIX);
+        DoubleColumn high = DoubleColumn.create(WALL_NS + SectionOutput.HIGH_SUFFIX);
+        IntColumn n = IntColumn.create(N);
+        DoubleColumn confidence = DoubleColumn.create(CONFIDENCE);
+        for (String point : points) {
+            List<Double> v = values.get(point).getOrDefault(PRIMARY, List.of());
+            Statistics.Interval i = Statistics.of(v.stream().mapToDouble(Double::doubleValue).toArray());
+            wall.append(i == null ? Double.NaN : i.median());
+            low.append(i == null ? Double.NaN : i.low());
+            high.append(i == null ? Double.NaN : i.high());
+            n.append(i == null ? 0 : i.n());
+            confidence.append(i == null ? Double.NaN : i.confidence());
+        }
+        out.addColumns(wall, low, high, n, confidence);
+        for (String m : metrics) {
+            DoubleColumn column = DoubleColumn.create(m);
+            for (String point : points) {
+                List<Double> v = values.get(point).get(m);
+                column.append(v == null || v.isEmpty() ? Double.NaN : v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
             }
             out.addColumns(column);
         }
-        // Metrics in order of first appearance, primary first.
-        LinkedHashSet<String> metrics = new LinkedHashSet<>(List.of(PRIMARY));
-        metrics.addAll(rows.stringColumn(METRIC).asList());
-        for (String m : metrics) {
-            if (!pivot.containsColumn(m)) continue;
-            out.addColumns(pivot.doubleColumn(m).copy().setName(m.equals(PRIMARY) ? WALL_NS : m));
+        DoubleColumn vary = DoubleColumn.create(COUNTERS_VARY);
+        for (String point : points) {
+            boolean differ = modelCounters.stream().map(m -> values.get(point).getOrDefault(m, List.of()))
+                    .anyMatch(v -> v.stream().distinct().count() > 1);
+            vary.append(differ ? 1 : 0);
         }
+        out.addColumns(vary);
         return out;
     }
 
-    /** The column's values if present, else NaN for every row. */
+    /** The wall-time interval of a row (null when it has no measurement). */
+    static Statistics.Interval wall(Table points, int row) {
+        int n = points.intColumn(N).getInt(row);
+        if (n == 0) return null;
+        return new Statistics.Interval(points.doubleColumn(WALL_NS).getDouble(row),
+                points.doubleColumn(WALL_NS + SectionOutput.LOW_SUFFIX).getDouble(row),
+                points.doubleColumn(WALL_NS + SectionOutput.HIGH_SUFFIX).getDouble(row), n,
+                points.doubleColumn(CONFIDENCE).getDouble(row));
+    }
+
+    /** The column's value if present, else NaN. */
     static double get(Table points, String metric, int row) {
         return points.containsColumn(metric) ? points.doubleColumn(metric).getDouble(row) : Double.NaN;
+    }
+
+    /** Whether the points carry this metric at all (results from before a counter existed lack it). */
+    static boolean has(Table points, String metric) {
+        return points.containsColumn(metric) && points.doubleColumn(metric).countMissing() < points.rowCount();
     }
 
     /** The parameter's value in that row, "" when the parameter was not set. */
@@ -120,11 +180,7 @@ final class Points {
      */
     static String label(Table points, int row, List<String> excluded) {
         List<String> parts = new ArrayList<>();
-        for (String c : points.columnNames()) {
-            if (points.column(c) instanceof StringColumn && !excluded.contains(c)) {
-                parts.add(c + "=" + points.stringColumn(c).get(row));
-            }
-        }
+        for (String c : otherParams(points, excluded)) parts.add(c + "=" + points.stringColumn(c).get(row));
         return String.join(", ", parts);
     }
 

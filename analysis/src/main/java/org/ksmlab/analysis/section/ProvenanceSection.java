@@ -1,22 +1,22 @@
 package org.ksmlab.analysis.section;
 
-import static org.ksmlab.analysis.JmhResults.BENCHMARK;
-import static org.ksmlab.analysis.JmhResults.FORKS;
-import static org.ksmlab.analysis.JmhResults.JDK;
-import static org.ksmlab.analysis.JmhResults.JMH_VERSION;
-import static org.ksmlab.analysis.JmhResults.JVM;
-import static org.ksmlab.analysis.JmhResults.JVM_ARGS;
-import static org.ksmlab.analysis.JmhResults.MEASUREMENT;
-import static org.ksmlab.analysis.JmhResults.MODE;
-import static org.ksmlab.analysis.JmhResults.SOURCE;
-import static org.ksmlab.analysis.JmhResults.THREADS;
-import static org.ksmlab.analysis.JmhResults.WARMUP;
+import static org.ksmlab.analysis.input.JmhResults.BENCHMARK;
+import static org.ksmlab.analysis.input.JmhResults.FORKS;
+import static org.ksmlab.analysis.input.JmhResults.JDK;
+import static org.ksmlab.analysis.input.JmhResults.JMH_VERSION;
+import static org.ksmlab.analysis.input.JmhResults.JVM;
+import static org.ksmlab.analysis.input.JmhResults.JVM_ARGS;
+import static org.ksmlab.analysis.input.JmhResults.MEASUREMENT;
+import static org.ksmlab.analysis.input.JmhResults.MODE;
+import static org.ksmlab.analysis.input.JmhResults.SOURCE;
+import static org.ksmlab.analysis.input.JmhResults.THREADS;
+import static org.ksmlab.analysis.input.JmhResults.WARMUP;
 import static tech.tablesaw.aggregate.AggregateFunctions.count;
 
 import java.util.List;
 import java.util.Optional;
-import org.ksmlab.analysis.Results;
-import org.ksmlab.analysis.ResultsFolder;
+import org.ksmlab.analysis.input.Results;
+import org.ksmlab.analysis.input.ResultsFolder;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -38,11 +38,19 @@ public final class ProvenanceSection implements ReportSection {
     }
 
     @Override
+    public Part part() {
+        return Part.APPENDIX;
+    }
+
+    @Override
     public Optional<SectionOutput> build(Results results) {
         StringColumn folder = StringColumn.create("folder");
         StringColumn key = StringColumn.create("key");
         StringColumn value = StringColumn.create("value");
         for (ResultsFolder f : results.folders()) {
+            folder.append(f.name());
+            key.append("completeness");
+            value.append(f.completeness().text());
             for (ResultsFolder.EnvLine line : f.env()) {
                 folder.append(f.name());
                 key.append(line.key());
@@ -57,11 +65,11 @@ public final class ProvenanceSection implements ReportSection {
         // Move the count next to the source so the long JVM arguments come last.
         jmh = jmh.reorderColumns(SOURCE, "entries", JMH_VERSION, JDK, JVM, MODE, FORKS, THREADS, WARMUP, MEASUREMENT, JVM_ARGS);
         jmh.setName("provenance-jmh");
-        List<String> prose = List.of("Each input folder's env.txt (also shown verbatim at the top) and the JMH"
-                + " settings of every result file; warmup and measurement are iterations × time per iteration.");
+        List<String> prose = List.of("Each input folder's completeness (from env.txt's status line) and env.txt, and the"
+                + " JMH settings of every result file; warmup and measurement are iterations × time per iteration.");
         return Optional.of(new SectionOutput(prose, List.of(
-                new SectionOutput.ReportTable("provenance-jmh", "How JMH ran, per result file", jmh, false),
-                new SectionOutput.ReportTable("provenance-env", "Environment (env.txt) per results folder", env, false)),
+                new SectionOutput.ReportTable("provenance-jmh", "How JMH ran, per result file", jmh),
+                new SectionOutput.ReportTable("provenance-env", "Environment (env.txt) per results folder", env)),
                 List.of()));
     }
 }

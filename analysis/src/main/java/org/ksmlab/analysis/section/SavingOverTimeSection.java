@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.ksmlab.analysis.Results;
-import org.ksmlab.analysis.SimulationSeries;
-import org.ksmlab.analysis.section.SectionOutput.ReportChart;
+import java.util.TreeSet;
+import org.ksmlab.analysis.input.Benchmarks;
+import org.ksmlab.analysis.input.Results;
+import org.ksmlab.analysis.input.SimulationSeries;
+import org.ksmlab.analysis.section.SectionOutput.ChartSpec;
 import org.ksmlab.analysis.section.SectionOutput.ReportTable;
+import org.ksmlab.analysis.section.SectionOutput.Series;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -18,26 +21,32 @@ import tech.tablesaw.api.Table;
 
 /**
  * Saving over virtual time per merger, from {@code series/<mix>__<algo>.json} (one
- * {@code simulate --json} each): pages saved at each sample, one line per merger, one chart per
- * mix.
+ * {@code simulate --json} each; the main job writes them for the comparison's points, run to
+ * the same horizon): pages saved at each sample, one line per merger, one chart per mix and
+ * workload, time counted from the workload's opt-in.
  *
  * <p>Pages saved at t = anonymous pages without merging at t − anonymous pages with this merger
- * at t. "Without merging" is the {@code none} series of the same mix (its last sample at or
- * before t) when the folder has one: that is right also when the workload itself adds pages over
+ * at t. "Without merging" is the {@code none} series of the same workload (its last sample at
+ * or before t) when there is one: that is right also when the workload itself adds pages over
  * time (code patching breaks COW) or a merger merges before the first sample (SKSM's synchronous
  * MADV_MERGE). Without a {@code none} series it is the first sample's anonymous pages, which
- * undercounts in those two cases; the table says which baseline each line used.
+ * undercounts in those two cases; the summary says which baseline each line used.
+ *
+ * <p>Several series of one workload and merger (results folders merged) are one point of the
+ * comparison: their saving is averaged at every sample time of any of them (each a step
+ * function), so the chart keeps one line, one name and one colour per merger.
  */
 public final class SavingOverTimeSection implements ReportSection {
-    static final String NONE = "none";
+    static final String NONE = Mergers.NONE;
     static final String MIX = "mix";
+    static final String WORKLOAD = "workload";
     static final String ALGO = "algo";
+    static final String RUNS = "runs";
     static final String SAMPLES = "samples";
-    static final String END_S = "end (virtual s)";
-    static final String FINAL_SAVED = "final pages saved";
-    static final String TO_90_S = "to 90 % (virtual s)";
+    static final String END_S = "end (s from opt-in)";
+    static final String FINAL_SAVED = "saved at end";
     static final String BASELINE = "baseline";
-    static final String VIRTUAL_S = "virtual s";
+    static final String FROM_OPT_IN_S = "s from opt-in";
     static final String SAVED = "pages saved";
 
     @Override
@@ -51,100 +60,129 @@ public final class SavingOverTimeSection implements ReportSection {
     }
 
     @Override
+    public Part part() {
+        return Part.MODEL;
+    }
+
+    @Override
     public String absentNote() {
         return "no simulated time series (series/<mix>__<algo>.json) in these results folders";
     }
+
+    /** The series of one workload of one mix. */
+    private record Group(String mix, String workload) {}
 
     @Override
     public Optional<SectionOutput> build(Results results) {
         if (results.series().isEmpty()) return Optional.empty();
         // Mixes in the order the merger comparison ran them, then the rest as the files sort.
-        Table compared = Points.of(results.longTable(), Macro.PACKAGE, Macro.COMPARISON, Macro.CONVERGE);
-        List<String> mixOrder = compared.isEmpty() ? List.of() : Points.distinct(compared, Macro.MIX);
-        Map<String, List<SimulationSeries>> byMix = new LinkedHashMap<>();
-        results.series().stream().map(SimulationSeries::mix).sorted(Comparator.comparingInt(
-                        (String m) -> mixOrder.contains(m) ? mixOrder.indexOf(m) : mixOrder.size()))
-                .forEach(m -> byMix.put(m, new ArrayList<>()));
-        for (SimulationSeries s : results.series()) byMix.get(s.mix()).add(s);
+        Benchmarks.Benchmark comparison = Benchmarks.MERGER_COMPARISON;
+        Table compared = Points.of(results.longTable(), comparison, comparison.method());
+        List<String> mixOrder = compared.isEmpty() ? List.of() : Points.distinct(compared, Benchmarks.MIX);
+        Map<Group, Map<String, List<SimulationSeries>>> groups = new LinkedHashMap<>();
+        results.series().stream()
+                .sorted(Comparator.comparingInt((SimulationSeries s) -> mixOrder.contains(s.mix()) ? mixOrder.indexOf(s.mix())
+                        : mixOrder.size()))
+                .forEach(s -> groups.computeIfAbsent(new Group(s.mix(), s.workload()), g -> new LinkedHashMap<>())
+                        .computeIfAbsent(s.algo(), a -> new ArrayList<>()).add(s));
+        Map<String, Integer> perMix = new LinkedHashMap<>();
+        groups.keySet().forEach(g -> perMix.merge(g.mix(), 1, Integer::sum));
 
         StringColumn mix = StringColumn.create(MIX);
+        StringColumn workload = StringColumn.create(WORKLOAD);
         StringColumn algo = StringColumn.create(ALGO);
+        IntColumn runs = IntColumn.create(RUNS);
         IntColumn samples = IntColumn.create(SAMPLES);
         DoubleColumn end = DoubleColumn.create(END_S);
         LongColumn finalSaved = LongColumn.create(FINAL_SAVED);
-        DoubleColumn to90 = DoubleColumn.create(TO_90_S);
         StringColumn baseline = StringColumn.create(BASELINE);
         StringColumn pMix = StringColumn.create(MIX);
+        StringColumn pWorkload = StringColumn.create(WORKLOAD);
         StringColumn pAlgo = StringColumn.create(ALGO);
-        DoubleColumn pTime = DoubleColumn.create(VIRTUAL_S);
+        DoubleColumn pTime = DoubleColumn.create(FROM_OPT_IN_S);
         DoubleColumn pSaved = DoubleColumn.create(SAVED);
-        List<ReportChart> charts = new ArrayList<>();
-        for (Map.Entry<String, List<SimulationSeries>> e : byMix.entrySet()) {
-            List<SimulationSeries> runs = e.getValue().stream()
-                    .sorted((a, b) -> Points.knownFirst(Macro.ALGO_ORDER).compare(a.algo(), b.algo())).toList();
-            SimulationSeries none = runs.stream().filter(s -> s.algo().equals(NONE)).findFirst().orElse(null);
-            List<Charts.Line> lines = new ArrayList<>();
-            for (SimulationSeries s : runs) {
-                double[] saved = saved(s, none);
+        List<ChartSpec> charts = new ArrayList<>();
+        Map<String, Integer> chartNo = new LinkedHashMap<>();
+        for (Map.Entry<Group, Map<String, List<SimulationSeries>>> e : groups.entrySet()) {
+            Group g = e.getKey();
+            List<SimulationSeries> none = e.getValue().getOrDefault(NONE, List.of());
+            long optInMs = e.getValue().values().stream().flatMap(List::stream).mapToLong(SimulationSeries::optInMs)
+                    .filter(t -> t >= 0).min().orElse(0);
+            List<Series> lines = new ArrayList<>();
+            for (String a : e.getValue().keySet().stream().sorted(Mergers.IN_REPORT_ORDER).toList()) {
+                List<SimulationSeries> ofAlgo = e.getValue().get(a);
+                double[] times = times(ofAlgo);
+                double[] saved = meanSaved(ofAlgo, none, times);
                 List<Double> xs = new ArrayList<>();
                 List<Double> ys = new ArrayList<>();
-                for (int i = 0; i < saved.length; i++) {
-                    pMix.append(e.getKey());
-                    pAlgo.append(s.algo());
-                    pTime.append(s.virtualMs()[i] / 1000);
+                for (int i = 0; i < times.length; i++) {
+                    double x = (times[i] - optInMs) / 1000;
+                    pMix.append(g.mix());
+                    pWorkload.append(g.workload());
+                    pAlgo.append(a);
+                    pTime.append(x);
                     pSaved.append(saved[i]);
-                    xs.add(s.virtualMs()[i] / 1000);
+                    xs.add(x);
                     ys.add(saved[i]);
                 }
-                double last = saved[saved.length - 1];
-                mix.append(e.getKey());
-                algo.append(s.algo());
-                samples.append(saved.length);
-                end.append(s.virtualMs()[saved.length - 1] / 1000);
-                AlgorithmComparisonSection.appendRounded(finalSaved, last);
-                to90.append(timeTo(s, saved, 0.9 * last) / 1000);
-                baseline.append(none == null ? "first sample" : "none series");
-                lines.add(new Charts.Line(s.algo(), xs, ys));
+                mix.append(g.mix());
+                workload.append(g.workload());
+                algo.append(a);
+                runs.append(ofAlgo.size());
+                samples.append(times.length);
+                end.append((times[times.length - 1] - optInMs) / 1000);
+                AlgorithmComparisonSection.appendRounded(finalSaved, saved[saved.length - 1]);
+                baseline.append(none.isEmpty() ? "first sample" : "none series");
+                lines.add(new Series(a, xs, ys));
             }
-            charts.add(new ReportChart("saving-" + Charts.slug(e.getKey()),
-                    "Pages saved over virtual time on mix " + e.getKey() + ", one line per merger",
-                    Charts.lines("Pages saved over virtual time, mix " + e.getKey(),
-                            "virtual time (s)", none == null
-                                    ? "pages saved vs the first sample (no 'none' run of this mix)"
-                                    : "pages saved vs the 'none' run (no merging)", lines, false)));
+            int n = chartNo.merge(g.mix(), 1, Integer::sum);
+            String of = g.mix() + (perMix.get(g.mix()) > 1 ? " (" + g.workload() + ")" : "");
+            charts.add(ChartSpec.lines("saving-" + AlgorithmComparisonSection.slug(g.mix()) + (perMix.get(g.mix()) > 1 ? "-" + n : ""),
+                    "Pages saved over virtual time on mix " + of + ", one line per merger, time from opt-in",
+                    "Pages saved over virtual time, mix " + of,
+                    "virtual seconds since the workload offered its memory for merging",
+                    none.isEmpty() ? "pages saved vs the first sample (no 'none' run of this workload)"
+                            : "pages saved vs the 'none' run (higher is better)", lines, false));
         }
-        Table summary = Table.create("saving-over-time", mix, algo, samples, end, finalSaved, to90, baseline);
-        Table points = Table.create("saving-over-time-series", pMix, pAlgo, pTime, pSaved);
+        Table summary = Table.create("saving-over-time", mix, workload, algo, runs, samples, end, finalSaved, baseline);
+        Table points = Table.create("saving-over-time-series", pMix, pWorkload, pAlgo, pTime, pSaved);
         List<String> prose = List.of(
-                "Each merger run in the model on the same workload mix (series/<mix>__<algo>.json, one"
-                        + " simulate --json each), sampled in virtual time. Pages saved at t: the anonymous pages the"
-                        + " mix has without merging at t (the 'none' series; if a mix has none, its first sample)"
-                        + " minus those it has with the merger. To 90 %: first sample at which 90 % of the final"
-                        + " saving was reached (empty when nothing was saved).",
-                "Every sample is in tables/saving-over-time-series.csv.");
+                "Each merger run in the model on the same workload (series/<mix>__<algo>.json, one simulate --json"
+                        + " each, every merger of a mix to the comparison's horizon), sampled in virtual time: ksm once per"
+                        + " full pass, the others every 100 ms. Time runs from the moment the workload offered its memory"
+                        + " for merging (before it, nothing can be saved). Pages saved at t: the anonymous pages the"
+                        + " workload has without merging at t (the 'none' run; if there is none, the first sample) minus"
+                        + " those it has with the merger. Drops are COW faults of the workload's periodic rewrites on"
+                        + " merged pages.",
+                "Every sample is in tables/saving-over-time-series.csv, the end of each line in"
+                        + " tables/saving-over-time.csv.");
+        boolean noComparison = compared.isEmpty();
         return Optional.of(new SectionOutput(prose, List.of(
-                new ReportTable("saving-over-time", "Saving over virtual time: final saving and time to 90 % per mix and merger",
-                        summary, false),
-                new ReportTable("saving-over-time-series", "Pages saved at every sample", points, false, false)),
+                new ReportTable("saving-over-time", "Saving over virtual time: the end of each line", summary, noComparison),
+                new ReportTable("saving-over-time-series", "Pages saved at every sample", points, false)),
                 charts));
     }
 
-    /** Pages saved at each sample of {@code s}, against the none series or else its first sample. */
-    static double[] saved(SimulationSeries s, SimulationSeries none) {
-        double[] saved = new double[s.virtualMs().length];
-        for (int i = 0; i < saved.length; i++) {
-            double base = none == null ? s.nrAnonPages()[0] : none.anonPagesAt(s.virtualMs()[i]);
-            saved[i] = base - s.nrAnonPages()[i];
-        }
-        return saved;
+    /** Every sample time of any of the runs, ascending. */
+    private static double[] times(List<SimulationSeries> runs) {
+        TreeSet<Double> t = new TreeSet<>();
+        for (SimulationSeries s : runs) for (double v : s.virtualMs()) t.add(v);
+        return t.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    /** Virtual ms of the first sample with saved ≥ target, NaN when the final saving is not positive. */
-    private static double timeTo(SimulationSeries s, double[] saved, double target) {
-        if (!(saved[saved.length - 1] > 0)) return Double.NaN;
-        for (int i = 0; i < saved.length; i++) {
-            if (saved[i] >= target) return s.virtualMs()[i];
+    /** The mean over runs of the pages saved at each time (each run a step function), against the mean none baseline. */
+    static double[] meanSaved(List<SimulationSeries> runs, List<SimulationSeries> none, double[] times) {
+        double[] saved = new double[times.length];
+        for (int i = 0; i < times.length; i++) {
+            double t = times[i];
+            double sum = 0;
+            for (SimulationSeries s : runs) {
+                double base = none.isEmpty() ? s.nrAnonPages()[0]
+                        : none.stream().mapToDouble(n -> n.anonPagesAt(t)).average().orElseThrow();
+                sum += base - s.anonPagesAt(t);
+            }
+            saved[i] = sum / runs.size();
         }
-        return Double.NaN;
+        return saved;
     }
 }

@@ -3,17 +3,18 @@ package org.ksmlab.analysis.section;
 import java.util.List;
 
 /**
- * The report's sections, in review order: what the mergers achieve (comparison, saving over
- * time), how KSM's knobs and the page count change it, what SKSM's merge and the page primitives
- * cost, how far the model can be trusted (fidelity), then where the numbers come from.
+ * The report's sections, in review order and grouped by part ({@link ReportSection.Part}): the
+ * modelled kernel (what the mergers achieve, how KSM's knobs change it, how far the model can be
+ * trusted), then the simulator itself (what a model run, SKSM's merge in the model, the page
+ * primitives and the tree walks cost in wall time), then where the numbers come from.
  */
 public final class Sections {
     private Sections() {}
 
     public static List<ReportSection> all() {
         return List.of(new AlgorithmComparisonSection(), new SavingOverTimeSection(), new ScanRateGridSection(),
-                new ScalingSection(), new SksmMergeSection(), new PageOperationsSection(), new TreeOperationsSection(),
                 new FidelitySection(),
+                new ScalingSection(), new SksmMergeSection(), new PageOperationsSection(), new TreeOperationsSection(),
                 new ProvenanceSection(), new AllResultsSection());
     }
 }

@@ -44,6 +44,12 @@ public class ConvergenceCounters {
      * CPU % (which divides by each run's own virtual duration: SKSM is done within ~0.2 s).
      */
     public long cpuNs;
+    /** Length of the run, virtual ms: the comparison's horizon for {@link MergerComparisonBenchmark}. */
+    public long virtualMs;
+    /** Virtual ms at which the workload offered its memory for merging; the times above count from it. */
+    public long optInMs;
+    /** Time-weighted average of the pages saved from opt-in to the end of the run. */
+    public long savedAvgPages;
 
     /** Copies one run's numbers into the counters. */
     public void set(Convergence c) {
@@ -57,5 +63,8 @@ public class ConvergenceCounters {
         netProfitBytes = c.netProfitBytes();
         fullScans = c.fullScans();
         cpuNs = c.cpuNs();
+        virtualMs = c.virtualMs();
+        optInMs = c.optInMs();
+        savedAvgPages = c.savedAvgPages();
     }
 }

@@ -2,6 +2,7 @@ package org.ksmlab.bench.macro;
 
 import java.util.Map;
 import org.ksmlab.datasets.Mixes;
+import org.ksmlab.engine.sim.Horizon;
 import org.ksmlab.engine.sim.Simulation;
 import org.ksmlab.engine.sim.SimulationResult;
 import org.ksmlab.engine.workload.Workload;
@@ -18,6 +19,19 @@ public final class MacroRuns {
     /** A fresh workload for mix {@code mix} sized to {@code pages} total pages (a workload is used by one run only). */
     public static Workload workload(String mix, long pages, long seed) {
         return Workloads.create(Mixes.spec(mix, pages, seed));
+    }
+
+    /**
+     * The comparison horizon of mix {@code mix} at {@code pages} pages ({@link Horizon}: every
+     * registered merger until stable, the latest stop rounded up to a whole second), virtual ms.
+     */
+    public static long horizonMs(String mix, long pages, long seed) {
+        return Horizon.ms(() -> workload(mix, pages, seed));
+    }
+
+    /** Runs {@code workload} under {@code algo} (default knobs) for exactly {@code horizonMs} virtual ms. */
+    public static SimulationResult toHorizon(Workload workload, String algo, long horizonMs) {
+        return Horizon.run(workload, algo, horizonMs);
     }
 
     /** Runs {@code workload} under {@code algo} with {@code knobs} until stable (100 ms samples, at most 24 virtual hours). */

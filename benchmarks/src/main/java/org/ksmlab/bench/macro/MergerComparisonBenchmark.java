@@ -1,9 +1,9 @@
 package org.ksmlab.bench.macro;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.ksmlab.engine.sim.Algorithms;
 import org.ksmlab.engine.sim.Convergence;
+import org.ksmlab.engine.sim.Horizon;
 import org.ksmlab.engine.workload.Workload;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,15 +19,20 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Every merger on the same workload mix: one simulation until stable per iteration, single shot,
- * the workload rebuilt before every iteration; each algorithm with its default knobs (ksm: the
- * kernel's sysfs defaults; sksm-aged: scan every 1 s, nominate after 5 s).
+ * Every merger on the same workload mix over the same virtual horizon: one simulation per
+ * iteration, single shot, the workload rebuilt before every iteration; each algorithm with its
+ * default knobs (ksm: the kernel's sysfs defaults; sksm-aged: scan every 1 s, nominate after 5 s).
  *
- * <p>Score: host wall time to build and simulate (ms per run). The comparison itself is in the
- * {@link ConvergenceCounters}: saving, time to 50/90/99 %, CPU ‰, COW churn, tracking overhead
- * and net profit, comparable across algorithms by their definitions in
- * {@link Convergence}. The {@code series} command writes the same runs' samples for the
- * saving-over-time chart.
+ * <p>The horizon ({@link Horizon}) is computed once per trial, untimed: every registered merger
+ * run until stable on this mix and size, the latest stop rounded up to a whole virtual second.
+ * Every merger then runs for exactly that long, so savings, COW faults and CPU are counted over
+ * the same stretch of the workload (periodic rewrites included) whichever merger finishes first.
+ *
+ * <p>Score: host wall time to build and simulate to the horizon (ms per run): the simulator's own
+ * speed. The comparison itself is in the {@link ConvergenceCounters}: saving at the horizon and
+ * time-weighted, time to 50/90/99 % from opt-in, CPU, COW churn, tracking overhead and net
+ * profit, comparable across algorithms by their definitions in {@link Convergence}. The
+ * {@code series} command writes the same runs' samples for the saving-over-time chart.
  */
 @Fork(1) // forks inherit the host JVM's flags (pom.xml ksmlab.jvm.flags, passed by run.sh)
 public class MergerComparisonBenchmark {
@@ -50,24 +55,31 @@ public class MergerComparisonBenchmark {
         @Param("42")
         long seed;
 
+        /** The comparison's virtual horizon for this mix and size, the same for every merger, ms. */
+        long horizonMs;
         /** The workload of the next run. */
         Workload workload;
 
+        @Setup(Level.Trial)
+        public void horizon() {
+            Algorithms.get(algo); // an unknown name fails here, listing the names
+            horizonMs = MacroRuns.horizonMs(mix, pages, seed);
+        }
+
         @Setup(Level.Iteration)
         public void build() {
-            Algorithms.get(algo); // an unknown name fails here, listing the names
             workload = MacroRuns.workload(mix, pages, seed);
         }
     }
 
-    /** One run to stability; returns the pages saved (also in the counters). */
+    /** One run to the horizon; returns the pages saved at it (also in the counters). */
     @Benchmark
     @BenchmarkMode(Mode.SingleShotTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Warmup(iterations = 1)
     @Measurement(iterations = 3)
     public long converge(Run run, ConvergenceCounters counters) {
-        Convergence c = Convergence.of(MacroRuns.untilStable(run.workload, run.algo, Map.of()));
+        Convergence c = Convergence.of(MacroRuns.toHorizon(run.workload, run.algo, run.horizonMs));
         counters.set(c);
         return c.savedPages();
     }

@@ -18,13 +18,24 @@ import org.ksmlab.engine.memory.PageStore;
  *     same point (a test checks it). It is read from the merger rather than as the drop of
  *     nr_anon_pages from the first sample because SKSM merges inside the workload's own
  *     madvise(MADV_MERGEABLE) at virtual time 0, before the first sample exists.</li>
+ * <li><b>opt-in</b>: {@code opt_in_ms} of the run's final, when the workload first offered
+ *     memory for merging (MADV_MERGEABLE, prctl); 0 when the workload did not report it. No
+ *     merger can save anything before it, so times are counted from it.</li>
  * <li><b>virtual ms to p %</b>: {@code virtual_ms} of the first sample whose saved pages reach
- *     p % of the final saving ({@code saved × 100 >= p × final}); 0 when the final saving is 0
- *     (nothing to wait for).</li>
+ *     p % of the final saving ({@code saved × 100 >= p × final}), minus the opt-in time (never
+ *     below 0); 0 when the final saving is 0 (nothing to wait for). With ksm the samples are its
+ *     full passes, so this is the end of the pass that reached p %.</li>
+ * <li><b>time-weighted average saved pages</b>: the saving averaged over the virtual time from
+ *     opt-in to the end of the run: the area under the saved-pages curve divided by its length.
+ *     The curve runs linearly between samples and starts at opt-in with the saving of the last
+ *     sample taken at or before it (0 for a merger that had not merged by then; SKSM's saving
+ *     made inside madvise at the opt-in itself). It is the final saving when the run ends at
+ *     opt-in. Rounded to the nearest page.</li>
  * <li><b>CPU ‰</b>: the merger's modelled CPU time ({@code ksmd_cpu_ns} for ksm, {@code cpu_ns}
  *     for sksm variants, the aged agent's scans included) over the run's virtual time, ×1000,
- *     rounded half up; the run is the one to stability, so a merger that finishes early is
- *     charged over the same stop rule as the others. CPU % = ‰ / 10.</li>
+ *     rounded half up. It divides by each run's own length, so it ranks mergers only when their
+ *     runs have the same length (the equal horizon of {@link Horizon}); compare them by total CPU
+ *     ({@code cpuNs}) otherwise. CPU % = ‰ / 10.</li>
  * <li><b>COW after merge</b>: write faults that copied a merged page ({@code cow_on_ksm_pages},
  *     {@code sksm_cow_after_merge}).</li>
  * <li><b>tracking bytes</b>: the merger's own metadata at the end. ksm reports
@@ -52,10 +63,12 @@ import org.ksmlab.engine.memory.PageStore;
  * @param fullScans      full scans (ksm) or agent scans (sksm-aged)
  * @param virtualMs      length of the run, virtual ms
  * @param cpuNs          modelled merger CPU, ns
+ * @param optInMs        virtual ms at which the workload offered memory for merging (0 if not reported)
+ * @param savedAvgPages  time-weighted average of saved pages from opt-in to the end of the run
  */
 public record Convergence(long savedPages, long virtualMsTo50, long virtualMsTo90, long virtualMsTo99,
                           long cpuPermille, long cowAfterMerge, long trackingBytes, long netProfitBytes,
-                          long fullScans, long virtualMs, long cpuNs) {
+                          long fullScans, long virtualMs, long cpuNs, long optInMs, long savedAvgPages) {
     /** Model layout of the static chained table: an int head per bucket. */
     static final int CHAINED_BYTES_PER_SLOT = 4;
     /** Model layout of the static chained table: int next, prev and checksum per entry. */
@@ -82,8 +95,39 @@ public record Convergence(long savedPages, long virtualMsTo50, long virtualMsTo9
         long tracking = trackingBytes(r.algo(), last);
         long profit = last.containsKey("general_profit") ? get(last, "general_profit") : saved * PageStore.PAGE_SIZE - tracking;
         long scans = last.containsKey("full_scans") ? get(last, "full_scans") : get(last, "sksm_agent_scans");
-        return new Convergence(saved, virtualMsTo(series, saved, 50), virtualMsTo(series, saved, 90), virtualMsTo(series, saved, 99),
-                permilleOfNanos(cpuNs, virtualNs), cow, tracking, profit, scans, virtualMs, cpuNs);
+        long optIn = r.finalCounters().get("opt_in_ms") instanceof Number n ? n.longValue() : 0;
+        return new Convergence(saved, sinceOptIn(series, saved, 50, optIn), sinceOptIn(series, saved, 90, optIn),
+                sinceOptIn(series, saved, 99, optIn), permilleOfNanos(cpuNs, virtualNs), cow, tracking, profit, scans,
+                virtualMs, cpuNs, optIn, Math.round(timeWeightedSaving(series, optIn)));
+    }
+
+    /** {@link #virtualMsTo} counted from {@code optInMs} (never below 0). */
+    private static long sinceOptIn(List<Map<String, Long>> series, long finalSaved, int percent, long optInMs) {
+        return finalSaved <= 0 ? 0 : Math.max(0, virtualMsTo(series, finalSaved, percent) - optInMs);
+    }
+
+    /**
+     * The time-weighted average of saved pages from {@code optInMs} to the last sample (see the
+     * class comment): the trapezoid rule over the samples after opt-in, starting from the saving
+     * of the last sample at or before it.
+     */
+    public static double timeWeightedSaving(List<Map<String, Long>> series, long optInMs) {
+        double t0 = optInMs;
+        double y0 = 0;
+        double area = 0;
+        for (Map<String, Long> s : series) {
+            double t = get(s, "virtual_ms");
+            double y = savedPages(s);
+            if (t <= optInMs) {
+                y0 = y; // the saving at opt-in: the last sample at or before it
+                continue;
+            }
+            area += (t - t0) * (y0 + y) / 2;
+            t0 = t;
+            y0 = y;
+        }
+        double length = t0 - optInMs;
+        return length <= 0 ? y0 : area / length;
     }
 
     /** Pages merging saves at this sample (see the class comment). */

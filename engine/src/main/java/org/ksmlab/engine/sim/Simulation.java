@@ -5,23 +5,46 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
+import java.util.function.Predicate;
 import org.ksmlab.engine.mm.Kernel;
 import org.ksmlab.engine.mm.Daemon;
 import org.ksmlab.engine.mm.Merger;
 import org.ksmlab.engine.workload.Workload;
 
 /**
- * Runs a workload against a merger in virtual time.
+ * Runs a workload against a merger in virtual time, on an {@link EventLoop} (events, merger
+ * wake-ups and samples in time order; samples periodic ({@code sample_ms}) for mergers without
+ * a daemon, after every completed full pass for a {@link Daemon} such as ksmd), to a stop rule.
  *
- * <p>Events (workload writes, merger wake-ups, samples) run in time order; ties run in the
- * order they were scheduled, so a run is a pure function of its inputs. Samples are periodic
- * ({@code sample_ms}) for mergers without a daemon and taken after every completed full pass
- * for a {@link Daemon} such as ksmd.
+ * <h2>Stop rules</h2>
+ * <ul>
+ * <li><b>until stable</b> ({@code --until-stable}): the run stops at the first sample at which
+ *     (1) the merger's stability counters have been unchanged over the last
+ *     {@link Options#stableSamples} sample intervals, (2) no one-shot workload event is pending,
+ *     and (3) every periodic writer of the workload has fired at least once <i>inside</i> that
+ *     unchanged stretch, after its first sample and at or before the sample before the last
+ *     (so at least one full sample interval, for ksmd a full pass, followed the write). Rule 3
+ *     is what makes a merger that finishes early (SKSM merges inside madvise) wait for the
+ *     workload's first periodic rewrite and show the COW faults it causes, as a merger that
+ *     converges slowly (ksmd) already does; without it the stop point, and with it the saving,
+ *     depended on the merger's speed rather than on the workload.</li>
+ * <li><b>for a duration</b> ({@code --for-ms}): runs exactly to that virtual time.</li>
+ * <li><b>for full scans</b> ({@code --for-scans}): stops at the sample of the N-th completed
+ *     pass. Only a {@link Daemon} makes passes: asking for scans of a merger without one, or of
+ *     a daemon that scans no page per batch ({@code pages_to_scan=0}), is an error before the
+ *     run starts, since the condition could never be met.</li>
+ * </ul>
+ * A daemon merger whose passes are the only samples (ksmd) and that scans no page per batch
+ * would never give a sample, so {@code --until-stable} refuses it too. A daemon that is idle
+ * (run=0, or nothing left to scan) with no one-shot event pending can change nothing any more:
+ * the run stops there, with a warning ({@link SimulationResult#warnings()}) when that leaves a
+ * {@code --for-scans} condition unmet. A run that reaches {@code max_ms} without meeting its
+ * condition stops with {@code stable=0} and a warning.
  *
- * <p>Stability ({@code --until-stable}): the merger's stability counters were unchanged over
- * the last {@link Options#stableSamples} sample intervals and no one-shot workload event is
- * pending (periodic rewrites are the workload's steady state and do not block it).
+ * <h2>Opt-in</h2>
+ * The workload reports when it first offers memory for merging
+ * ({@link Workload.Scheduler#offeredForMerging()}); the run's {@code final} carries it as
+ * {@code opt_in_ms}, from which {@link Convergence} counts the time to a saving.
  */
 public final class Simulation {
     /** How to run and when to stop. */
@@ -41,17 +64,10 @@ public final class Simulation {
         }
     }
 
-    private record Event(long nanos, long seq, Runnable action, boolean oneShot, long periodNanos) {
-    }
-
     private final Workload workload;
     private final AlgorithmDefinition algorithm;
     private final Map<String, String> knobs;
     private final Options options;
-    private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) ->
-            a.nanos != b.nanos ? Long.compare(a.nanos, b.nanos) : Long.compare(a.seq, b.seq));
-    private long seq;
-    private int pendingOneShots;
 
     public Simulation(Workload workload, String algo, Map<String, String> knobs, Options options) {
         this.workload = Objects.requireNonNull(workload);
@@ -70,93 +86,74 @@ public final class Simulation {
     }
 
     private SimulationResult run(Kernel kernel) {
-        Daemon daemon = kernel.merger() instanceof Daemon d ? d : null;
+        EventLoop loop = new EventLoop(kernel, options.sampleMs * 1_000_000L, algorithm.stabilityCounters());
+        Daemon daemon = loop.daemon();
         Map<String, Long> recorded = new LinkedHashMap<>();
+        long[] optInNanos = {-1}; // when the workload first offered memory for merging
         Workload.Scheduler scheduler = new Workload.Scheduler() {
             @Override
             public void at(long nanos, Runnable action) {
-                pendingOneShots++;
-                queue.add(new Event(nanos, seq++, action, true, 0));
+                loop.at(nanos, action);
             }
 
             @Override
             public void every(long firstNanos, long periodNanos, Runnable action) {
-                if (periodNanos <= 0) throw new IllegalArgumentException("period must be > 0");
-                queue.add(new Event(firstNanos, seq++, action, false, periodNanos));
+                loop.every(firstNanos, periodNanos, action);
             }
 
             @Override
             public void record(String name, long value) {
                 recorded.put(name, value);
             }
+
+            @Override
+            public void offeredForMerging() {
+                if (optInNanos[0] < 0) {
+                    optInNanos[0] = kernel.nowNanos();
+                }
+            }
         };
         workload.start(kernel, scheduler);
-        List<Map<String, Long>> series = new ArrayList<>();
-        series.add(kernel.counters());
-        long sampleNanos = options.sampleMs * 1_000_000L;
-        long nextSample = daemon == null ? sampleNanos : Long.MAX_VALUE;
+        checkStopCondition(kernel, daemon);
+        loop.sample();
         long limitNanos = (options.forMs >= 0 ? options.forMs : options.maxMs) * 1_000_000L;
-        boolean stable = false;
-        // A pass completed by a daemon batch is sampled when the batch ends (its start plus its
-        // modelled CPU time), not when it starts: that is when the counters show the pass.
-        long passSample = Long.MAX_VALUE;
-        while (true) {
-            long nextEvent = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().nanos;
-            long nextWake = daemon == null || passSample != Long.MAX_VALUE ? Long.MAX_VALUE : daemon.nextWakeNanos();
-            long t = Math.min(Math.min(nextEvent, nextWake), Math.min(nextSample, passSample));
-            if (t > limitNanos || t == Long.MAX_VALUE) {
-                break;
-            }
-            kernel.advanceTo(t);
-            boolean sampled = false;
-            if (nextEvent == t) {
-                Event e = queue.poll();
-                e.action.run();
-                if (e.oneShot) {
-                    pendingOneShots--;
-                } else {
-                    queue.add(new Event(e.nanos + e.periodNanos, seq++, e.action, false, e.periodNanos));
-                }
-            } else if (passSample == t) {
-                passSample = Long.MAX_VALUE;
-                series.add(kernel.counters());
-                sampled = true;
-            } else if (nextWake == t) {
-                daemon.wake(kernel);
-                if (daemon.passCompleted()) {
-                    passSample = Math.max(t, daemon.lastBatchEndNanos());
-                }
-            } else {
-                series.add(kernel.counters());
-                nextSample += sampleNanos;
-                sampled = true;
-            }
-            if (sampled) {
-                if (options.forScans >= 0 && daemon != null && daemon.fullScans() >= options.forScans) {
-                    break;
-                }
-                if (options.untilStable && pendingOneShots == 0 && isStable(series)) {
-                    stable = true;
-                    break;
-                }
-            }
+        Predicate<EventLoop> condition = l -> (options.forScans >= 0 && daemon != null && daemon.fullScans() >= options.forScans)
+                || (options.untilStable && l.isStable(options.stableSamples));
+        // A run for a duration runs to it whatever the daemon does; the others stop when it is idle.
+        EventLoop.Stop stop = loop.runUntil(condition, limitNanos, options.forMs < 0);
+        boolean stable = options.untilStable && stop != EventLoop.Stop.LIMIT;
+        List<String> warnings = new ArrayList<>();
+        if (stop == EventLoop.Stop.IDLE) {
+            // Nothing will change the merger's counters again (run=0, or no mm left to scan).
+            warnings.add(options.untilStable
+                    ? "the " + algorithm.name() + " daemon is idle at " + kernel.nowNanos() / 1_000_000
+                            + " virtual ms (not running, or nothing left to scan): stopped there"
+                    : "--for-scans " + options.forScans + ": stopped at " + kernel.nowNanos() / 1_000_000
+                            + " virtual ms after " + daemon.fullScans() + " full scans: the " + algorithm.name()
+                            + " daemon is idle (not running, or nothing left to scan) and nothing can wake it");
+        } else if (stop == EventLoop.Stop.LIMIT && options.forMs < 0) {
+            warnings.add((options.untilStable ? "not stable" : "--for-scans " + options.forScans + " not reached")
+                    + " within max_ms=" + options.maxMs + " virtual ms: stopped there");
         }
         if (options.forMs >= 0 && kernel.nowNanos() < limitNanos) {
             kernel.advanceTo(limitNanos);
         }
         workload.finish(kernel, scheduler);
+        List<Map<String, Long>> series = loop.series();
         Map<String, Long> last = kernel.counters();
         if (!series.get(series.size() - 1).equals(last)) {
-            series.add(last);
+            loop.sample();
         }
         Map<String, Object> fin = new LinkedHashMap<>(last);
         fin.put("virtual_ns", kernel.nowNanos()); // exact end of the run (virtual_ms is truncated)
         kernel.merger().finalDetails(fin);
         fin.putAll(recorded); // values the workload recorded (Workload.Scheduler#record)
+        if (optInNanos[0] >= 0) {
+            fin.put("opt_in_ms", optInNanos[0] / 1_000_000); // when memory was first offered for merging
+        }
         if (options.untilStable) {
             fin.put("stable", stable ? 1L : 0L);
-            int from = convergedIndex(series);
-            Map<String, Long> at = series.get(from);
+            Map<String, Long> at = series.get(loop.convergedIndex());
             fin.put("converged_ms", at.get("virtual_ms"));
             if (daemon != null) {
                 fin.put("converged_full_scans", at.getOrDefault("full_scans", 0L));
@@ -168,7 +165,27 @@ public final class Simulation {
         if (options.forMs >= 0) params.put("for_ms", options.forMs);
         if (options.forScans >= 0) params.put("for_scans", options.forScans);
         if (options.untilStable) params.put("max_ms", options.maxMs);
-        return new SimulationResult(workload.spec().toString(), algorithm.name(), workload.seed(), params, fin, series);
+        return new SimulationResult(workload.spec().toString(), algorithm.name(), workload.seed(), params, fin,
+                List.copyOf(series), warnings);
+    }
+
+    /**
+     * Refuses, before any virtual time passes, a stop condition that can never be met: full scans
+     * of a merger that makes none, or of a daemon that scans no page per batch (it reports
+     * {@code pages_to_scan} 0), and until-stable for such a daemon, whose only samples are its passes.
+     */
+    private void checkStopCondition(Kernel kernel, Daemon daemon) {
+        if (options.forScans > 0 && daemon == null) {
+            throw new IllegalArgumentException("--for-scans " + options.forScans + ": algorithm '" + algorithm.name()
+                    + "' makes no full scans (only a scanning daemon such as ksm does); expected --for-ms N or --until-stable");
+        }
+        boolean needsPasses = options.forScans > 0 || options.untilStable;
+        if (daemon != null && needsPasses && Long.valueOf(0).equals(kernel.counters().get("pages_to_scan"))) {
+            throw new IllegalArgumentException((options.untilStable ? "--until-stable" : "--for-scans " + options.forScans)
+                    + ": pages_to_scan=0: ksmd scans no page per batch, so it never completes a full scan"
+                    + (options.untilStable ? " and its counters are never sampled" : "")
+                    + "; expected pages_to_scan > 0, or --for-ms N");
+        }
     }
 
     /** A knob as the result shows it: a number when the text is one ("100" is 100, "0.5" is 0.5), else the text ("scan-time"). */
@@ -183,38 +200,5 @@ public final class Simulation {
                 return text;
             }
         }
-    }
-
-    private boolean isStable(List<Map<String, Long>> series) {
-        int n = series.size();
-        if (n <= options.stableSamples) {
-            return false;
-        }
-        Map<String, Long> last = series.get(n - 1);
-        for (int i = n - 1 - options.stableSamples; i < n - 1; i++) {
-            if (!sameStability(series.get(i), last)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The first sample from which the stability counters kept their final values. */
-    private int convergedIndex(List<Map<String, Long>> series) {
-        Map<String, Long> last = series.get(series.size() - 1);
-        int i = series.size() - 1;
-        while (i > 0 && sameStability(series.get(i - 1), last)) {
-            i--;
-        }
-        return i;
-    }
-
-    private boolean sameStability(Map<String, Long> a, Map<String, Long> b) {
-        for (String k : algorithm.stabilityCounters()) {
-            if (!Objects.equals(a.get(k), b.get(k))) {
-                return false;
-            }
-        }
-        return true;
     }
 }

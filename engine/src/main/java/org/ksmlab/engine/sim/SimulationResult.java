@@ -11,9 +11,21 @@ import java.util.Map;
  * @param params effective workload parameters, knobs and simulation options
  * @param finalCounters every counter at the end, plus stop information (stable, converged_*)
  * @param series one sample per sampling point, each with {@code virtual_ms}
+ * @param warnings why the run stopped short of its condition, one line each (not part of the
+ *     JSON contract; the command line prints them on stderr)
  */
 public record SimulationResult(String workload, String algo, long seed, Map<String, Object> params,
-                               Map<String, Object> finalCounters, List<Map<String, Long>> series) {
+                               Map<String, Object> finalCounters, List<Map<String, Long>> series,
+                               List<String> warnings) {
+    public SimulationResult {
+        warnings = List.copyOf(warnings);
+    }
+
+    /** A result without warnings. */
+    public SimulationResult(String workload, String algo, long seed, Map<String, Object> params,
+                            Map<String, Object> finalCounters, List<Map<String, Long>> series) {
+        this(workload, algo, seed, params, finalCounters, series, List.of());
+    }
 
     /** The contract's JSON object as ordered maps and lists (for any JSON writer). */
     public Map<String, Object> toJsonObject() {

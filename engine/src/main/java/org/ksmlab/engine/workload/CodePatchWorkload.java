@@ -147,6 +147,7 @@ final class CodePatchWorkload implements Workload {
                     kernel.madvise(pids[p], baseAddr[p], baseBytes, VmFlags.MADV_MERGEABLE);
                 }
             }
+            scheduler.offeredForMerging();
         });
     }
 

@@ -92,6 +92,7 @@ final class DupWorkload implements Workload {
             }
             if (mergeable) {
                 kernel.madvise(pid, base, (long) pages * PAGE_SIZE, VmFlags.MADV_MERGEABLE);
+                scheduler.offeredForMerging();
             }
             if (volatilePages.length > 0) {
                 long periodNanos = periodMs * 1_000_000L;

@@ -48,5 +48,14 @@ public interface Workload {
          */
         default void record(String name, long value) {
         }
+
+        /**
+         * The workload has just offered memory for merging (MADV_MERGEABLE, prctl merge-any, the
+         * call SKSM's MADV_MERGE stands in for): the moment from which a merger can save anything.
+         * Only the first call counts; the run's {@code final} carries it as {@code opt_in_ms}.
+         * The default ignores it.
+         */
+        default void offeredForMerging() {
+        }
     }
 }

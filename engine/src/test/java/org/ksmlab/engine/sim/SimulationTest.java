@@ -1,6 +1,8 @@
 package org.ksmlab.engine.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -50,5 +52,93 @@ class SimulationTest {
             assertEquals(true, sample.keySet().containsAll(List.of("virtual_ms", "nr_anon_pages", "cow_faults", "vmas")));
         }
         assertEquals(List.of(0L, 100L, 200L, 300L), r.series().stream().map(s -> s.get("virtual_ms")).toList());
+    }
+
+    /** A vm-fleet-like layout: 10 of each process's 200 pages rewritten every 1000 ms. */
+    private static final String PERIODIC = "dup:procs=4,pages=200,distinct=100,zero=0.2,volatile=0.05,period_ms=1000";
+
+    private static SimulationResult run(String spec, String algo, Map<String, String> knobs, Simulation.Options o) {
+        return new Simulation(Workloads.create(spec), algo, knobs, o).run();
+    }
+
+    /**
+     * Issue 10: SKSM merges inside madvise at t = 0 and its counters then hold still; the old rule
+     * stopped it at 200 ms, before the first periodic rewrite, so it showed no COW fault. Now the
+     * unchanged stretch must contain a firing of the writer: the rewrite at 1000 ms breaks the 40
+     * merged volatile pages, the counters change, the rewrite at 2000 ms falls inside the new
+     * stretch, and the run stops one sample later.
+     */
+    @Test
+    void untilStableShouldWaitForAPeriodicWriterToFireInsideTheStableStretch() {
+        SimulationResult r = run(PERIODIC, "sksm", Map.of(), Simulation.Options.stable());
+        assertEquals(1L, r.finalCounters().get("stable"));
+        assertEquals(2100L, r.finalCounters().get("virtual_ms"));
+        assertEquals(40L, r.finalCounters().get("sksm_cow_after_merge"));
+        assertEquals(1000L, r.finalCounters().get("converged_ms"));
+        assertEquals(List.of(), r.warnings());
+    }
+
+    /** The stop point no longer depends on how fast the merger is: ksm at sleep 0 and 20 ms end with the same saving. */
+    @Test
+    void ksmSavingUntilStableShouldNotDependOnItsScanSpeed() {
+        SimulationResult fast = run(PERIODIC, "ksm", Map.of("sleep_millisecs", "0"), Simulation.Options.stable());
+        SimulationResult slow = run(PERIODIC, "ksm", Map.of("sleep_millisecs", "20"), Simulation.Options.stable());
+        assertEquals(Convergence.of(slow).savedPages(), Convergence.of(fast).savedPages());
+        assertTrue((Long) fast.finalCounters().get("virtual_ms") > 1000, "the fast run saw the first rewrite");
+    }
+
+    /** A workload without periodic writers stops as before: two unchanged samples. */
+    @Test
+    void untilStableWithoutPeriodicWritersShouldStopAfterTwoUnchangedSamples() {
+        SimulationResult r = run("dup:procs=4,pages=200,distinct=100", "sksm", Map.of(), Simulation.Options.stable());
+        assertEquals(200L, r.finalCounters().get("virtual_ms"));
+    }
+
+    @Test
+    void theOptInTimeShouldBeInTheFinalCounters() {
+        assertEquals(0L, run(PERIODIC, "none", Map.of(), Simulation.Options.forMs(100)).finalCounters().get("opt_in_ms"));
+        SimulationResult patch = run("codepatch:procs=4,lib_pages=10,base_pages=2", "ksm", Map.of(), Simulation.Options.forMs(3000));
+        assertEquals(2000L, patch.finalCounters().get("opt_in_ms"), "codepatch offers its memory at merge_ms");
+        assertEquals(null, run("dup:pages=10,mergeable=0", "none", Map.of(), Simulation.Options.forMs(100))
+                .finalCounters().get("opt_in_ms"), "a workload that never opts in has none");
+    }
+
+    @Test
+    void forScansOfAMergerWithoutScansShouldBeRefusedBeforeRunning() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(PERIODIC, "sksm", Map.of(), new Simulation.Options(100, 86_400_000, -1, 3, false, 2)));
+        assertEquals("--for-scans 3: algorithm 'sksm' makes no full scans (only a scanning daemon such as ksm does);"
+                + " expected --for-ms N or --until-stable", e.getMessage());
+    }
+
+    @Test
+    void aDaemonThatScansNoPageShouldBeRefusedForScansAndUntilStable() {
+        Map<String, String> zero = Map.of("pages_to_scan", "0");
+        IllegalArgumentException scans = assertThrows(IllegalArgumentException.class,
+                () -> run(PERIODIC, "ksm", zero, new Simulation.Options(100, 86_400_000, -1, 3, false, 2)));
+        assertEquals("--for-scans 3: pages_to_scan=0: ksmd scans no page per batch, so it never completes a full scan;"
+                + " expected pages_to_scan > 0, or --for-ms N", scans.getMessage());
+        IllegalArgumentException stable = assertThrows(IllegalArgumentException.class,
+                () -> run(PERIODIC, "ksm", zero, Simulation.Options.stable()));
+        assertTrue(stable.getMessage().startsWith("--until-stable: pages_to_scan=0: "), stable.getMessage());
+        assertEquals(500L, run(PERIODIC, "ksm", zero, Simulation.Options.forMs(500)).finalCounters().get("virtual_ms"),
+                "a duration is still fine");
+    }
+
+    /** ksmd not running (run=0) with periodic writers: the run stops at once with a warning, not after 24 virtual hours. */
+    @Test
+    void forScansOfAnIdleDaemonShouldStopWithAWarning() {
+        SimulationResult r = run(PERIODIC, "ksm", Map.of("run", "0"), new Simulation.Options(100, 86_400_000, -1, 3, false, 2));
+        assertEquals(0L, r.finalCounters().get("virtual_ms"));
+        assertEquals(List.of("--for-scans 3: stopped at 0 virtual ms after 0 full scans: the ksm daemon is idle"
+                + " (not running, or nothing left to scan) and nothing can wake it"), r.warnings());
+    }
+
+    @Test
+    void untilStableThatReachesMaxMsShouldSaySo() {
+        SimulationResult r = run("dup:pages=10,volatile=0.5,period_ms=5000", "none", Map.of(),
+                new Simulation.Options(100, 3000, -1, -1, true, 2));
+        assertEquals(0L, r.finalCounters().get("stable"));
+        assertEquals(List.of("not stable within max_ms=3000 virtual ms: stopped there"), r.warnings());
     }
 }

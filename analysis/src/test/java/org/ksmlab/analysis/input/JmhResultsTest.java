@@ -1,4 +1,4 @@
-package org.ksmlab.analysis;
+package org.ksmlab.analysis.input;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.ksmlab.analysis.Fixtures;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
@@ -16,7 +17,7 @@ class JmhResultsTest {
 
     private static final List<String> SMALL_COLUMNS = List.of("benchmark", "method", "param_difference",
             "param_sizeMiB", "param_workingSet", "metric", "score", "error", "unit", "mode", "threads", "forks",
-            "jdk", "package", "source");
+            "jdk", "package", "source", "n", "raw");
 
     private static Table small() throws BadInputException {
         return JmhResults.load(List.of(Fixtures.path("small/jmh/bandwidth.json"), Fixtures.path("small/jmh/compare.json")));
@@ -29,7 +30,7 @@ class JmhResultsTest {
         ColumnType[] expected = {ColumnType.STRING, ColumnType.STRING, ColumnType.STRING, ColumnType.STRING,
                 ColumnType.STRING, ColumnType.STRING, ColumnType.DOUBLE, ColumnType.DOUBLE, ColumnType.STRING,
                 ColumnType.STRING, ColumnType.INTEGER, ColumnType.INTEGER, ColumnType.STRING, ColumnType.STRING,
-                ColumnType.STRING};
+                ColumnType.STRING, ColumnType.INTEGER, ColumnType.STRING};
         assertEquals(Arrays.asList(expected), Arrays.asList(t.typeArray()));
     }
 
@@ -39,13 +40,15 @@ class JmhResultsTest {
         assertEquals(4, t.rowCount());
         assertEquals(List.of(
                 List.of("MemoryBandwidthBenchmark", "streamRead", "", "1024", "", "primary", 53687091.2, Double.NaN,
-                        "ns/op", "avgt", 1, 1, "25", "org.ksmlab.bench.micro", "small/jmh/bandwidth.json"),
+                        "ns/op", "avgt", 1, 1, "25", "org.ksmlab.bench.micro", "small/jmh/bandwidth.json", 5,
+                        raw("5.36870912E7", 5)),
                 List.of("PageCompareBenchmark", "scalar", "early", "", "hot", "primary", 16.0, 0.25,
-                        "ns/op", "avgt", 1, 2, "25", "org.ksmlab.bench.micro", "small/jmh/compare.json"),
+                        "ns/op", "avgt", 1, 2, "25", "org.ksmlab.bench.micro", "small/jmh/compare.json", 10, raw("16.0", 10)),
                 List.of("PageCompareBenchmark", "scalar", "early", "", "hot", "·gc.alloc.rate", 0.01, 0.001,
-                        "MB/sec", "avgt", 1, 2, "25", "org.ksmlab.bench.micro", "small/jmh/compare.json"),
+                        "MB/sec", "avgt", 1, 2, "25", "org.ksmlab.bench.micro", "small/jmh/compare.json", 10, raw("0.01", 10)),
                 List.of("PageCompareBenchmark", "scalar", "early", "", "hot", "pagesCompared", 0.0625, Double.NaN,
-                        "ops/ns", "avgt", 1, 2, "25", "org.ksmlab.bench.micro", "small/jmh/compare.json")),
+                        "ops/ns", "avgt", 1, 2, "25", "org.ksmlab.bench.micro", "small/jmh/compare.json", 10,
+                        raw("0.0625", 10))),
                 rows(t));
     }
 
@@ -53,12 +56,12 @@ class JmhResultsTest {
     void entryWithoutParamsGivesNoParamColumnsAndKeepsItsPackage() throws Exception {
         Table t = JmhResults.load(List.of(Fixtures.path("other/jmh/scan.json")));
         assertEquals(List.of("benchmark", "method", "metric", "score", "error", "unit", "mode", "threads", "forks",
-                "jdk", "package", "source"), t.columnNames());
+                "jdk", "package", "source", "n", "raw"), t.columnNames());
         assertEquals(List.of(
                 List.of("ScanBenchmark", "fullScan", "primary", 12.5, 0.5, "ms/op", "avgt", 1, 2, "25",
-                        "org.ksmlab.bench.ksm", "other/jmh/scan.json"),
+                        "org.ksmlab.bench.ksm", "other/jmh/scan.json", 10, raw("12.5", 10)),
                 List.of("ScanBenchmark", "fullScan", "pagesSaved", 1000.0, 0.0, "#", "avgt", 1, 2, "25",
-                        "org.ksmlab.bench.ksm", "other/jmh/scan.json")), rows(t));
+                        "org.ksmlab.bench.ksm", "other/jmh/scan.json", 10, raw("1000.0", 10))), rows(t));
     }
 
     @Test
@@ -94,6 +97,11 @@ class JmhResultsTest {
      * The table's rows as lists of boxed values, for whole-table comparisons. Doubles are read
      * with getDouble: Tablesaw stores NaN as its missing value and get() would box it as null.
      */
+    /** The raw column's cell: {@code value} {@code n} times, space-separated (every iteration of every fork). */
+    private static String raw(String value, int n) {
+        return String.join(" ", java.util.Collections.nCopies(n, value));
+    }
+
     static List<List<Object>> rows(Table t) {
         List<List<Object>> rows = new ArrayList<>();
         for (int r = 0; r < t.rowCount(); r++) {

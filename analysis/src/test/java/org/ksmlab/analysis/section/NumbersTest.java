@@ -1,4 +1,4 @@
-package org.ksmlab.analysis.render;
+package org.ksmlab.analysis.section;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

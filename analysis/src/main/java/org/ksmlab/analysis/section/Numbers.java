@@ -1,4 +1,4 @@
-package org.ksmlab.analysis.render;
+package org.ksmlab.analysis.section;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -25,6 +25,11 @@ public final class Numbers {
             e = BigDecimal.valueOf(Math.abs(error)).round(new MathContext(1, RoundingMode.HALF_UP));
         }
         return s + " ± " + e.toPlainString();
+    }
+
+    /** An exact count with thousands separators: 6,593. */
+    public static String count(double x) {
+        return Double.isFinite(x) ? String.format(java.util.Locale.ROOT, "%,d", Math.round(x)) : "";
     }
 
     private static BigDecimal round3(double x) {

@@ -1,4 +1,4 @@
-package org.ksmlab.analysis;
+package org.ksmlab.analysis.input;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.ksmlab.analysis;
+package org.ksmlab.analysis.input;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +11,9 @@ import java.util.stream.Stream;
  * One results folder {@code results/<timestamp>-<gitsha>/} as run.sh writes it: JMH JSON files
  * in {@code jmh/*.json}, simulated time series in {@code series/<mix>__<algo>.json}, optionally the
  * live-kernel comparison {@code kernel-check.json}, and provenance in {@code env.txt}
- * ({@code key: value} lines).
+ * ({@code key: value} lines). run.sh writes a {@code status:} line into env.txt (atomically):
+ * {@code status: complete} or {@code status: partial (<reason>)}; a folder whose env.txt has no
+ * such line was written before run.sh recorded it ({@link #completeness()}).
  *
  * @param dir the folder
  * @param jmhFiles its {@code jmh/*.json} files, sorted by name
@@ -28,6 +30,43 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFile
 
     /** One {@code key: value} line of env.txt; a line without a colon has an empty key. */
     public record EnvLine(String key, String value) {}
+
+    /**
+     * Whether the run that wrote the folder finished, from env.txt's {@code status:} line (the last
+     * one, if several).
+     *
+     * @param state complete, partial, or not recorded (no status line, or no env.txt)
+     * @param reason for partial: the text in parentheses (or the whole value when it is not the
+     *     expected form); empty otherwise
+     */
+    public record Completeness(State state, String reason) {
+        public enum State { COMPLETE, PARTIAL, NOT_RECORDED }
+
+        /** "complete", "partial (reason)", "completeness not recorded". */
+        public String text() {
+            return switch (state) {
+                case COMPLETE -> "complete";
+                case PARTIAL -> reason.isEmpty() ? "partial" : "partial (" + reason + ")";
+                case NOT_RECORDED -> "completeness not recorded";
+            };
+        }
+    }
+
+    /** The folder's completeness from env.txt (see {@link Completeness}). */
+    public Completeness completeness() {
+        String status = null;
+        for (EnvLine line : env()) {
+            if (line.key().equals("status")) status = line.value();
+        }
+        if (status == null) return new Completeness(Completeness.State.NOT_RECORDED, "");
+        if (status.equals("complete")) return new Completeness(Completeness.State.COMPLETE, "");
+        java.util.regex.Matcher partial = java.util.regex.Pattern.compile("partial(?:\\s*\\((.*)\\))?").matcher(status);
+        if (partial.matches()) {
+            return new Completeness(Completeness.State.PARTIAL, partial.group(1) == null ? "" : partial.group(1).strip());
+        }
+        // Anything else is not a promise of completeness: say what it says.
+        return new Completeness(Completeness.State.PARTIAL, "status '" + status + "' is neither 'complete' nor 'partial (...)'");
+    }
 
     /** Finds the folder's files; fails when the folder does not exist or holds none of them. */
     public static ResultsFolder open(Path dir) throws BadInputException {

@@ -1,4 +1,4 @@
-package org.ksmlab.analysis;
+package org.ksmlab.analysis.input;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +26,10 @@ import tech.tablesaw.columns.Column;
  * types: {@code benchmark, method} (String), one {@code param_<name>} String column per
  * parameter name seen in any entry, sorted by name (empty string where an entry lacks it),
  * {@code metric, score (double), error (double, NaN when JMH gives NaN), unit, mode,
- * threads (int), forks (int), jdk, package, source}. Nothing here knows parameter names: a new
+ * threads (int), forks (int), jdk, package, source, n (int), raw}. {@code raw} holds the
+ * metric's measured values (JMH's {@code rawData}, every measurement iteration of every fork,
+ * space-separated, in the metric's unit) and {@code n} their number, from which the sections
+ * compute medians and confidence intervals. Nothing here knows parameter names: a new
  * {@code @Param} becomes a new column.
  *
  * <p><b>runs</b>: one row per benchmark entry with how it was run (JMH version, JVM, JVM
@@ -50,6 +53,8 @@ public final class JmhResults {
     public static final String JDK = "jdk";
     public static final String PACKAGE = "package";
     public static final String SOURCE = "source";
+    public static final String N = "n";
+    public static final String RAW = "raw";
     /** The {@link #METRIC} value of a benchmark's primary metric. */
     public static final String PRIMARY = "primary";
 
@@ -178,6 +183,8 @@ public final class JmhResults {
         StringColumn jdk = StringColumn.create(JDK);
         StringColumn pkg = StringColumn.create(PACKAGE);
         StringColumn source = StringColumn.create(SOURCE);
+        IntColumn n = IntColumn.create(N);
+        StringColumn raw = StringColumn.create(RAW);
 
         for (Entry e : entries) {
             JsonNode node = e.node();
@@ -201,11 +208,17 @@ public final class JmhResults {
                 jdk.append(node.path("jdkVersion").asText(""));
                 pkg.append(name.packageName());
                 source.append(e.source());
+                List<String> values = new ArrayList<>();
+                for (JsonNode fork : m.getValue().path("rawData")) {
+                    for (JsonNode v : fork) values.add(Double.toString(number(v)));
+                }
+                n.append(values.size());
+                raw.append(String.join(" ", values));
             }
         }
         List<Column<?>> columns = new ArrayList<>(List.of(benchmark, method));
         columns.addAll(params);
-        columns.addAll(List.of(metric, score, error, unit, mode, threads, forks, jdk, pkg, source));
+        columns.addAll(List.of(metric, score, error, unit, mode, threads, forks, jdk, pkg, source, n, raw));
         return Table.create("long", columns);
     }
 
@@ -273,6 +286,15 @@ public final class JmhResults {
         String count = n.path(phase + "Iterations").asText("?");
         String time = n.path(phase + "Time").asText("");
         return time.isEmpty() ? count : count + " × " + time;
+    }
+
+    /** The values of a {@link #RAW} cell. */
+    public static double[] rawValues(String cell) {
+        if (cell == null || cell.isBlank()) return new double[0];
+        String[] parts = cell.strip().split(" ");
+        double[] values = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) values[i] = Double.parseDouble(parts[i]);
+        return values;
     }
 
     /** JMH writes non-finite scores as the strings "NaN", "Infinity", "-Infinity". */

@@ -1,4 +1,4 @@
-package org.ksmlab.analysis;
+package org.ksmlab.analysis.input;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * One {@code series/<mix>__<algo>.json} file: exactly one {@code simulate --json} object
  * {@code {"workload", "algo", "seed", "params", "final", "series": [{"virtual_ms", "nr_anon_pages", ...}]}}.
- * Only what the report uses is kept: the samples' virtual time and anonymous pages.
+ * Only what the report uses is kept: the samples' virtual time and anonymous pages, when the
+ * workload offered its memory for merging ({@code final.opt_in_ms}) and how long the run was
+ * asked to last ({@code params.for_ms}: the comparison's horizon).
  *
  * @param source {@code <results folder>/series/<file>.json}
  * @param mix the workload mix, from the file name (the part before {@code __})
@@ -16,9 +18,12 @@ import java.util.List;
  * @param workload the workload spec the simulation ran
  * @param virtualMs sample times, virtual milliseconds, in file order
  * @param nrAnonPages anonymous pages mapped at each sample
+ * @param optInMs {@code final.opt_in_ms}, or -1 when the run does not report it (older runs, or a
+ *     workload that never opted in)
+ * @param horizonMs {@code params.for_ms}, or -1 when the run was not run for a fixed time
  */
 public record SimulationSeries(String source, String mix, String algo, String workload, double[] virtualMs,
-                               double[] nrAnonPages) {
+                               double[] nrAnonPages, long optInMs, long horizonMs) {
 
     static final String EXPECTED = "one 'simulate --json' object {\"workload\", \"algo\", \"seed\", \"params\","
             + " \"final\", \"series\": [{\"virtual_ms\", \"nr_anon_pages\", ...}]}";
@@ -54,7 +59,9 @@ public record SimulationSeries(String source, String mix, String algo, String wo
         String mix = split < 0 ? name : name.substring(0, split);
         String algo = root.path("algo").isTextual() ? root.path("algo").asText()
                 : split < 0 ? "" : name.substring(split + 2);
-        return new SimulationSeries(sourceName(file), mix, algo, root.path("workload").asText(""), t, anon);
+        long optIn = root.path("final").path("opt_in_ms").isNumber() ? root.path("final").path("opt_in_ms").asLong() : -1;
+        long horizon = root.path("params").path("for_ms").isNumber() ? root.path("params").path("for_ms").asLong() : -1;
+        return new SimulationSeries(sourceName(file), mix, algo, root.path("workload").asText(""), t, anon, optIn, horizon);
     }
 
     /** Reads every file, in the given order. */
