@@ -20,7 +20,10 @@
 #                                         them per full scan: [--workload SPEC]... [--set knob=value]...
 #                                         [--json] [--out DIR] [--write-calibration] [--no-wait]; needs root
 #                                         and /sys/kernel/mm/ksm (exit 77 otherwise, nothing changed);
-#                                         restores every knob; maps at most 2 GiB
+#                                         restores every knob; maps at most 2 GiB.
+#                                         --scenario NAME|FILE [--variant V]: a scenario on the kernel (real
+#                                         processes: a C program compiled once with cc/gcc) and the model,
+#                                         per phase; exit 1 if an expectation failed
 #   ./run.sh bench --suite NAME --out DIR [--shard i/n] [--list-points] [--resume] [--no-wait]
 #                                         run a named suite (or the i-th of n deterministic shares of
 #                                         its sweep points, to spread a grid over n machines);

@@ -16,6 +16,11 @@ import org.ksmlab.livekernel.KernelRunner;
 import org.ksmlab.livekernel.KsmSysfs;
 import org.ksmlab.livekernel.Scenario;
 import org.ksmlab.livekernel.WorkloadProcesses;
+import org.ksmlab.livekernel.scenario.KernelFeatures;
+import org.ksmlab.livekernel.scenario.LiveMachine;
+import org.ksmlab.livekernel.scenario.RunnerBinary;
+import org.ksmlab.livekernel.scenario.ScenarioCheck;
+import org.ksmlab.livekernel.scenario.ScenarioTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,13 +36,22 @@ import picocli.CommandLine.Spec;
         description = {"Run workloads on this machine's KSM and on the model; compare them full scan by full scan.",
                 "Needs root and /sys/kernel/mm/ksm (exit 77 otherwise, nothing changed). Saves every KSM knob and restores it",
                 "afterwards, also on failure and Ctrl-C; ends only the processes it started; maps at most 2 GiB of real memory.",
-                "Spec key via=prctl (kernel side only) makes the processes opt in with PR_SET_MEMORY_MERGE instead of MADV_MERGEABLE."})
+                "Spec key via=prctl (kernel side only) makes the processes opt in with PR_SET_MEMORY_MERGE instead of MADV_MERGEABLE.",
+                "With --scenario: one scenario file (or a shipped one by name) run by real processes (a small C program, compiled once",
+                "with cc or gcc; exit 77 without one) and by the model with this kernel's detected behaviour (kernel.* knobs), compared",
+                "phase by phase. Exit 1 when an expectation failed on either side or a side could not run the scenario."})
 final class KernelCheckCommand implements Callable<Integer> {
     /** Exit status when another process drives KSM and --no-wait was given (sysexits' EX_TEMPFAIL). */
     static final int EXIT_BUSY = 75;
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--scenario", paramLabel = "NAME|FILE", description = "a scenario file, or a shipped scenario by name (./run.sh list shows them)")
+    String scenario;
+
+    @Option(names = "--variant", paramLabel = "V", description = "with --scenario: the variant to run (its knobs on top of the scenario's)")
+    String variant;
 
     @Option(names = "--workload", paramLabel = "SPEC", description = "a dup workload spec; repeatable (default: the built-in scenario list)")
     List<String> workloads = new ArrayList<>();
@@ -69,6 +83,12 @@ final class KernelCheckCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         if (writeCalibration && out == null) {
             throw new IllegalArgumentException("--write-calibration needs --out DIR (the calibration is written there)");
+        }
+        if (scenario != null) {
+            return scenarioCheck(err, stdout);
+        }
+        if (variant != null) {
+            throw new IllegalArgumentException("--variant goes with --scenario");
         }
         if (maxScans < 2) {
             throw new IllegalArgumentException("--max-scans " + maxScans + ": expected >= 2");
@@ -136,11 +156,82 @@ final class KernelCheckCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** kernel-check --scenario: one scenario, kernel and model, phase by phase. */
+    private int scenarioCheck(PrintWriter err, PrintWriter stdout) throws Exception {
+        if (!workloads.isEmpty() || !knobs.isEmpty() || writeCalibration) {
+            throw new IllegalArgumentException("--scenario takes its knobs from the scenario file (and --variant); --workload, --set and --write-calibration go without it");
+        }
+        org.ksmlab.engine.scenario.Scenario sc = org.ksmlab.datasets.scenario.Scenarios.load(scenario);
+        sc.knobsFor(variant); // an unknown variant is bad input before anything else
+        ScenarioCheck check = new ScenarioCheck(new KsmSysfs(ksmDir), Path.of("/proc"), LiveMachine.Limits.defaults());
+        if (sc.modelOnly() == null) {
+            Optional<String> why = new KernelCheck(new KsmSysfs(ksmDir), Path.of("/proc"), KernelRunner.Limits.defaults()).precondition();
+            if (why.isPresent()) {
+                err.println("kernel-check: skipped: " + why.get());
+                err.flush();
+                return KernelCheck.EXIT_UNAVAILABLE;
+            }
+        }
+        ScenarioCheck.Outcome o;
+        try {
+            o = check.run(sc, variant, err, !noWait);
+        } catch (RunnerBinary.Unavailable e) {
+            err.println("kernel-check: skipped: " + e.getMessage() + "; nothing was changed");
+            err.flush();
+            return KernelCheck.EXIT_UNAVAILABLE;
+        } catch (LiveMachine.ModelOnly e) {
+            err.println("kernel-check: skipped: " + sc.name() + (variant == null ? "" : " variant " + variant) + " is model-only on this kernel: "
+                    + e.getMessage() + "; knobs restored");
+            err.flush();
+            return KernelCheck.EXIT_UNAVAILABLE;
+        } catch (KernelCheck.Busy e) {
+            err.println("kernel-check: " + e.getMessage());
+            err.flush();
+            return EXIT_BUSY;
+        }
+        Map<String, Object> json = ScenarioCheck.toJson(o);
+        String text = ScenarioTable.render(o);
+        if (this.json) {
+            stdout.println(new ObjectMapper().writeValueAsString(json));
+        } else {
+            stdout.print(text);
+        }
+        stdout.flush();
+        if (out != null && o.skipped() == null) {
+            AtomicFiles.write(out.resolve("kernel-check.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
+            AtomicFiles.write(out.resolve("kernel-check.txt"), text);
+            Path env = out.resolve("env.txt");
+            String features = KernelFeatures.envLines(o.features());
+            if (java.nio.file.Files.exists(env)) {
+                // keep the folder's provenance; replace any earlier kernel.* findings with these
+                StringBuilder b = new StringBuilder();
+                for (String line : java.nio.file.Files.readAllLines(env)) {
+                    if (!line.startsWith("kernel.")) b.append(line).append('\n');
+                }
+                AtomicFiles.write(env, b + features);
+            } else {
+                AtomicFiles.write(env, environment("./run.sh kernel-check --scenario " + scenario + (variant == null ? "" : " --variant " + variant)) + features);
+            }
+            err.println("kernel-check: wrote " + out.resolve("kernel-check.json"));
+        }
+        err.flush();
+        if (o.skipped() != null) {
+            err.println("kernel-check: skipped " + sc.name() + ": " + o.skipped());
+            err.flush();
+            return KernelCheck.EXIT_UNAVAILABLE;
+        }
+        return o.passed() ? 0 : 1;
+    }
+
     /** Provenance of a kernel-check results folder, in the key: value form run.sh writes. */
     private static String environment() {
+        return environment("./run.sh kernel-check");
+    }
+
+    private static String environment(String command) {
         StringBuilder b = new StringBuilder();
         b.append("started: ").append(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append('\n');
-        b.append("command: ./run.sh kernel-check\n");
+        b.append("command: ").append(command).append('\n');
         b.append("java: ").append(System.getProperty("java.vm.name")).append(' ').append(Runtime.version()).append('\n');
         b.append("kernel: ").append(firstLine("/proc/sys/kernel/osrelease")).append('\n');
         String cpu = "unknown";

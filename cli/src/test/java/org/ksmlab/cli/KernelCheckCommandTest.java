@@ -13,6 +13,31 @@ class KernelCheckCommandTest {
     }
 
     @Test
+    void aModelOnlyScenarioShouldBeSkippedWithItsReasonHavingTouchedNothing() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        java.io.StringWriter out = new java.io.StringWriter();
+        assertEquals(KernelCheck.EXIT_UNAVAILABLE, Ksmlab.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err),
+                "kernel-check", "--scenario", "vma-cloning", "--ksm-dir", "/nonexistent/ksm", "--json"));
+        org.junit.jupiter.api.Assertions.assertTrue(err.toString().contains("model only: process_vm_mmap was never merged"), err.toString());
+        assertEquals("{\"scenario\":\"vma-cloning\",\"file\":\"datasets/scenarios/vma-cloning.yaml\",\"variant\":null,"
+                + "\"skipped\":\"model only: process_vm_mmap was never merged; no kernel can map one private anonymous page twice in one mm\"}",
+                out.toString().strip());
+    }
+
+    @Test
+    void aScenarioWithoutKsmShouldExit77() {
+        assertEquals(KernelCheck.EXIT_UNAVAILABLE, Ksmlab.execute("kernel-check", "--scenario", "selftests/unmerge", "--ksm-dir", "/nonexistent/ksm"));
+    }
+
+    @Test
+    void badScenarioInputShouldExit2() {
+        assertEquals(Ksmlab.EXIT_USAGE, Ksmlab.execute("kernel-check", "--scenario", "no-such-scenario"));
+        assertEquals(Ksmlab.EXIT_USAGE, Ksmlab.execute("kernel-check", "--scenario", "mremap-merged", "--variant", "no-such-variant"));
+        assertEquals(Ksmlab.EXIT_USAGE, Ksmlab.execute("kernel-check", "--variant", "today"));
+        assertEquals(Ksmlab.EXIT_USAGE, Ksmlab.execute("kernel-check", "--scenario", "fork-after-merge", "--set", "pages_to_scan=10"));
+    }
+
+    @Test
     void calibrationWithoutOutShouldBeBadInput() {
         assertEquals(Ksmlab.EXIT_USAGE, Ksmlab.execute("kernel-check", "--write-calibration"));
     }

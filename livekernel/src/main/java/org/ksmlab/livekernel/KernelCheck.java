@@ -71,7 +71,7 @@ public final class KernelCheck {
 
     /** Another process drives KSM (it holds {@link KsmLock#PATH}) and the caller chose not to wait. */
     public static final class Busy extends RuntimeException {
-        Busy(String message) {
+        public Busy(String message) {
             super(message);
         }
     }

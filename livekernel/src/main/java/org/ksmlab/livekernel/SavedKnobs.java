@@ -83,7 +83,7 @@ public final class SavedKnobs {
     }
 
     /** Restore order: advisor_mode first, then the knobs needing no KSM pages, the rest, run last. */
-    static List<String> order(Iterable<String> knobs) {
+    public static List<String> order(Iterable<String> knobs) {
         List<String> all = new ArrayList<>();
         knobs.forEach(all::add);
         List<String> out = new ArrayList<>();

@@ -15,6 +15,8 @@
  *   <li>{@link org.ksmlab.livekernel.KernelRunner}, {@link org.ksmlab.livekernel.ModelRunner},
  *       {@link org.ksmlab.livekernel.KernelCheck}, {@link org.ksmlab.livekernel.ComparisonTable}:
  *       one sample per full scan on each side, and the comparison.</li>
+ *   <li>{@link org.ksmlab.livekernel.scenario}: any scenario file on the live kernel (the C
+ *       scenario runner, one process per scenario process) beside the model, phase by phase.</li>
  * </ul>
  *
  * <p>Safety rules every class here keeps: nothing is written before
