@@ -23,6 +23,7 @@ import org.ksmlab.engine.scenario.ScenarioSimulation;
  * Every shipped scenario, each variant, under ksm: every phase's counters (global, per process,
  * per region) and the failed expectations (none) equal the golden file's, exactly. The golden
  * files are the model's answer, written by this test with {@code -Dksmlab.golden.write=true}
+ * and {@code -Dksmlab.golden.dir=ABSOLUTE_PATH_OF/src/test/resources/org/ksmlab/datasets/scenario/golden}
  * (then read them, compare them with the kernel-check of the same scenario, and commit them
  * saying why they changed).
  */

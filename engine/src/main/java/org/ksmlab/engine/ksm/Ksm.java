@@ -371,6 +371,18 @@ public final class Ksm implements Merger, Daemon {
     // ============================================================ registration and unmerging
 
     /** Registers the process's mm with ksmd (a no-op when it is registered). @see "mm/ksm.c: __ksm_enter" */
+    /**
+     * A merge-any process mapped a new VM_MERGEABLE VMA: its mm is entered again if ksmd had
+     * dropped it (nothing mergeable was left).
+     * @see "mm/ksm.c: ksm_add_vma, __ksm_enter"
+     */
+    @Override
+    public void vmaAdded(Process p, Vma vma) {
+        if (p.mergeAny()) {
+            ksmEnter(p);
+        }
+    }
+
     private void ksmEnter(Process p) {
         scan.enter(KsmMm.of(p));
     }

@@ -183,10 +183,10 @@ final class KsmScan {
             mmSlot = nextSlot;
             if (address == 0) {
                 // No VM_MERGEABLE VMA (or the mm exited): drop the mm from KSM, as __ksm_exit would.
+                // Only MMF_VM_MERGEABLE goes: merge-any stays, so a merge-any process that maps
+                // memory later is entered again (ksm_add_vma), as 6.18 does (measured: the
+                // "exec/fork inheritance support for prctl" fix).
                 unlink(slot);
-                if (!slot.exiting) {
-                    slot.mm.process.clearMergeAny();
-                }
             }
             if (nextSlot != head) {
                 slot = nextSlot;

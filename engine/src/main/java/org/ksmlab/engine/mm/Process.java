@@ -64,13 +64,6 @@ public final class Process {
         return e == null ? null : e.getValue();
     }
 
-    /**
-     * Drops MMF_VM_MERGE_ANY. ksmd does this when it removes an mm_slot whose mm has no
-     * VM_MERGEABLE VMA left (mm/ksm.c: scan_get_next_rmap_item), and run=2 for exiting mms.
-     */
-    public void clearMergeAny() {
-        mergeAny = false;
-    }
 
     /** A snapshot of the VMAs in address order. */
     public List<Vma> vmas() {

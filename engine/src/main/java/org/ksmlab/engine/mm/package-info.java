@@ -44,9 +44,11 @@
  * per full scan (see the ksm package). The model also reproduces two separate measurements
  * that rest on this package: a fork after merging (200 identical pages, then fork: shared 1,
  * sharing 399, the child's ptes sharing the parent's KSM page) and an mm with nothing mergeable
- * left dropped, with its merge-any flag, at ksmd's next visit. nr_anon_pages, cow_faults and the VMA count are not compared with a
- * live kernel: the fault rules, VMA splitting and merging, mremap and exec follow the kernel
- * source cited at each method, and the SKSM RFC's nr_anon_pages figures are compared with the
+ * left dropped at ksmd's next visit, keeping merge-any. Since the scenarios, kernel-check
+ * --scenario also compares nr_anon_pages (distinct anonymous frames of the scenario's processes,
+ * from pagemap), cow-driven frame counts and VMA counts per phase with the live kernel (the
+ * shipped scenarios agree on every counter); the fault rules, VMA splitting and merging, mremap
+ * and exec follow the kernel source cited at each method, and the SKSM RFC's nr_anon_pages figures are compared with the
  * codepatch workload in the README (a comparison with a measurement, not a check).
  *
  * <h2>Where this model differs from the kernel</h2>
