@@ -17,9 +17,11 @@ import java.util.Map;
  * @param source {@code <results folder>/scenarios/<file>.json}
  * @param variant the variant run, or null
  * @param failures the scenario's failed expectations (text), in order
+ * @param sampleMs the samples' virtual times ("series"), in order
+ * @param samplePagesSharing pages_sharing at each sample (-1 where the merger has none)
  */
 public record ScenarioRun(String source, String scenario, String variant, String algo, List<Phase> phases,
-                          List<String> failures, long pagesVerified) {
+                          List<String> failures, long pagesVerified, double[] sampleMs, double[] samplePagesSharing) {
 
     static final String EXPECTED = "one 'simulate --scenario --json' object {\"scenario\", \"variant\", \"algo\","
             + " \"phases\": [{\"name\", \"virtual_ms\", \"counters\", \"processes\", \"regions\"}], \"failures\", \"pages_verified\"}";
@@ -67,8 +69,15 @@ public record ScenarioRun(String source, String scenario, String variant, String
         List<String> failures = new ArrayList<>();
         root.path("failures").forEach(f -> failures.add(f.asText()));
         String variant = root.path("variant").isTextual() ? root.path("variant").asText() : null;
+        JsonNode series = root.path("series");
+        double[] t = new double[series.size()];
+        double[] sharing = new double[series.size()];
+        for (int i = 0; i < series.size(); i++) {
+            t[i] = series.get(i).path("virtual_ms").asDouble();
+            sharing[i] = series.get(i).path("pages_sharing").asDouble(-1);
+        }
         return new ScenarioRun(SimulationSeries.sourceName(file), root.path("scenario").asText(), variant,
-                root.path("algo").asText(""), List.copyOf(phases), List.copyOf(failures), root.path("pages_verified").asLong(0));
+                root.path("algo").asText(""), List.copyOf(phases), List.copyOf(failures), root.path("pages_verified").asLong(0), t, sharing);
     }
 
     public static List<ScenarioRun> readAll(List<Path> files) throws BadInputException {

@@ -58,6 +58,7 @@ public final class SwitchesSection implements ReportSection {
         LongColumn later = LongColumn.create("merging pages with the later mapping");
         LongColumn failed = LongColumn.create("calls refused");
         List<String> sentences = new ArrayList<>();
+        List<SectionOutput.Series> lines = new ArrayList<>();
         try {
             for (Map.Entry<String, ScenarioRun> e : runs.entrySet()) {
                 ScenarioRun.Phase merged = e.getValue().phase("merged");
@@ -73,6 +74,14 @@ public final class SwitchesSection implements ReportSection {
                     parts.add(s.getKey() + " " + Numbers.count(late.process(s.getKey(), "ksm_merging_pages")) + " of 1,500");
                 }
                 sentences.add(e.getKey() + ": merging pages per service at the end " + String.join(", ", parts) + ".");
+                ScenarioRun r = e.getValue();
+                List<Double> x = new ArrayList<>();
+                List<Double> y = new ArrayList<>();
+                for (int i = 0; i < r.sampleMs().length; i++) {
+                    x.add(r.sampleMs()[i] / 1000.0);
+                    y.add(r.samplePagesSharing()[i]);
+                }
+                lines.add(new SectionOutput.Series(e.getKey(), x, y));
             }
         } catch (BadInputException ex) {
             throw new IllegalArgumentException(ex.getMessage(), ex);
@@ -86,6 +95,8 @@ public final class SwitchesSection implements ReportSection {
                 + " 6.18). Model, virtual time, ksm, scenario " + SCENARIO + " (variant with-proposals turns the two proposals on).");
         prose.addAll(sentences);
         Table t = Table.create("switches", variant, service, atSwitch, later, failed);
-        return Optional.of(new SectionOutput(prose, List.of(new ReportTable(id(), "What each interface reaches (model, virtual time)", t)), List.of()));
+        SectionOutput.ChartSpec chart = SectionOutput.ChartSpec.lines("seed-switches-saving", "Pages saved over virtual time, all services together, per variant (model)",
+                "Saving over time", "virtual time (s)", "pages_sharing (higher is better)", lines, false);
+        return Optional.of(new SectionOutput(prose, List.of(new ReportTable(id(), "What each interface reaches (model, virtual time)", t)), List.of(chart)));
     }
 }

@@ -8,15 +8,18 @@ import java.util.Map;
 /**
  * Runs a scenario on the kernel model: {@code simulate --scenario}'s engine, and the model side
  * of {@code kernel-check --scenario}. Knobs: the scenario's, then the variant's, then the
- * caller's (the command line's {@code --set}), in that order.
+ * caller's (the command line's {@code --set}), in that order. A scenario written for several
+ * mergers names knobs some of them lack (ksm's pages_to_scan under sksm): the scenario's and the
+ * variant's knobs that the algorithm does not take are left out (and listed in the result as
+ * {@code knobs_not_applicable}); the caller's must all apply.
  */
 public final class ScenarioSimulation {
     private ScenarioSimulation() {
     }
 
     /** What a run produced: the phases and failed expectations, the samples, and the knobs it ran with. */
-    public record Outcome(Scenario scenario, String variant, String algo, Map<String, String> knobs, ScenarioRun.Result result,
-                          List<Map<String, Long>> series, Map<String, Long> finalCounters) {
+    public record Outcome(Scenario scenario, String variant, String algo, Map<String, String> knobs, List<String> knobsNotApplicable,
+                          ScenarioRun.Result result, List<Map<String, Long>> series, Map<String, Long> finalCounters) {
         /** The {@code simulate --scenario --json} object. */
         public Map<String, Object> toJsonObject() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -27,6 +30,9 @@ public final class ScenarioSimulation {
             Map<String, Object> params = new LinkedHashMap<>();
             knobs.forEach((k, v) -> params.put(k, org.ksmlab.engine.sim.Simulation.knobValue(v)));
             m.put("params", params);
+            if (!knobsNotApplicable.isEmpty()) {
+                m.put("knobs_not_applicable", knobsNotApplicable);
+            }
             List<Map<String, Object>> phases = new ArrayList<>();
             for (ScenarioRun.PhaseRecord p : result.phases()) {
                 Map<String, Object> ph = new LinkedHashMap<>();
@@ -53,10 +59,18 @@ public final class ScenarioSimulation {
                     + ", not '" + algo + "'");
         }
         Map<String, String> knobs = scenario.knobsFor(variant);
+        List<String> notApplicable = new java.util.ArrayList<>();
+        java.util.Set<String> accepted = new java.util.HashSet<>();
+        org.ksmlab.engine.sim.Algorithms.get(algo).knobs().forEach(p -> accepted.add(p.key()));
+        knobs.keySet().removeIf(k -> {
+            boolean drop = !accepted.contains(k) && !k.startsWith("cost.") && !k.startsWith(org.ksmlab.engine.mm.KernelConfig.PREFIX);
+            if (drop) notApplicable.add(k);
+            return drop;
+        });
         knobs.putAll(extraKnobs);
         try (ModelMachine m = new ModelMachine(scenario, algo, knobs)) {
             ScenarioRun.Result r = new ScenarioRun(scenario, variant, m).run();
-            return new Outcome(scenario, variant, algo, knobs, r, List.copyOf(m.series()), m.counters());
+            return new Outcome(scenario, variant, algo, knobs, List.copyOf(notApplicable), r, List.copyOf(m.series()), m.counters());
         }
     }
 }
