@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 import org.ksmlab.engine.mm.Errno;
 import org.ksmlab.engine.mm.SyscallException;
 import org.ksmlab.engine.mm.VmFlags;
@@ -35,17 +33,12 @@ import org.ksmlab.livekernel.SavedKnobs;
  * {@code scenario_runner} program ({@link RunnerHost}), every system call a real one, every
  * counter read from the kernel. The caller holds the {@link org.ksmlab.livekernel.KsmLock} and has
  * {@linkplain SavedKnobs saved} every knob; this class writes knobs only through {@link #knob},
- * which refuses once {@link #abort} ran (so a shutdown hook's restore is never undone).
+ * which refuses once {@link #abort} ran (so a shutdown hook's restore is never undone). What is
+ * checked before a run touches the machine is {@link PreRunCheck}'s.
  *
  * <p><b>Time.</b> The model's steps take no time; here the steps between two waits run with ksmd
- * paused ({@code run=0}: the write returns only after a batch in progress has finished, as it
- * takes ksm_thread_mutex, and keeps merged pages, rmap_items and the scan cursor), so counters
- * read at a phase show the steps' own effect, as in the model. Waits set {@code run} to what the
- * scenario asked for (1 unless it wrote another value) and pause again after: a wait for N full
- * scans returns once {@code full_scans} has grown by N, a wait until stable once the stability
- * counters ({@link #STABILITY}) agree over the last three of at least three full scans inside the
- * wait ({@link #stable}, the model's rule), both bounded
- * ({@link Limits}). {@code every} bodies run on a wall-clock timer during waits.
+ * paused ({@code run=0}), so counters read at a phase show the steps' own effect, as in the model;
+ * waits let ksmd scan, bounded ({@link Limits}), and run {@code every} bodies: {@link LiveClock}.
  *
  * <p><b>Counters.</b> Global: every /sys/kernel/mm/ksm counter ({@code pages_scanned} and
  * {@code pages_skipped}, cumulative since boot in the kernel, relative to the start), plus
@@ -61,8 +54,6 @@ import org.ksmlab.livekernel.SavedKnobs;
  * process (or, in a mapping it may not read such as PROT_NONE, through /proc/PID/mem).
  */
 public final class LiveMachine implements Machine, AutoCloseable {
-    /** Counters whose stability ends a wait until stable (as the model's ksm algorithm). */
-    public static final List<String> STABILITY = List.of("pages_shared", "pages_sharing", "pages_unshared", "ksm_zero_pages");
     /** Counters cumulative since boot in the kernel, reported relative to the start. */
     static final Set<String> RELATIVE = Set.of("pages_scanned", "pages_skipped");
     private static final long PAGE = 4096;
@@ -81,19 +72,6 @@ public final class LiveMachine implements Machine, AutoCloseable {
         }
     }
 
-    /** One periodic body ({@code every}). */
-    private static final class Timer {
-        final long periodNanos;
-        long dueNanos;
-        final Runnable action;
-
-        Timer(long periodNanos, long dueNanos, Runnable action) {
-            this.periodNanos = periodNanos;
-            this.dueNanos = dueNanos;
-            this.action = action;
-        }
-    }
-
     private final Scenario scenario;
     private final KsmSysfs sysfs;
     private final Path proc;
@@ -104,13 +82,8 @@ public final class LiveMachine implements Machine, AutoCloseable {
     private final PageFrames frames;
     private final Map<String, Path> files = new LinkedHashMap<>();
     private final Map<String, Long> base = new LinkedHashMap<>();
-    private final List<Timer> timers = new ArrayList<>();
-    private final List<Map<String, Long>> series = new ArrayList<>();
-    private final long startNanos;
-    /** What the scenario wants {@code run} to be while time passes ("1" unless it wrote another). */
-    private String desiredRun = "1";
-    /** The scenario's sleep_millisecs (what ms waits run with). */
-    private long sleepMs;
+    /** The passing of time: ksmd paused between waits, the waits, every bodies, samples. */
+    private final LiveClock clock;
     /** What the run saw that a reader of its counters should know (a wait that ended late). */
     private final List<String> notes = new ArrayList<>();
     private boolean aborted;
@@ -129,58 +102,7 @@ public final class LiveMachine implements Machine, AutoCloseable {
             throw new UncheckedIOException(e);
         }
         this.host = new RunnerHost(runner);
-        this.startNanos = System.nanoTime();
-    }
-
-    /**
-     * Checks what can be checked without touching the machine: every knob of the run is a KSM knob
-     * of this kernel or a {@code kernel.*} behaviour equal to what this kernel does
-     * ({@code features}), and the scenario's memory fits {@link Limits#maxBytes}.
-     *
-     * @throws IllegalArgumentException naming the knob or the size
-     * @throws ModelOnly                a {@code kernel.*} value this kernel does not have
-     */
-    public static void check(Scenario scenario, String variant, KsmSysfs sysfs, Map<String, String> features, Limits limits) {
-        checkWithoutFeatures(scenario, variant, sysfs, limits);
-        for (Map.Entry<String, String> e : scenario.knobsFor(variant).entrySet()) {
-            if (e.getKey().startsWith("kernel.")) checkKnob(e.getKey(), e.getValue(), sysfs, features);
-        }
-    }
-
-    /** {@link #check} without the {@code kernel.*} knobs (before the kernel's behaviour is known). */
-    public static void checkWithoutFeatures(Scenario scenario, String variant, KsmSysfs sysfs, Limits limits) {
-        Map<String, String> knobs = new LinkedHashMap<>(scenario.knobsFor(variant));
-        knobs.keySet().removeIf(k -> k.startsWith("kernel."));
-        for (Map.Entry<String, String> e : knobs.entrySet()) {
-            checkKnob(e.getKey(), e.getValue(), sysfs, Map.of());
-        }
-        long bytes = estimatedBytes(scenario);
-        if (bytes > limits.maxBytes()) {
-            throw new IllegalArgumentException("scenario '" + scenario.name() + "' may map up to " + (bytes >> 20) + " MiB (its mappings, times 1 + its forks); "
-                    + "the live side maps at most " + (limits.maxBytes() >> 20) + " MiB");
-        }
-    }
-
-    private static void checkKnob(String knob, String value, KsmSysfs sysfs, Map<String, String> features) {
-        if (knob.startsWith("kernel.")) {
-            String actual = features.get(knob);
-            if (actual == null) {
-                throw new ModelOnly(knob + "=" + value + ": kernel-check does not know what this kernel does for " + knob
-                        + " (detected: " + String.join(", ", features.keySet()) + "); it runs on the model only");
-            }
-            if (!actual.equals(value)) {
-                throw new ModelOnly(knob + "=" + value + " describes a kernel this is not: this kernel does " + knob + "=" + actual
-                        + " (detected), and the live side cannot change kernel behaviour; run it on the model (./run.sh simulate --scenario ...)");
-            }
-            return;
-        }
-        if (!KsmSysfs.KNOBS.contains(knob)) {
-            throw new IllegalArgumentException("knob '" + knob + "' is neither a KSM knob (" + String.join(", ", KsmSysfs.KNOBS)
-                    + ") nor a kernel.* behaviour; the live kernel has no such knob");
-        }
-        if (!sysfs.hasKnob(knob)) {
-            throw new IllegalArgumentException("knob '" + knob + "': this kernel has no " + sysfs.dir().resolve(knob));
-        }
+        this.clock = new LiveClock(sysfs, limits, this::knob, this::ksmCounters, notes::add);
     }
 
     /** A variant or knob that describes another kernel: the live side cannot run it. */
@@ -193,34 +115,13 @@ public final class LiveMachine implements Machine, AutoCloseable {
     }
 
     /**
-     * An upper estimate of the real memory the scenario maps: every page it maps, grows or
-     * declares as a file, times one plus its forks (a child may copy everything it writes).
-     */
-    static long estimatedBytes(Scenario scenario) {
-        long pages = 0;
-        long forks = 0;
-        for (Step s : scenario.steps()) {
-            switch (s) {
-                case Step.Mmap m -> pages += m.pages();
-                case Step.Brk b -> pages += Math.max(0, b.pages());
-                case Step.Mremap m -> pages += Math.max(0, m.newPages());
-                case Step.Fork f -> forks++;
-                default -> {
-                }
-            }
-        }
-        for (Scenario.FileSpec f : scenario.files().values()) pages += f.pages();
-        return pages * PAGE * (1 + forks);
-    }
-
-    /**
      * Starts a run: unmerges everything (run=2, also resets full_scans), pauses ksmd (run=0), sets
      * the kernel's default knobs overridden by the scenario's ({@code variant} included), builds
-     * the scenario's files. {@link #check} must have passed.
+     * the scenario's files. {@link PreRunCheck#check} must have passed.
      */
     public static LiveMachine start(Scenario scenario, String variant, KsmSysfs sysfs, Path proc, Path runner,
                                     Map<String, String> features, Limits limits) throws InterruptedException {
-        check(scenario, variant, sysfs, features, limits);
+        PreRunCheck.check(scenario, variant, sysfs, features, limits);
         LiveMachine m = new LiveMachine(scenario, sysfs, proc, runner, features, limits);
         boolean ok = false;
         try {
@@ -246,40 +147,17 @@ public final class LiveMachine implements Machine, AutoCloseable {
             }
         }
         if (run != null) writeKnobs(Map.of("run", run));
-        sleepMs = sysfs.readLong("sleep_millisecs");
+        clock.readSleepMillisecs();
         Map<String, Long> c = sysfs.counters();
         for (String k : RELATIVE) base.put(k, c.getOrDefault(k, 0L));
         for (Scenario.FileSpec f : scenario.files().values()) {
             files.put(f.name(), buildFile(f));
         }
-        List<Integer> others = otherMergeableProcesses(proc);
+        List<Integer> others = PreRunCheck.otherMergeableProcesses(proc);
         if (!others.isEmpty()) {
             notes.add("processes outside the scenario have mergeable memory (pids " + others
                     + "): ksmd scans them too, so their pages count in the global counters");
         }
-    }
-
-    /** Processes of this machine whose ksm_stat says ksm_mergeable or ksm_merge_any (none of ours exists yet). */
-    static List<Integer> otherMergeableProcesses(Path proc) {
-        List<Integer> out = new ArrayList<>();
-        try (java.util.stream.Stream<Path> s = Files.list(proc)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String name = p.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) continue;
-                try {
-                    Map<String, Long> st = KsmStat.read(proc, Integer.parseInt(name)).values();
-                    if (st.getOrDefault("ksm_mergeable", 0L) == 1 || st.getOrDefault("ksm_merge_any", 0L) == 1) {
-                        out.add(Integer.parseInt(name));
-                    }
-                } catch (RuntimeException e) {
-                    // it went away while we looked (or is a kernel thread without an mm)
-                }
-            }
-        } catch (IOException e) {
-            // no /proc to look at: nothing to say
-        }
-        java.util.Collections.sort(out);
-        return out;
     }
 
     /** A declared file: page i holds the content of the file's content id i. */
@@ -302,7 +180,7 @@ public final class LiveMachine implements Machine, AutoCloseable {
 
     /** The per-full-scan samples taken during waits (global sysfs counters and {@code wall_ms}). */
     public List<Map<String, Long>> series() {
-        return List.copyOf(series);
+        return clock.series();
     }
 
     /** What a reader of the counters should know: waits for full scans that ended late. */
@@ -579,10 +457,16 @@ public final class LiveMachine implements Machine, AutoCloseable {
 
     // ------------------------------------------------------------------ counters
 
-    @Override
-    public Map<String, Long> counters() {
+    /** The /sys/kernel/mm/ksm counters, those in {@link #RELATIVE} relative to the start. */
+    private Map<String, Long> ksmCounters() {
         Map<String, Long> c = new LinkedHashMap<>();
         sysfs.counters().forEach((k, v) -> c.put(k, RELATIVE.contains(k) ? v - base.getOrDefault(k, 0L) : v));
+        return c;
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> c = ksmCounters();
         Set<Long> anon = new HashSet<>();
         long vmas = 0;
         List<Integer> pids = host.pids();
@@ -626,7 +510,7 @@ public final class LiveMachine implements Machine, AutoCloseable {
         return c;
     }
 
-    // ------------------------------------------------------------------ knobs and time
+    // ------------------------------------------------------------------ knobs and time (LiveClock)
 
     /**
      * KSM knobs go to sysfs now, in order, with the kernel's answers (EINVAL, EBUSY) as errors;
@@ -638,14 +522,10 @@ public final class LiveMachine implements Machine, AutoCloseable {
         for (Map.Entry<String, String> e : knobs.entrySet()) {
             String k = e.getKey();
             String v = e.getValue();
-            checkKnob(k, v, sysfs, features);
+            PreRunCheck.checkKnob(k, v, sysfs, features);
             if (k.startsWith("kernel.")) continue;
             if (k.equals("run")) {
-                if (!v.equals("0") && !v.equals("1") && !v.equals("2")) {
-                    throw new IllegalArgumentException("cannot set run=" + v + ": EINVAL: the kernel refused the value (0, 1 or 2)");
-                }
-                desiredRun = v;
-                knob("run", v.equals("2") ? "2" : "0"); // steps run paused; 2 unmerges now
+                clock.writeRun(v);
                 continue;
             }
             try {
@@ -653,157 +533,33 @@ public final class LiveMachine implements Machine, AutoCloseable {
             } catch (KsmSysfs.KnobException ex) {
                 throw new IllegalArgumentException(ex.getMessage(), ex);
             }
-            if (k.equals("sleep_millisecs")) sleepMs = sysfs.readLong(k);
+            if (k.equals("sleep_millisecs")) clock.readSleepMillisecs();
         }
-    }
-
-    /**
-     * The least sleep between ksmd's batches while a wait counts full scans. A pass ends with a
-     * batch, then ksmd sleeps: the poll (about 1 ms) sees full_scans move during that sleep and
-     * pauses ksmd before another batch starts. With a scenario's sleep_millisecs of 0 batches run
-     * back to back and a wait for 2 full scans would see thousands; so such waits run with this
-     * sleep. A pass's counters do not depend on the sleep between batches (only wall time does).
-     */
-    static final long PASS_WAIT_SLEEP_MS = 20;
-
-    private void resume(boolean countingPasses) {
-        if (countingPasses && sleepMs < PASS_WAIT_SLEEP_MS) knob("sleep_millisecs", Long.toString(PASS_WAIT_SLEEP_MS));
-        if (!desiredRun.equals("2")) knob("run", desiredRun);
-    }
-
-    /** run=0; the write waits for a batch in progress (ksm_thread_mutex), so no scan runs after it returns. */
-    private void pause(boolean countingPasses) {
-        if (!desiredRun.equals("2")) knob("run", "0");
-        if (countingPasses && sleepMs < PASS_WAIT_SLEEP_MS) knob("sleep_millisecs", Long.toString(sleepMs));
     }
 
     @Override
     public void runForMs(long ms) {
-        resume(false);
-        try {
-            long end = System.nanoTime() + ms * 1_000_000L;
-            long fs = sysfs.readLong("full_scans");
-            while (System.nanoTime() < end) {
-                fs = tick(fs, end);
-            }
-        } finally {
-            pause(false);
-        }
+        clock.runForMs(ms);
     }
 
     @Override
     public void runFullScans(long n) {
-        long start = sysfs.readLong("full_scans");
-        resume(true);
-        boolean done = false;
-        try {
-            long fs = start;
-            long t0 = System.nanoTime();
-            long end = t0 + limits.maxWaitMs() * 1_000_000L;
-            while (fs < start + n) {
-                if (System.nanoTime() > end) {
-                    throw new IllegalStateException("wait for " + n + " full scans: ksmd completed " + (fs - start) + " in " + limits.maxWaitMs() / 1000
-                            + " s" + (desiredRun.equals("1") ? "" : " (the scenario set run=" + desiredRun + ")")
-                            + "; ksmd does not scan while no process has mergeable memory");
-                }
-                fs = tick(fs, end);
-            }
-            done = true;
-        } finally {
-            pause(true);
-        }
-        if (done) lateBy(start + n, "a wait for " + n + " full scans");
-    }
-
-    /** After a pause: a pass beyond {@code target} means the wait ended late (noted, with how many). */
-    private void lateBy(long target, String what) {
-        long fs = sysfs.readLong("full_scans");
-        if (fs > target) {
-            notes.add(what + " at " + nowMs() + " ms ended " + (fs - target) + " full scan" + (fs - target == 1 ? "" : "s")
-                    + " late (ksmd was paused after full scan " + fs + ", not " + target + ")");
-        }
+        clock.runFullScans(n);
     }
 
     @Override
     public void runUntilStable() {
-        resume(true);
-        long target = -1;
-        try {
-            List<Map<String, Long>> samples = new ArrayList<>(); // one per full scan inside this wait
-            long fs = sysfs.readLong("full_scans");
-            long start = fs;
-            long end = System.nanoTime() + limits.maxStableMs() * 1_000_000L;
-            while (!stable(samples)) {
-                if (fs - start >= limits.maxStableScans() || System.nanoTime() > end) {
-                    throw new IllegalStateException("wait until stable: " + STABILITY + " did not hold still over 2 full scans within "
-                            + (fs - start) + " full scans (" + limits.maxStableScans() + " at most, " + limits.maxStableMs() / 1000 + " s); last "
-                            + (samples.isEmpty() ? stability() : samples.getLast()));
-                }
-                long before = fs;
-                fs = tick(fs, end);
-                if (fs > before) samples.add(stability());
-            }
-            target = fs;
-        } finally {
-            pause(true);
-        }
-        lateBy(target, "a wait until stable");
-    }
-
-    private Map<String, Long> stability() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        for (String k : STABILITY) m.put(k, sysfs.readLong(k));
-        return m;
-    }
-
-    /**
-     * The model's rule ({@code ModelMachine.runUntilStable}): at least three full scans inside the
-     * wait, and the samples of the last three agree (held still over two full scans). A pass over
-     * new pages only takes checksums and moves no stability counter, so a sample from before the
-     * wait could make it look stable before anything merged.
-     */
-    static boolean stable(List<Map<String, Long>> samples) {
-        int n = samples.size();
-        return n >= 3 && samples.get(n - 1).equals(samples.get(n - 2)) && samples.get(n - 2).equals(samples.get(n - 3));
-    }
-
-    /**
-     * One poll (about 1 ms) while time passes: runs due {@code every} bodies, records a sample when
-     * {@code full_scans} moved past {@code fs}; returns the new full_scans.
-     */
-    private long tick(long fs, long endNanos) {
-        long now = System.nanoTime();
-        for (Timer t : timers) {
-            if (t.dueNanos <= now && now < endNanos) {
-                t.action.run();
-                t.dueNanos += t.periodNanos;
-            }
-        }
-        LockSupport.parkNanos(1_000_000);
-        if (Thread.interrupted()) throw new IllegalStateException("interrupted");
-        long now2 = sysfs.readLong("full_scans");
-        if (now2 > fs + 1) {
-            notes.add("full scans " + (fs + 1) + " to " + now2 + " ended between two polls at " + nowMs() + " ms (one sample for them)");
-        }
-        if (now2 != fs) {
-            Map<String, Long> s = new LinkedHashMap<>();
-            s.put("wall_ms", nowMs());
-            sysfs.counters().forEach((k, v) -> s.put(k, RELATIVE.contains(k) ? v - base.getOrDefault(k, 0L) : v));
-            series.add(s);
-        }
-        return now2;
+        clock.runUntilStable();
     }
 
     @Override
     public void every(long periodMs, Runnable action) {
-        if (periodMs <= 0) throw new IllegalArgumentException("every: period must be > 0 ms");
-        long p = periodMs * 1_000_000L;
-        timers.add(new Timer(p, System.nanoTime() + p, action));
+        clock.every(periodMs, action);
     }
 
     @Override
     public long nowMs() {
-        return (System.nanoTime() - startNanos) / 1_000_000L;
+        return clock.nowMs();
     }
 
     /** For tests and messages: the live runners' pids. */

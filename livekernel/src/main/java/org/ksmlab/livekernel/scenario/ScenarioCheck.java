@@ -85,7 +85,7 @@ public final class ScenarioCheck {
             return new Outcome(sc, variant, "model only: " + sc.modelOnly(), List.of(), Side.unavailable("kernel", "skipped"),
                     Side.unavailable("model", "not run by kernel-check (run ./run.sh simulate --scenario " + sc.name() + ")"));
         }
-        LiveMachine.checkWithoutFeatures(sc, variant, sysfs, limits);
+        PreRunCheck.checkWithoutFeatures(sc, variant, sysfs, limits);
         Path runner = RunnerBinary.ensure();
         try (KsmLock lock = KsmLock.acquire(KsmLock.PATH, waitForLock, log)) {
             if (lock == null) {
@@ -114,7 +114,7 @@ public final class ScenarioCheck {
         Side kernel;
         try {
             features = detect(runner, log);
-            LiveMachine.check(sc, variant, sysfs, KernelFeatures.knobs(features), limits);
+            PreRunCheck.check(sc, variant, sysfs, KernelFeatures.knobs(features), limits);
             log.println("kernel-check: " + sc.name() + (variant == null ? "" : " (variant " + variant + ")") + " on the live kernel ...");
             log.flush();
             LiveMachine m = LiveMachine.start(sc, variant, sysfs, proc, runner, KernelFeatures.knobs(features), limits);

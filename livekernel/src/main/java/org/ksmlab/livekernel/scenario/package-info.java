@@ -14,8 +14,10 @@
  *       the runner's own.</li>
  *   <li>{@code ProcMaps}, {@code PageFrames}: /proc/PID/maps, /proc/PID/pagemap and
  *       /proc/kpageflags, read as the counters need them.</li>
- *   <li>{@link org.ksmlab.livekernel.scenario.LiveMachine}: the Machine; ksmd paused between
- *       waits; counters named as the model names them.</li>
+ *   <li>{@link org.ksmlab.livekernel.scenario.LiveMachine}: the Machine; counters named as the
+ *       model names them. {@code LiveClock}: the passing of time, ksmd paused between waits.
+ *       {@link org.ksmlab.livekernel.scenario.PreRunCheck}: knobs and memory checked before a
+ *       run touches the machine.</li>
  *   <li>{@link org.ksmlab.livekernel.scenario.KernelFeatures}: probes of what this kernel does
  *       where kernels differ, as the model's {@code kernel.*} knobs.</li>
  *   <li>{@link org.ksmlab.livekernel.scenario.ScenarioCheck},

@@ -34,21 +34,21 @@ class LiveMachineRulesTest {
     void aKernelKnobThisKernelDoesShouldBeAcceptedAndAnotherRefusedAsModelOnly() throws Exception {
         Scenario sc = scenario(Map.of("pages_to_scan", "4000"), Map.of("today", Map.of("kernel.mremap_unmerge", "1"),
                 "keep", Map.of("kernel.mremap_unmerge", "0"), "relocate", Map.of("kernel.mremap_relocate_anon", "1")), List.of());
-        LiveMachine.check(sc, "today", sample(), THIS_KERNEL, LiveMachine.Limits.defaults());
+        PreRunCheck.check(sc, "today", sample(), THIS_KERNEL, LiveMachine.Limits.defaults());
         LiveMachine.ModelOnly e = assertThrows(LiveMachine.ModelOnly.class,
-                () -> LiveMachine.check(sc, "keep", sample(), THIS_KERNEL, LiveMachine.Limits.defaults()));
+                () -> PreRunCheck.check(sc, "keep", sample(), THIS_KERNEL, LiveMachine.Limits.defaults()));
         assertTrue(e.getMessage().contains("this kernel does kernel.mremap_unmerge=1"), e.getMessage());
-        e = assertThrows(LiveMachine.ModelOnly.class, () -> LiveMachine.check(sc, "relocate", sample(), THIS_KERNEL, LiveMachine.Limits.defaults()));
+        e = assertThrows(LiveMachine.ModelOnly.class, () -> PreRunCheck.check(sc, "relocate", sample(), THIS_KERNEL, LiveMachine.Limits.defaults()));
         assertTrue(e.getMessage().contains("does not know what this kernel does for kernel.mremap_relocate_anon"), e.getMessage());
         // before the probes, kernel.* knobs are not judged
-        LiveMachine.checkWithoutFeatures(sc, "keep", sample(), LiveMachine.Limits.defaults());
+        PreRunCheck.checkWithoutFeatures(sc, "keep", sample(), LiveMachine.Limits.defaults());
     }
 
     @Test
     void aKnobTheKernelHasNotShouldBeBadInput() {
         Scenario sc = scenario(Map.of("cost.checksum_page_ns", "800"), Map.of(), List.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LiveMachine.checkWithoutFeatures(sc, null, sample(), LiveMachine.Limits.defaults()));
+                () -> PreRunCheck.checkWithoutFeatures(sc, null, sample(), LiveMachine.Limits.defaults()));
         assertFalse(e instanceof LiveMachine.ModelOnly);
         assertTrue(e.getMessage().startsWith("knob 'cost.checksum_page_ns' is neither a KSM knob"), e.getMessage());
     }
@@ -61,8 +61,8 @@ class LiveMachineRulesTest {
                 new Step.Brk(o, "p", 24),
                 new Step.Brk(o, "p", -10),
                 new Step.Fork(o, "p", "c"));
-        assertEquals((1000 + 24) * 4096L * 2, LiveMachine.estimatedBytes(scenario(Map.of(), Map.of(), steps)));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LiveMachine.checkWithoutFeatures(
+        assertEquals((1000 + 24) * 4096L * 2, PreRunCheck.estimatedBytes(scenario(Map.of(), Map.of(), steps)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PreRunCheck.checkWithoutFeatures(
                 scenario(Map.of(), Map.of(), steps), null, sample(), new LiveMachine.Limits(1, 1, 1, 1L << 20)));
         assertTrue(e.getMessage().contains("may map up to 8 MiB"), e.getMessage());
     }
@@ -71,10 +71,10 @@ class LiveMachineRulesTest {
     void stableShouldMeanTheSameCountersOverTwoFullScans() {
         Map<String, Long> a = Map.of("pages_shared", 10L, "pages_sharing", 990L);
         Map<String, Long> b = Map.of("pages_shared", 10L, "pages_sharing", 989L);
-        assertFalse(LiveMachine.stable(List.of(a, a)));
-        assertTrue(LiveMachine.stable(List.of(a, a, a)));
-        assertFalse(LiveMachine.stable(List.of(a, b, b)));
-        assertTrue(LiveMachine.stable(List.of(a, b, b, b)));
+        assertFalse(LiveClock.stable(List.of(a, a)));
+        assertTrue(LiveClock.stable(List.of(a, a, a)));
+        assertFalse(LiveClock.stable(List.of(a, b, b)));
+        assertTrue(LiveClock.stable(List.of(a, b, b, b)));
     }
 
     @Test
