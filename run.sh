@@ -163,15 +163,32 @@ build() {
   if [[ $DRY_RUN == 0 ]]; then
     "$JAVA" "${JVM_FLAGS[@]}" -jar "$BENCH_JAR" -l 2>/dev/null | grep -q '^org\.ksmlab\.bench\.' \
       || die 1 "benchmarks.jar lists no benchmarks (was the JMH annotation processor run?)"
+    make_aot_cache
     mkdir -p "$(dirname "$STAMP")"
     printf '%s\n' "$fp" > "$STAMP"
   fi
 }
 
+# JDK 25's ahead-of-time cache (JEP 483, 514) for the CLI: classes loaded and linked, and method
+# profiles, recorded from one training run (a small simulation) and mapped at every later start.
+# It belongs to this jar, these flags and this JDK; a JVM that cannot use it ignores it. No cache
+# (an older JDK, a failed training run) only costs start-up time.
+AOT_CACHE="$ROOT/cli/target/ksmlab.aot"
+make_aot_cache() {
+  rm -f "$AOT_CACHE"
+  "$JAVA" "${JVM_FLAGS[@]}" -XX:AOTCacheOutput="$AOT_CACHE" -jar "$CLI_JAR" \
+      simulate --workload dup:pages=2000,distinct=20,procs=2 --algo ksm --json >/dev/null 2>&1 \
+    || { rm -f "$AOT_CACHE"; say "run.sh: no ahead-of-time cache (the training run failed); start-up is just slower"; }
+}
+
 # Maven on our pom, its output without colour codes (Maven 3.8 prints some even in batch mode).
 mvn_plain() { "$MVN" -f "$ROOT/pom.xml" -Dstyle.color=never "$@" 2>&1 | sed $'s/\x1b\\[[0-9;]*m//g'; }
 
-ksmlab() { run "$JAVA" "${JVM_FLAGS[@]}" -jar "$CLI_JAR" "$@"; }
+ksmlab() {
+  local aot=()
+  [[ -f "$AOT_CACHE" ]] && aot=(-XX:AOTCache="$AOT_CACHE")
+  run "$JAVA" "${JVM_FLAGS[@]}" "${aot[@]}" -jar "$CLI_JAR" "$@"
+}
 analysis() { run "$JAVA" "${ANALYSIS_JVM_FLAGS[@]}" -jar "$ANALYSIS_JAR" "$@"; }
 
 # env.txt: the provenance of a results folder and its completeness. $1 = results dir,

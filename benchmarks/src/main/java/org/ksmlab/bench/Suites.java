@@ -112,6 +112,7 @@ public final class Suites {
                         new Entry(MICRO + "MemoryBandwidthBenchmark\\.", Map.of("sizeMiB", v("512")), 1, 500, 6, 300, 1),
                         new Entry(MICRO + "ChecksumTableBenchmark\\.", Map.of("coldMiB", v("256")), 2, 200, 6, 200, 1),
                         new Entry(MICRO + "PageTreeBenchmark\\.", Map.of("coldMiB", v("256")), 2, 200, 6, 200, 1),
+                        new Entry("org\\.ksmlab\\.bench\\.workload\\.WorkloadBuildBenchmark\\.", Map.of("pages", v("65536")), 2, 0, 6, 0, 1),
                         // the scan-rate grid at 8000 pages; with the next entry, ksm at 2000, 8000 and 32000 pages
                         new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("100", "1000"),
                                 "sleepMillis", v("0", "20"), "pages", v("8000"), "mix", v("vm-fleet")), 1, 0, 6, 0, 1),
@@ -131,7 +132,8 @@ public final class Suites {
                 new Entry(MICRO + "PageChecksumBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
                 new Entry(MICRO + "MemoryBandwidthBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
                 new Entry(MICRO + "ChecksumTableBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
-                new Entry(MICRO + "PageTreeBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2));
+                new Entry(MICRO + "PageTreeBenchmark\\.", Map.of(), 3, 1000, 5, 1000, 2),
+                new Entry("org\\.ksmlab\\.bench\\.workload\\.WorkloadBuildBenchmark\\.", Map.of(), 2, 0, 10, 0, 1));
         List<Entry> ksmGrid = List.of(
                 new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of(
                         "pagesToScan", v("100", "300", "1000", "3000", "10000"),

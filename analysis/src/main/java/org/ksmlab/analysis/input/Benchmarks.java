@@ -51,6 +51,7 @@ public final class Benchmarks {
     public static final String DIFFERENCE = "difference";
     public static final String SIZE_MIB = "sizeMiB";
     public static final String COLD_MIB = "coldMiB";
+    public static final String DISTINCT = "distinct";
 
     // @AuxCounters of one model run (bench.macro.ConvergenceCounters; definitions in engine sim.Convergence)
     /** Virtual ms from opt-in until 50/90/99 % of the final saving. */
@@ -99,7 +100,11 @@ public final class Benchmarks {
     public static final Benchmark PAGE_TREE = new Benchmark("org.ksmlab.bench.micro.PageTreeBenchmark",
             List.of("search", "insert"), List.of(WORKING_SET, COLD_MIB), List.of());
 
+    /** Building a workload in the model against one bulk fill of as much fresh memory. */
+    public static final Benchmark WORKLOAD_BUILD = new Benchmark("org.ksmlab.bench.workload.WorkloadBuildBenchmark",
+            List.of("build", "bulkFill"), List.of(PAGES, DISTINCT), List.of());
+
     /** Every benchmark the analysis recognises. */
     public static final List<Benchmark> ALL = List.of(MERGER_COMPARISON, KSM_CONVERGENCE, SKSM_MERGE, PAGE_COMPARE,
-            PAGE_CHECKSUM, MEMORY_BANDWIDTH, PAGE_TREE);
+            PAGE_CHECKSUM, MEMORY_BANDWIDTH, PAGE_TREE, WORKLOAD_BUILD);
 }
