@@ -228,7 +228,9 @@ run_suite_into() {
     trap 'set_status "$dir" "partial (interrupted at $(date -u +%Y-%m-%dT%H:%M:%SZ); finish it with ./run.sh --resume $dir)"; exit 130' INT TERM HUP
   fi
   say "run.sh: running suite '$suite' into $dir"
-  ksmlab bench --suite "$suite" --out "$dir/jmh" "${resume[@]}" "${NO_WAIT[@]}"
+  # With the micro benchmarks, their C reference (page_primitives.c) runs right after them,
+  # under the same JMH lock, into c-reference.json: the report's Java/C ratios.
+  ksmlab bench --suite "$suite" --out "$dir/jmh" --c-reference "$dir/c-reference.json" "${resume[@]}" "${NO_WAIT[@]}"
   # The saving-over-time chart: the suite's merger comparison runs, their samples (writes
   # nothing when the suite compares no mergers).
   ksmlab series --suite "$suite" --out "$dir/series" "${resume[@]}"

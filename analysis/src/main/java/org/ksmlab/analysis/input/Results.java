@@ -15,9 +15,11 @@ import tech.tablesaw.api.Table;
  * @param series every {@code series/*.json} of every folder, in folder then file order
  * @param kernelChecks every scenario of every folder's {@code kernel-check.json}, in order
  * @param scenarioRuns every {@code scenarios/*.json} of every folder, in folder then file order
+ * @param cReferences every folder's {@code c-reference.json}, in folder order
  */
 public record Results(List<ResultsFolder> folders, Table longTable, Table runs, List<SimulationSeries> series,
-                      List<KernelCheck.Scenario> kernelChecks, List<ScenarioRun> scenarioRuns) {
+                      List<KernelCheck.Scenario> kernelChecks, List<ScenarioRun> scenarioRuns,
+                      List<CReference> cReferences) {
 
     /**
      * Reads and merges the given results folders. Fails, naming the file, when a folder does not
@@ -30,6 +32,7 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
         List<SimulationSeries> series = new ArrayList<>();
         List<KernelCheck.Scenario> scenarios = new ArrayList<>();
         List<ScenarioRun> scenarioRuns = new ArrayList<>();
+        List<CReference> cReferences = new ArrayList<>();
         for (Path dir : dirs) {
             ResultsFolder folder = ResultsFolder.open(dir);
             JmhResults part = JmhResults.read(folder.jmhFiles());
@@ -47,6 +50,7 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
             series.addAll(folderSeries);
             scenarios.addAll(folderChecks);
             scenarioRuns.addAll(folderScenarios);
+            if (folder.cReferenceFile() != null) cReferences.add(CReference.read(folder.cReferenceFile()));
         }
         JmhResults results = JmhResults.concat(parts);
         Map<String, List<String>> versions = results.sourcesByJmhVersion();
@@ -58,6 +62,6 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
                     + "; expected one JMH version across all inputs (rerun with the same benchmarks.jar)");
         }
         return new Results(List.copyOf(folders), results.longTable(), results.runsTable(), List.copyOf(series),
-                List.copyOf(scenarios), List.copyOf(scenarioRuns));
+                List.copyOf(scenarios), List.copyOf(scenarioRuns), List.copyOf(cReferences));
     }
 }

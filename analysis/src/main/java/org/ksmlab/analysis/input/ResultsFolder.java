@@ -11,7 +11,8 @@ import java.util.stream.Stream;
  * One results folder {@code results/<timestamp>-<gitsha>/} as run.sh writes it: JMH JSON files
  * in {@code jmh/*.json}, simulated time series in {@code series/<mix>__<algo>.json}, scenario runs in
  * {@code scenarios/<name>__<variant>__<algo>.json}, optionally the
- * live-kernel comparison {@code kernel-check.json}, and provenance in {@code env.txt}
+ * live-kernel comparison {@code kernel-check.json}, optionally the C reference of the page
+ * primitives {@code c-reference.json} ({@link CReference}), and provenance in {@code env.txt}
  * ({@code key: value} lines). run.sh writes a {@code status:} line into env.txt (atomically):
  * {@code status: complete} or {@code status: partial (<reason>)}; a folder whose env.txt has no
  * such line was written before run.sh recorded it ({@link #completeness()}).
@@ -21,10 +22,11 @@ import java.util.stream.Stream;
  * @param seriesFiles its {@code series/*.json} files, sorted by name
  * @param scenarioFiles its {@code scenarios/*.json} files, sorted by name
  * @param kernelCheckFile its {@code kernel-check.json}, or null
+ * @param cReferenceFile its {@code c-reference.json}, or null
  * @param envText the text of {@code env.txt}, empty when the folder has none
  */
 public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFiles, List<Path> scenarioFiles,
-                            Path kernelCheckFile, String envText) {
+                            Path kernelCheckFile, Path cReferenceFile, String envText) {
 
     /** What a folder must hold at least one of. */
     static final String RUNS = "at least one JMH result file jmh/*.json, simulated series series/*.json,"
@@ -81,6 +83,8 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFile
         List<Path> scenarios = jsonFiles(dir.resolve("scenarios"));
         Path kernelCheck = dir.resolve("kernel-check.json");
         if (!Files.isRegularFile(kernelCheck)) kernelCheck = null;
+        Path cReference = dir.resolve(CReference.FILE);
+        if (!Files.isRegularFile(cReference)) cReference = null;
         if (files.isEmpty() && series.isEmpty() && scenarios.isEmpty() && kernelCheck == null) {
             throw new BadInputException(dir + ": contains no runs (expected " + RUNS + ")");
         }
@@ -93,7 +97,7 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFile
                 throw new BadInputException(env + ": cannot be read (" + e.getMessage() + ")", e);
             }
         }
-        return new ResultsFolder(dir, List.copyOf(files), List.copyOf(series), List.copyOf(scenarios), kernelCheck, envText);
+        return new ResultsFolder(dir, List.copyOf(files), List.copyOf(series), List.copyOf(scenarios), kernelCheck, cReference, envText);
     }
 
     /** The regular *.json files of a directory, sorted; none when it does not exist. */
