@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.engine.sim.Convergence;
 import org.ksmlab.engine.sim.Simulation;
 import org.ksmlab.engine.sim.SimulationResult;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code simulate}: runs one workload against one merger in virtual time. With {@code --json}
- * stdout is exactly one JSON object: {@code {"workload", "algo", "seed", "params", "final", "series"}}.
+ * stdout is exactly one JSON object: {@code {"workload", "algo", "seed", "page_mode", "params", "final", "series"}}.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Run a workload against a merger in virtual time and print its counters.",
@@ -66,6 +67,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object on stdout")
     boolean json;
 
+    @Option(names = "--page-mode", defaultValue = "byte", paramLabel = "MODE",
+            description = {"how the model holds page contents: byte (4 KiB of real bytes per page, the reference; default)",
+                    "or symbolic (a content identity per page, the same counters, for sizes beyond this machine's memory)"})
+    String pageMode;
+
     static final class AlgoNames implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
@@ -75,8 +81,9 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PageMode mode = PageMode.parse(pageMode);
         if (subject.scenario != null) {
-            return scenario();
+            return scenario(mode);
         }
         if (variant != null) {
             throw new IllegalArgumentException("--variant " + variant + ": variants belong to scenarios; expected --scenario with it");
@@ -95,7 +102,7 @@ final class SimulateCommand implements Callable<Integer> {
         long forMs = stop.forMs == null ? -1 : stop.forMs;
         long forScans = stop.forScans == null ? -1 : stop.forScans;
         Simulation.Options options = new Simulation.Options(sampleMs, forMs >= 0 ? Math.max(forMs, 1) : maxMs, forMs, forScans, untilStable, 2);
-        SimulationResult r = new Simulation(w, algo, knobs, options).run();
+        SimulationResult r = new Simulation(w, algo, knobs, options, mode).run();
         PrintWriter out = spec.commandLine().getOut();
         for (String warning : r.warnings()) {
             spec.commandLine().getErr().println("simulate: warning: " + warning);
@@ -104,7 +111,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(r.toJsonObject()));
         } else {
-            out.printf("workload %s, algo %s, seed %d%n", r.workload(), r.algo(), r.seed());
+            out.printf("workload %s, algo %s, seed %d, page mode %s%n", r.workload(), r.algo(), r.seed(), r.pageMode());
             out.printf("%d samples; final counters:%n", r.series().size());
             r.finalCounters().forEach((k, v) -> out.printf("  %-28s %s%n", k, v));
             out.println(summary(r));
@@ -114,12 +121,12 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     /** simulate --scenario: the scenario on the model; the stop options do not apply (its waits are its time). */
-    private int scenario() throws Exception {
+    private int scenario(PageMode mode) throws Exception {
         if (stop.forMs != null || stop.forScans != null || stop.untilStable) {
             throw new IllegalArgumentException("--for-ms, --for-scans and --until-stable do not apply to --scenario: its wait steps say how long it runs");
         }
         org.ksmlab.engine.scenario.Scenario sc = org.ksmlab.datasets.scenario.Scenarios.load(subject.scenario);
-        org.ksmlab.engine.scenario.ScenarioSimulation.Outcome o = org.ksmlab.engine.scenario.ScenarioSimulation.run(sc, variant, algo, settings);
+        org.ksmlab.engine.scenario.ScenarioSimulation.Outcome o = org.ksmlab.engine.scenario.ScenarioSimulation.run(sc, variant, algo, settings, mode);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(o.toJsonObject()));

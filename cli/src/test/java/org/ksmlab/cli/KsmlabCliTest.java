@@ -40,7 +40,7 @@ class KsmlabCliTest {
         Run r = run("simulate", "--workload", "dup:pages=10,distinct=1", "--algo", "ksm", "--set", "sleep_millisecs=0", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
-        assertEquals(List.of("workload", "algo", "seed", "params", "final", "series"), iterable(j.fieldNames()));
+        assertEquals(List.of("workload", "algo", "seed", "page_mode", "params", "final", "series"), iterable(j.fieldNames()));
         assertEquals("dup:pages=10,distinct=1", j.get("workload").asText());
         assertEquals(42, j.get("seed").asLong());
         JsonNode fin = j.get("final");

@@ -66,6 +66,33 @@ class SimulateGoldenJsonTest {
         }
     }
 
+    /**
+     * Symbolic pages give the same output but for the page mode: every counter, sample and stop
+     * point of every case is the byte mode's.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void simulateJsonWithSymbolicPagesShouldEqualTheGoldenFileButForThePageMode(Case c) throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> args = new ArrayList<>(c.args());
+        args.add("--page-mode");
+        args.add("symbolic");
+        int code = Ksmlab.execute(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+        assertEquals(0, code, "simulate " + args + " failed: " + err);
+        String golden = resource(c.name() + ".json");
+        String expected = golden.replaceFirst("\"page_mode\":\"byte\"", "\"page_mode\":\"symbolic\"");
+        org.junit.jupiter.api.Assertions.assertNotEquals(golden, expected, "the golden file names its page mode");
+        String actual = out.toString();
+        if (!expected.equals(actual)) {
+            int at = 0;
+            while (at < Math.min(expected.length(), actual.length()) && expected.charAt(at) == actual.charAt(at)) {
+                at++;
+            }
+            assertEquals(excerpt(expected, at), excerpt(actual, at), c.name() + " (symbolic pages): output differs at character " + at);
+        }
+    }
+
     private static String excerpt(String s, int at) {
         return s.substring(Math.max(0, at - 80), Math.min(s.length(), at + 80));
     }

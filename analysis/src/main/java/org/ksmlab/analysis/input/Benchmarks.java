@@ -54,6 +54,13 @@ public final class Benchmarks {
     public static final String SIZE_MIB = "sizeMiB";
     public static final String COLD_MIB = "coldMiB";
     public static final String DISTINCT = "distinct";
+    /**
+     * How a model run held page contents: {@code byte} or {@code symbolic} (same counters; see
+     * the README). Absent in results from before it existed, which were all byte.
+     */
+    public static final String PAGE_MODE = "pageMode";
+    /** The page mode of results that do not name one. */
+    public static final String PAGE_MODE_DEFAULT = "byte";
 
     // @AuxCounters of one model run (bench.macro.ConvergenceCounters; definitions in engine sim.Convergence)
     /** Virtual ms from opt-in until 50/90/99 % of the final saving. */
@@ -82,10 +89,10 @@ public final class Benchmarks {
 
     /** Every merger on one mix over the same virtual horizon (model results, and the model's own wall time). */
     public static final Benchmark MERGER_COMPARISON = new Benchmark("org.ksmlab.bench.macro.MergerComparisonBenchmark",
-            List.of("converge"), List.of(ALGO, MIX, PAGES), CONVERGENCE_COUNTERS);
+            List.of("converge"), List.of(ALGO, MIX, PAGES, PAGE_MODE), CONVERGENCE_COUNTERS);
     /** ksm until stable over its pacing knobs. */
     public static final Benchmark KSM_CONVERGENCE = new Benchmark("org.ksmlab.bench.macro.KsmConvergenceBenchmark",
-            List.of("converge"), List.of(PAGES_TO_SCAN, SLEEP_MILLIS, PAGES, MIX), CONVERGENCE_COUNTERS);
+            List.of("converge"), List.of(PAGES_TO_SCAN, SLEEP_MILLIS, PAGES, MIX, PAGE_MODE), CONVERGENCE_COUNTERS);
     /** MADV_MERGE of the SKSM variants in the model, and its xxh64 + compare baseline. */
     public static final Benchmark SKSM_MERGE = new Benchmark("org.ksmlab.bench.sksm.SksmMergeBenchmark",
             List.of("madvMerge", "xxh64AndCompare"), List.of(VARIANT, MIX, PAGES), List.of());

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * One {@code series/<mix>__<algo>.json} file: exactly one {@code simulate --json} object
- * {@code {"workload", "algo", "seed", "params", "final", "series": [{"virtual_ms", "nr_anon_pages", ...}]}}.
+ * {@code {"workload", "algo", "seed", "page_mode", "params", "final", "series": [{"virtual_ms", "nr_anon_pages", ...}]}}.
  * Only what the report uses is kept: the samples' virtual time and anonymous pages, when the
  * workload offered its memory for merging ({@code final.opt_in_ms}) and how long the run was
  * asked to last ({@code params.for_ms}: the comparison's horizon).

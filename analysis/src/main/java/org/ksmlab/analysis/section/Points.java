@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.ksmlab.analysis.input.Benchmarks;
 import org.ksmlab.analysis.input.Benchmarks.Benchmark;
 import org.ksmlab.analysis.input.JmhResults;
 import org.ksmlab.analysis.input.Units;
@@ -61,7 +62,7 @@ final class Points {
         LinkedHashSet<String> modelCounters = new LinkedHashSet<>(); // unit "#": one value per iteration
         for (int r = 0; r < rows.rowCount(); r++) {
             List<String> key = new ArrayList<>();
-            for (String p : params) key.add(rows.stringColumn(p).get(r));
+            for (String p : params) key.add(value(rows, p, r));
             String point = String.join(SEP, key);
             String metric = rows.stringColumn(METRIC).get(r);
             String unit = rows.stringColumn(UNIT).get(r);
@@ -117,6 +118,12 @@ final class Points {
         }
         out.addColumns(vary);
         return out;
+    }
+
+    /** A parameter's value in a long-table row; a page mode not recorded (older results) is byte. */
+    private static String value(Table rows, String param, int r) {
+        String v = rows.stringColumn(param).get(r);
+        return v.isEmpty() && param.equals(PARAM_PREFIX + Benchmarks.PAGE_MODE) ? Benchmarks.PAGE_MODE_DEFAULT : v;
     }
 
     /** The wall-time interval of a row (null when it has no measurement). */

@@ -15,6 +15,7 @@ import static tech.tablesaw.aggregate.AggregateFunctions.count;
 
 import java.util.List;
 import java.util.Optional;
+import org.ksmlab.analysis.input.Benchmarks;
 import org.ksmlab.analysis.input.Results;
 import org.ksmlab.analysis.input.ResultsFolder;
 import tech.tablesaw.api.StringColumn;
@@ -65,11 +66,38 @@ public final class ProvenanceSection implements ReportSection {
         // Move the count next to the source so the long JVM arguments come last.
         jmh = jmh.reorderColumns(SOURCE, "entries", JMH_VERSION, JDK, JVM, MODE, FORKS, THREADS, WARMUP, MEASUREMENT, JVM_ARGS);
         jmh.setName("provenance-jmh");
-        List<String> prose = List.of("Each input folder's completeness (from env.txt's status line) and env.txt, and the"
-                + " JMH settings of every result file; warmup and measurement are iterations × time per iteration.");
+        List<String> prose = new java.util.ArrayList<>(List.of("Each input folder's completeness (from env.txt's status line) and env.txt, and the"
+                + " JMH settings of every result file; warmup and measurement are iterations × time per iteration."));
+        String modes = pageModes(results);
+        if (!modes.isEmpty()) prose.add(modes);
         return Optional.of(new SectionOutput(prose, List.of(
                 new SectionOutput.ReportTable("provenance-jmh", "How JMH ran, per result file", jmh),
                 new SectionOutput.ReportTable("provenance-env", "Environment (env.txt) per results folder", env)),
                 List.of()));
+    }
+
+    /**
+     * One sentence on how the model runs held page contents: points per page mode of each model
+     * benchmark that records one ("" when no model run was measured).
+     */
+    static String pageModes(Results results) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (Benchmarks.Benchmark b : Benchmarks.ALL) {
+            if (!b.params().contains(Benchmarks.PAGE_MODE)) continue;
+            for (String method : b.methods()) {
+                Table points = Points.of(results.longTable(), b, method);
+                if (points.isEmpty()) continue;
+                java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+                for (int r = 0; r < points.rowCount(); r++) {
+                    String mode = Points.param(points, Benchmarks.PAGE_MODE, r);
+                    counts.merge(mode.isEmpty() ? Benchmarks.PAGE_MODE_DEFAULT : mode, 1, Integer::sum);
+                }
+                List<String> c = new java.util.ArrayList<>();
+                counts.forEach((m, n) -> c.add(m + " " + n + (n == 1 ? " point" : " points")));
+                parts.add(b.simpleName() + "." + method + ": " + String.join(", ", c));
+            }
+        }
+        return parts.isEmpty() ? "" : "Page modes of the model runs (byte: 4 KiB of bytes per page; symbolic: a content identity"
+                + " per page, the same counters): " + String.join("; ", parts) + ".";
     }
 }

@@ -70,7 +70,9 @@ public final class ScalingSection implements ReportSection {
                 + ": ksm at fixed scan settings until stable), each JMH iteration one run, divided by its pages. This"
                 + " is what a sweep costs to run on this machine, not the kernel's speed; a flat line means linear"
                 + " scaling. Baseline: the none merger on the same mix and size (the workload simulated without"
-                + " merging); × none divides the medians.");
+                + " merging); × none divides the medians. Points with pageMode=symbolic held every page as a content"
+                + " identity instead of 4 KiB of bytes (the same counters as byte pages, a test checks; see the README),"
+                + " which is how the largest sizes fit this machine.");
         return Optional.of(new SectionOutput(prose, tables, charts));
     }
 

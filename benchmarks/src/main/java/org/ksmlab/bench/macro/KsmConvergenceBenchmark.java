@@ -3,6 +3,7 @@ package org.ksmlab.bench.macro;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.engine.mm.Kernel;
 import org.ksmlab.engine.sim.Algorithms;
 import org.ksmlab.engine.sim.Convergence;
@@ -66,6 +67,14 @@ public class KsmConvergenceBenchmark {
         @Param("42")
         long seed;
 
+        /**
+         * How the model holds page contents: {@code byte} (4 KiB of bytes per page, the reference)
+         * or {@code symbolic} (a content identity per page; the same counters, for sizes beyond
+         * this machine's memory).
+         */
+        @Param({"byte"})
+        String pageMode;
+
         /** The knobs in sysfs write order (pages_to_scan before advisor_mode: EINVAL after it). */
         Map<String, String> knobs;
         /** The workload of the next run. */
@@ -80,6 +89,7 @@ public class KsmConvergenceBenchmark {
             knobs.put("advisor_mode", advisor);
             // The knobs are written at attach, as sysfs would take them: a bad value fails here, not in the timed run.
             new Kernel(Algorithms.create("ksm", knobs)).close();
+            PageMode.parse(pageMode); // a bad name fails here, not in the timed run
             workload = MacroRuns.workload(mix, pages, seed);
         }
     }
@@ -91,7 +101,7 @@ public class KsmConvergenceBenchmark {
     @Warmup(iterations = 1)
     @Measurement(iterations = 3)
     public long converge(Run run, ConvergenceCounters counters) {
-        Convergence c = Convergence.of(MacroRuns.untilStable(run.workload, "ksm", run.knobs));
+        Convergence c = Convergence.of(MacroRuns.untilStable(run.workload, "ksm", run.knobs, PageMode.parse(run.pageMode)));
         counters.set(c);
         return c.savedPages();
     }

@@ -2,6 +2,7 @@ package org.ksmlab.bench.macro;
 
 import java.util.Map;
 import org.ksmlab.datasets.Mixes;
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.engine.sim.Horizon;
 import org.ksmlab.engine.sim.Simulation;
 import org.ksmlab.engine.sim.SimulationResult;
@@ -26,16 +27,31 @@ public final class MacroRuns {
      * registered merger until stable, the latest stop rounded up to a whole second), virtual ms.
      */
     public static long horizonMs(String mix, long pages, long seed) {
-        return Horizon.ms(() -> workload(mix, pages, seed));
+        return horizonMs(mix, pages, seed, PageMode.BYTE);
+    }
+
+    /** As {@link #horizonMs(String, long, long)}, the mergers' runs holding pages as {@code mode} says. */
+    public static long horizonMs(String mix, long pages, long seed, PageMode mode) {
+        return Horizon.ms(() -> workload(mix, pages, seed), mode);
     }
 
     /** Runs {@code workload} under {@code algo} (default knobs) for exactly {@code horizonMs} virtual ms. */
     public static SimulationResult toHorizon(Workload workload, String algo, long horizonMs) {
-        return Horizon.run(workload, algo, horizonMs);
+        return toHorizon(workload, algo, horizonMs, PageMode.BYTE);
+    }
+
+    /** As {@link #toHorizon(Workload, String, long)}, holding pages as {@code mode} says. */
+    public static SimulationResult toHorizon(Workload workload, String algo, long horizonMs, PageMode mode) {
+        return Horizon.run(workload, algo, horizonMs, mode);
     }
 
     /** Runs {@code workload} under {@code algo} with {@code knobs} until stable (100 ms samples, at most 24 virtual hours). */
     public static SimulationResult untilStable(Workload workload, String algo, Map<String, String> knobs) {
-        return new Simulation(workload, algo, knobs, Simulation.Options.stable()).run();
+        return untilStable(workload, algo, knobs, PageMode.BYTE);
+    }
+
+    /** As {@link #untilStable(Workload, String, Map)}, holding pages as {@code mode} says. */
+    public static SimulationResult untilStable(Workload workload, String algo, Map<String, String> knobs, PageMode mode) {
+        return new Simulation(workload, algo, knobs, Simulation.Options.stable(), mode).run();
     }
 }

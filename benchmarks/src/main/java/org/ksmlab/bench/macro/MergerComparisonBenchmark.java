@@ -1,6 +1,7 @@
 package org.ksmlab.bench.macro;
 
 import java.util.concurrent.TimeUnit;
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.engine.sim.Algorithms;
 import org.ksmlab.engine.sim.Convergence;
 import org.ksmlab.engine.sim.Horizon;
@@ -55,6 +56,14 @@ public class MergerComparisonBenchmark {
         @Param("42")
         long seed;
 
+        /**
+         * How the model holds page contents: {@code byte} (4 KiB of bytes per page, the reference)
+         * or {@code symbolic} (a content identity per page; the same counters, for sizes beyond
+         * this machine's memory).
+         */
+        @Param({"byte"})
+        String pageMode;
+
         /** The comparison's virtual horizon for this mix and size, the same for every merger, ms. */
         long horizonMs;
         /** The workload of the next run. */
@@ -63,7 +72,7 @@ public class MergerComparisonBenchmark {
         @Setup(Level.Trial)
         public void horizon() {
             Algorithms.get(algo); // an unknown name fails here, listing the names
-            horizonMs = MacroRuns.horizonMs(mix, pages, seed);
+            horizonMs = MacroRuns.horizonMs(mix, pages, seed, PageMode.parse(pageMode));
         }
 
         @Setup(Level.Iteration)
@@ -79,7 +88,7 @@ public class MergerComparisonBenchmark {
     @Warmup(iterations = 1)
     @Measurement(iterations = 3)
     public long converge(Run run, ConvergenceCounters counters) {
-        Convergence c = Convergence.of(MacroRuns.toHorizon(run.workload, run.algo, run.horizonMs));
+        Convergence c = Convergence.of(MacroRuns.toHorizon(run.workload, run.algo, run.horizonMs, PageMode.parse(run.pageMode)));
         counters.set(c);
         return c.savedPages();
     }

@@ -168,8 +168,8 @@ public class ChecksumTableBenchmark {
     private int engineTable(ChecksumTable t) {
         int i = order[cursor++ & mask];
         return switch (op) {
-            case HIT -> t.findIdentical(hash[i], twin[i], store, compare, work);
-            case MISS -> t.findIdentical(missHash[i], twin[i], store, compare, work);
+            case HIT -> t.findIdentical(hash[i], twin[i], store, work);
+            case MISS -> t.findIdentical(missHash[i], twin[i], store, work);
             case INSERT -> {
                 t.insert(missHash[i], twin[i]);
                 int size = t.entries();

@@ -28,7 +28,12 @@ class MacroBenchmarksTest {
     }
 
     private static KsmConvergenceBenchmark.Run ksmRun(int pagesToScan, int sleepMillis, String advisor) {
+        return ksmRun(pagesToScan, sleepMillis, advisor, "byte");
+    }
+
+    private static KsmConvergenceBenchmark.Run ksmRun(int pagesToScan, int sleepMillis, String advisor, String pageMode) {
         KsmConvergenceBenchmark.Run r = new KsmConvergenceBenchmark.Run();
+        r.pageMode = pageMode;
         r.pagesToScan = pagesToScan;
         r.sleepMillis = sleepMillis;
         r.pages = 400;
@@ -46,11 +51,19 @@ class MacroBenchmarksTest {
             "1000 | 0 | none | saved=329 t50=1 t90=1 t99=1 cpu=1000 cow=20 tracking=17095 profit=1321984 scans=27787 cpuNs=2000077498 ms=2000 optIn=0 avg=339",
             "100 | 20 | scan-time | saved=329 t50=21 t90=21 t99=21 cpu=4 cow=20 tracking=17095 profit=1321984 scans=102 cpuNs=8840215 ms=2028 optIn=0 avg=337"})
     void ksmConvergeShouldReportTheRunsCounters(int pagesToScan, int sleepMillis, String advisor, String expected) {
-        KsmConvergenceBenchmark.Run r = ksmRun(pagesToScan, sleepMillis, advisor);
-        ConvergenceCounters c = new ConvergenceCounters();
-        long saved = new KsmConvergenceBenchmark().converge(r, c);
-        assertEquals(c.pagesSaved, saved);
-        assertEquals(expected, counters(c));
+        for (String pageMode : new String[] {"byte", "symbolic"}) {
+            KsmConvergenceBenchmark.Run r = ksmRun(pagesToScan, sleepMillis, advisor, pageMode);
+            ConvergenceCounters c = new ConvergenceCounters();
+            long saved = new KsmConvergenceBenchmark().converge(r, c);
+            assertEquals(c.pagesSaved, saved);
+            assertEquals(expected, counters(c), pageMode + " pages");
+        }
+    }
+
+    @Test
+    void anUnknownPageModeShouldFailInSetup() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ksmRun(100, 20, "none", "bits"));
+        assertEquals("page mode 'bits': expected byte or symbolic", e.getMessage());
     }
 
     @Test
@@ -68,17 +81,20 @@ class MacroBenchmarksTest {
             "sksm | code-patching | 1680 | saved=1140 t50=0 t90=0 t99=0 cpu=0 cow=0 tracking=268636 profit=4400804 scans=0 cpuNs=2199006 ms=9000 optIn=2000 avg=1140",
             "ksm | code-patching | 1680 | saved=1140 t50=668 t90=668 t99=668 cpu=2 cow=0 tracking=79260 profit=4561920 scans=21 cpuNs=16775236 ms=9000 optIn=2000 avg=1059"})
     void mergerComparisonShouldReportTheRunsCounters(String algo, String mix, int pages, String expected) {
-        MergerComparisonBenchmark.Run r = new MergerComparisonBenchmark.Run();
-        r.algo = algo;
-        r.mix = mix;
-        r.pages = pages;
-        r.seed = 42;
-        r.horizon();
-        r.build();
-        ConvergenceCounters c = new ConvergenceCounters();
-        long saved = new MergerComparisonBenchmark().converge(r, c);
-        assertEquals(c.pagesSaved, saved);
-        assertEquals(expected, counters(c));
+        for (String pageMode : new String[] {"byte", "symbolic"}) {
+            MergerComparisonBenchmark.Run r = new MergerComparisonBenchmark.Run();
+            r.algo = algo;
+            r.mix = mix;
+            r.pages = pages;
+            r.seed = 42;
+            r.pageMode = pageMode;
+            r.horizon();
+            r.build();
+            ConvergenceCounters c = new ConvergenceCounters();
+            long saved = new MergerComparisonBenchmark().converge(r, c);
+            assertEquals(c.pagesSaved, saved);
+            assertEquals(expected, counters(c), pageMode + " pages");
+        }
     }
 
     @Test
@@ -88,6 +104,7 @@ class MacroBenchmarksTest {
         r.mix = "vm-fleet";
         r.pages = 400;
         r.seed = 42;
+        r.pageMode = "byte";
         assertThrows(IllegalArgumentException.class, r::horizon);
     }
 }

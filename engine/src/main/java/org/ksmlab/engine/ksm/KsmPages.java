@@ -1,32 +1,30 @@
 package org.ksmlab.engine.ksm;
 
 import org.ksmlab.engine.cost.WorkCounts;
-import org.ksmlab.engine.memory.PageChecksum;
 import org.ksmlab.engine.memory.PageCompare;
 import org.ksmlab.engine.memory.PageStore;
 
 /**
  * What KSM reads of page contents, each read charged to ksmd's work: the checksum of the
  * volatility filter, the ordering compare that walks both trees, and the full compare before a
- * merge.
+ * merge. The store answers in its page mode (bytes, or symbolic identities giving the same
+ * values), so the work charged is the same in both.
  */
 final class KsmPages {
     private final PageStore store;
     private final WorkCounts work;
-    private final PageCompare compare = PageCompare.best();
-    private final PageChecksum checksum = PageChecksum.XXH64;
     /** The checksum of an all-zero page (zero_checksum), for use_zero_pages. */
     final int zeroChecksum;
 
     KsmPages(PageStore store, WorkCounts work) {
         this.store = store;
         this.work = work;
-        this.zeroChecksum = checksum.checksum32(store, PageStore.ZERO_FRAME);
+        this.zeroChecksum = (int) store.hash64(PageStore.ZERO_FRAME);
     }
 
     /** The low 32 bits of xxh64 of the page, charged as one checksummed page. @see "mm/ksm.c: calc_checksum" */
     int calcChecksum(int frame) {
-        int cs = checksum.checksum32(store, frame);
+        int cs = (int) store.hash64(frame);
         work.pagesChecksummed++;
         return cs;
     }
@@ -37,14 +35,14 @@ final class KsmPages {
      * @see "mm/ksm.c: memcmp_pages"
      */
     int memcmpPages(int a, int b) {
-        int at = compare.firstDifference(store.chunk(a), PageStore.offset(a), store.chunk(b), PageStore.offset(b));
+        int at = store.firstDifference(a, b);
         work.bytesCompared += PageCompare.bytesRead(at);
-        return at < 0 ? 0 : compare.compare(store, a, b);
+        return at < 0 ? 0 : Byte.toUnsignedInt(store.readByte(a, at)) - Byte.toUnsignedInt(store.readByte(b, at));
     }
 
     /** Whether two pages are identical, charged as a full read of both. @see "mm/ksm.c: pages_identical" */
     boolean pagesIdentical(int a, int b) {
         work.bytesCompared += 2L * PageStore.PAGE_SIZE;
-        return compare.same(store, a, b);
+        return store.firstDifference(a, b) < 0;
     }
 }

@@ -48,9 +48,9 @@ public enum PageChecksum {
         return (int) hash64(chunk, offset);
     }
 
-    /** {@link #checksum32} of a frame. */
+    /** {@link #checksum32} of a frame, in either page mode. */
     public int checksum32(PageStore store, int frame) {
-        return (int) hash64(store.chunk(frame), PageStore.offset(frame));
+        return (int) store.hash64(frame, this);
     }
 
     /** Parses a variant name: xxh64, xxh3, crc32c (case-insensitive). */

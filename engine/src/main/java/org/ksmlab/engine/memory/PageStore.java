@@ -1,20 +1,22 @@
 package org.ksmlab.engine.memory;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.Arrays;
 
 /**
- * Page frames: off-heap contents in growing chunks, struct-of-arrays metadata, a free list.
+ * Page frames: their contents ({@link FrameContents}: 4 KiB of bytes each, or a content
+ * identity, as the {@link PageMode} says), struct-of-arrays metadata, a free list.
  *
  * <p>Invariant: a frame is either free (refcount 0, on the free list, flags 0) or allocated
  * (refcount &gt;= 1). {@link #ZERO_FRAME} is allocated at construction and never freed.
  * Not thread-safe: the kernel model is single-threaded (ksmd and workloads interleave in
  * virtual time).
+ *
+ * <p>Everything that reads or writes contents goes through this class (reads, writes, fills,
+ * {@link #firstDifference}, {@link #hash64}), so the kernel model and the mergers run unchanged
+ * in both modes. Only byte mode has bytes to hand out ({@link #segment}, {@link #chunk}): the
+ * micro benchmarks of the page primitives use them.
  */
 public final class PageStore implements AutoCloseable {
     /** Bytes per base page (x86-64 PAGE_SIZE). */
@@ -41,9 +43,9 @@ public final class PageStore implements AutoCloseable {
     /** Frame flag: merged by SKSM's MADV_MERGE: every write to it must copy. */
     public static final int F_SKSM = 1 << 5;
 
-    private final Arena arena = Arena.ofShared();
-    private MemorySegment[] chunks = new MemorySegment[4];
-    private int chunkCount;
+    private final PageMode mode;
+    /** The frames' contents: bytes or identities. */
+    private final FrameContents contents;
     /** References held on each frame: one per mapping pte, plus holders such as the page cache. */
     private int[] refcount = new int[FRAMES_PER_CHUNK];
     /** Page-table entries mapping each frame (the kernel's mapcount). */
@@ -65,14 +67,27 @@ public final class PageStore implements AutoCloseable {
         void frameFreed(int frame, int flagsAtFree);
     }
 
+    /** A byte-mode store that tells no one about freed frames. */
     public PageStore() {
-        this((frame, f) -> { });
+        this(PageMode.BYTE, (frame, f) -> { });
     }
 
+    /** A byte-mode store. */
     public PageStore(FrameFreedListener listener) {
+        this(PageMode.BYTE, listener);
+    }
+
+    public PageStore(PageMode mode, FrameFreedListener listener) {
+        this.mode = mode;
+        this.contents = mode == PageMode.SYMBOLIC ? new SymbolicFrameContents() : new ByteFrameContents();
         this.listener = listener;
         int zero = allocate(F_ZERO);
         assert zero == ZERO_FRAME;
+    }
+
+    /** How this store holds contents. */
+    public PageMode mode() {
+        return mode;
     }
 
     /**
@@ -83,7 +98,7 @@ public final class PageStore implements AutoCloseable {
         int frame;
         if (freeCount > 0) {
             frame = freeList[--freeCount];
-            segment(frame).fill((byte) 0);
+            contents.clear(frame);
         } else {
             frame = frameLimit++;
             ensureCapacity(frameLimit);
@@ -98,45 +113,18 @@ public final class PageStore implements AutoCloseable {
     /** Allocates a frame and copies {@code source}'s bytes into it (a COW copy, a page-cache fill). */
     public int allocateCopy(int source, int frameFlags) {
         int frame = allocate(frameFlags);
-        MemorySegment.copy(segment(source), 0, segment(frame), 0, PAGE_SIZE);
+        contents.copy(source, frame);
         return frame;
     }
 
     private void ensureCapacity(int frames) {
-        int neededChunks = (frames + CHUNK_MASK) >>> CHUNK_SHIFT;
-        while (chunkCount < neededChunks) {
-            if (chunkCount == chunks.length) {
-                chunks = Arrays.copyOf(chunks, chunks.length * 2);
-            }
-            chunks[chunkCount++] = allocateChunk();
-        }
+        contents.ensureFrames(frames);
         if (frames > refcount.length) {
             int n = Math.max(frames, refcount.length * 2);
             refcount = Arrays.copyOf(refcount, n);
             mapcount = Arrays.copyOf(mapcount, n);
             flags = Arrays.copyOf(flags, n);
         }
-    }
-
-    /**
-     * One chunk of frame memory, zero-filled. On Linux it comes from an anonymous mmap, so the
-     * host kernel zeroes pages lazily on first touch and an unused tail costs nothing (an
-     * Arena allocation would memset all 64 MiB up front); elsewhere from the arena. The host's
-     * page faults on first touch are most of a large workload's build (WorkloadBuildBenchmark:
-     * building is 1.2 times one bulk fill of the same fresh memory). Tried and left out, measured
-     * on the development machine: MADV_HUGEPAGE (2 MiB faults; fills of 192 ms to 1.7 s for the
-     * same GiB, the host compacting memory at random) and MADV_POPULATE_WRITE (steady, but 1.46
-     * times slower than faulting on demand).
-     */
-    private MemorySegment allocateChunk() {
-        long size = (long) FRAMES_PER_CHUNK * PAGE_SIZE;
-        if (Mmap.AVAILABLE) {
-            MemorySegment m = Mmap.map(size);
-            if (m != null) {
-                return m.reinterpret(size, arena, seg -> Mmap.unmap(seg, size));
-            }
-        }
-        return arena.allocate(size, PAGE_SIZE);
     }
 
     /**
@@ -165,98 +153,96 @@ public final class PageStore implements AutoCloseable {
     /** Addresses {@link #freshMemory} mapped and {@link #release} has not unmapped yet. */
     private static final java.util.Set<Long> MAPPED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** mmap/munmap through the foreign function API. */
-    private static final class Mmap {
-        private static final int PROT_READ_WRITE = 0x3;
-        private static final int MAP_PRIVATE_ANONYMOUS_NORESERVE = 0x02 | 0x20 | 0x4000;
-        private static final MethodHandle MMAP;
-        private static final MethodHandle MUNMAP;
-        static final boolean AVAILABLE;
-
-        static {
-            MethodHandle mmap = null;
-            MethodHandle munmap = null;
-            try {
-                if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-                    Linker linker = Linker.nativeLinker();
-                    mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
-                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-                    munmap = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
-                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-                }
-            } catch (RuntimeException | LinkageError e) {
-                mmap = null; // no native access: fall back to arena allocation
-            }
-            MMAP = mmap;
-            MUNMAP = munmap;
-            AVAILABLE = mmap != null;
-        }
-
-        static MemorySegment map(long size) {
-            try {
-                MemorySegment m = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, size, PROT_READ_WRITE,
-                        MAP_PRIVATE_ANONYMOUS_NORESERVE, -1, 0L);
-                if (m.address() == -1L) {
-                    return null; // MAP_FAILED
-                }
-                return m;
-            } catch (Throwable t) {
-                return null;
-            }
-        }
-
-        static void unmap(MemorySegment seg, long size) {
-            try {
-                int rc = (int) MUNMAP.invokeExact(seg, size);
-                assert rc == 0;
-            } catch (Throwable t) {
-                throw new IllegalStateException("munmap failed", t);
-            }
-        }
-    }
-
-    /** The 4096 bytes of {@code frame}, a slice of its chunk (no copy). */
+    /** The 4096 bytes of {@code frame}, a slice of its chunk (no copy). Byte mode only. */
     public MemorySegment segment(int frame) {
-        return chunks[frame >>> CHUNK_SHIFT].asSlice((long) (frame & CHUNK_MASK) << PAGE_SHIFT, PAGE_SIZE);
+        return bytes().segment(frame);
     }
 
-    /** The chunk holding {@code frame}; with {@link #offset(int)} gives allocation-free access. */
+    /** The chunk holding {@code frame}; with {@link #offset(int)} gives allocation-free access. Byte mode only. */
     public MemorySegment chunk(int frame) {
-        return chunks[frame >>> CHUNK_SHIFT];
+        return bytes().chunk(frame);
     }
 
     /** Byte offset of {@code frame} inside {@link #chunk(int)}. */
     public static long offset(int frame) {
-        return (long) (frame & CHUNK_MASK) << PAGE_SHIFT;
+        return ByteFrameContents.offset(frame);
+    }
+
+    private ByteFrameContents bytes() {
+        if (contents instanceof ByteFrameContents b) {
+            return b;
+        }
+        throw new UnsupportedOperationException("page memory is symbolic (page mode symbolic): frames carry a content identity, "
+                + "not bytes; read them with readLong, firstDifference and hash64");
     }
 
     public byte readByte(int frame, int offsetInPage) {
-        return chunk(frame).get(ValueLayout.JAVA_BYTE, offset(frame) + offsetInPage);
+        return contents.readByte(frame, offsetInPage);
     }
 
     public long readLong(int frame, int offsetInPage) {
-        return chunk(frame).get(ValueLayout.JAVA_LONG_UNALIGNED, offset(frame) + offsetInPage);
+        return contents.readLong(frame, offsetInPage);
     }
 
     public void writeByte(int frame, int offsetInPage, byte value) {
         checkWritable(frame);
-        chunk(frame).set(ValueLayout.JAVA_BYTE, offset(frame) + offsetInPage, value);
+        contents.writeByte(frame, offsetInPage, value);
     }
 
     public void writeLong(int frame, int offsetInPage, long value) {
         checkWritable(frame);
-        chunk(frame).set(ValueLayout.JAVA_LONG_UNALIGNED, offset(frame) + offsetInPage, value);
+        contents.writeLong(frame, offsetInPage, value);
     }
 
     /** Fills the whole page with {@code value} repeated (a memset of 8-byte words). */
     public void fillLong(int frame, long value) {
         checkWritable(frame);
-        MemorySegment c = chunk(frame);
-        long base = offset(frame);
-        for (int i = 0; i < PAGE_SIZE; i += 8) {
-            c.set(ValueLayout.JAVA_LONG_UNALIGNED, base + i, value);
-        }
+        contents.fillLong(frame, value);
+    }
+
+    /** Makes the page all zeros. */
+    public void fillZero(int frame) {
+        fillLong(frame, 0);
+    }
+
+    /** Makes the page the {@link PagePattern} of {@code key}. */
+    public void fillPattern(int frame, long key) {
+        checkWritable(frame);
+        contents.fillPattern(frame, key);
+    }
+
+    /**
+     * Makes the page the {@link PagePattern} of content {@code id} of a run seeded {@code seed}
+     * (key {@link PagePattern#key}): what workloads write. A symbolic store codes such contents
+     * in its frame slot alone when the seed is its first one and the id is below 2^31 - 1.
+     */
+    public void fillPattern(int frame, long seed, long id) {
+        checkWritable(frame);
+        contents.fillPattern(frame, seed, id);
+    }
+
+    /**
+     * The offset of the first byte at which two frames differ, -1 when their 4096 bytes are
+     * equal: {@link PageCompare#best()} over the bytes, or the identities' exact answer.
+     */
+    public int firstDifference(int frameA, int frameB) {
+        return contents.firstDifference(frameA, frameB);
+    }
+
+    /** memcmp order of two frames: negative, zero or positive as {@code a} sorts before, equal to or after {@code b}. */
+    public int compare(int frameA, int frameB) {
+        int at = firstDifference(frameA, frameB);
+        return at < 0 ? 0 : Byte.toUnsignedInt(readByte(frameA, at)) - Byte.toUnsignedInt(readByte(frameB, at));
+    }
+
+    /** The 64-bit hash {@code algorithm} gives the frame's 4096 bytes. */
+    public long hash64(int frame, PageChecksum algorithm) {
+        return contents.hash64(frame, algorithm);
+    }
+
+    /** xxh64 with seed 0 of the frame's bytes (the kernel's calc_checksum before truncation to u32). */
+    public long hash64(int frame) {
+        return contents.hash64(frame, PageChecksum.XXH64);
     }
 
     private void checkWritable(int frame) {
@@ -297,6 +283,7 @@ public final class PageStore implements AutoCloseable {
             }
             freeList[freeCount++] = frame;
             listener.frameFreed(frame, f);
+            contents.release(frame);
         }
     }
 
@@ -319,11 +306,11 @@ public final class PageStore implements AutoCloseable {
     public int allocatedFrames() { return allocatedFrames; }
     /** One past the highest frame id ever allocated. */
     public int frameLimit() { return frameLimit; }
-    /** Off-heap bytes reserved for frame contents. */
-    public long reservedBytes() { return (long) chunkCount * FRAMES_PER_CHUNK * PAGE_SIZE; }
+    /** Bytes reserved for frame contents: off-heap chunks (byte mode), identity slots and entries (symbolic). */
+    public long reservedBytes() { return contents.reservedBytes(); }
 
     @Override
     public void close() {
-        arena.close();
+        contents.close();
     }
 }

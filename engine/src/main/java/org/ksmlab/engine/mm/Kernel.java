@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.engine.memory.PageStore;
 
 /**
@@ -53,11 +54,20 @@ public final class Kernel implements AutoCloseable {
         this(merger, KernelConfig.DEFAULTS);
     }
 
-    /** A kernel that behaves as {@code config} says where kernels differ. */
+    /** A kernel that behaves as {@code config} says where kernels differ, with byte pages. */
     public Kernel(Merger merger, KernelConfig config) {
+        this(merger, config, PageMode.BYTE);
+    }
+
+    /**
+     * A kernel that behaves as {@code config} says where kernels differ, holding page contents
+     * as {@code pageMode} says (bytes, the reference; or symbolic identities, for sizes beyond
+     * the host's memory).
+     */
+    public Kernel(Merger merger, KernelConfig config, PageMode pageMode) {
         this.merger = merger;
         this.config = config;
-        this.store = new PageStore(merger::frameFreed);
+        this.store = new PageStore(pageMode, merger::frameFreed);
         this.rmap = new Rmap(store, merger);
         this.vmas = new VmaTree(store, rmap);
         this.faults = new Faults(store, merger, rmap, vmas, config);

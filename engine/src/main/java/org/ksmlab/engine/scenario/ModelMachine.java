@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.engine.memory.PageStore;
 import org.ksmlab.engine.mm.Daemon;
 import org.ksmlab.engine.mm.Errno;
@@ -47,8 +48,13 @@ public final class ModelMachine implements Machine, AutoCloseable {
      * settings and {@code kernel.*} knobs, as {@code --set} takes them).
      */
     public ModelMachine(Scenario scenario, String algo, Map<String, String> knobs) {
+        this(scenario, algo, knobs, PageMode.BYTE);
+    }
+
+    /** As {@link #ModelMachine(Scenario, String, Map)}, with page contents held as {@code pageMode} says. */
+    public ModelMachine(Scenario scenario, String algo, Map<String, String> knobs, PageMode pageMode) {
         AlgorithmDefinition def = Algorithms.get(algo);
-        this.kernel = new Kernel(Algorithms.create(algo, knobs), KernelConfig.from(knobs));
+        this.kernel = new Kernel(Algorithms.create(algo, knobs), KernelConfig.from(knobs), pageMode);
         this.loop = new EventLoop(kernel, SAMPLE_MS * 1_000_000L, def.stabilityCounters());
         this.seed = scenario.seed();
         for (Scenario.FileSpec f : scenario.files().values()) {
@@ -334,9 +340,9 @@ public final class ModelMachine implements Machine, AutoCloseable {
 
     private void fill(PageStore store, int frame, long id) {
         if (id == Content.ZERO_ID) {
-            store.segment(frame).fill((byte) 0);
+            store.fillZero(frame);
         } else {
-            PageContents.fill(store, frame, PageContents.key(seed, id));
+            PageContents.fill(store, frame, seed, id);
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ksmlab.engine.memory.PageMode;
 
 /**
  * Runs a scenario on the kernel model: {@code simulate --scenario}'s engine, and the model side
@@ -18,8 +19,9 @@ public final class ScenarioSimulation {
     }
 
     /** What a run produced: the phases and failed expectations, the samples, and the knobs it ran with. */
-    public record Outcome(Scenario scenario, String variant, String algo, Map<String, String> knobs, List<String> knobsNotApplicable,
-                          ScenarioRun.Result result, List<Map<String, Long>> series, Map<String, Long> finalCounters) {
+    public record Outcome(Scenario scenario, String variant, String algo, PageMode pageMode, Map<String, String> knobs,
+                          List<String> knobsNotApplicable, ScenarioRun.Result result, List<Map<String, Long>> series,
+                          Map<String, Long> finalCounters) {
         /** The {@code simulate --scenario --json} object. */
         public Map<String, Object> toJsonObject() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -27,6 +29,7 @@ public final class ScenarioSimulation {
             m.put("variant", variant);
             m.put("algo", algo);
             m.put("seed", scenario.seed());
+            m.put("page_mode", pageMode.label());
             Map<String, Object> params = new LinkedHashMap<>();
             knobs.forEach((k, v) -> params.put(k, org.ksmlab.engine.sim.Simulation.knobValue(v)));
             m.put("params", params);
@@ -52,8 +55,13 @@ public final class ScenarioSimulation {
         }
     }
 
-    /** Runs {@code scenario} (its variant {@code variant}, or none) under {@code algo}, with {@code extraKnobs} last. */
+    /** Runs {@code scenario} (its variant {@code variant}, or none) under {@code algo}, with {@code extraKnobs} last, on byte pages. */
     public static Outcome run(Scenario scenario, String variant, String algo, Map<String, String> extraKnobs) {
+        return run(scenario, variant, algo, extraKnobs, PageMode.BYTE);
+    }
+
+    /** As {@link #run(Scenario, String, String, Map)}, with page contents held as {@code pageMode} says. */
+    public static Outcome run(Scenario scenario, String variant, String algo, Map<String, String> extraKnobs, PageMode pageMode) {
         if (!scenario.appliesTo(algo)) {
             throw new IllegalArgumentException("scenario '" + scenario.name() + "' is for " + String.join(", ", scenario.appliesTo())
                     + ", not '" + algo + "'");
@@ -68,9 +76,9 @@ public final class ScenarioSimulation {
             return drop;
         });
         knobs.putAll(extraKnobs);
-        try (ModelMachine m = new ModelMachine(scenario, algo, knobs)) {
+        try (ModelMachine m = new ModelMachine(scenario, algo, knobs, pageMode)) {
             ScenarioRun.Result r = new ScenarioRun(scenario, variant, m).run();
-            return new Outcome(scenario, variant, algo, knobs, List.copyOf(notApplicable), r, List.copyOf(m.series()), m.counters());
+            return new Outcome(scenario, variant, algo, pageMode, knobs, List.copyOf(notApplicable), r, List.copyOf(m.series()), m.counters());
         }
     }
 }

@@ -3,6 +3,7 @@ package org.ksmlab.engine.sim;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.engine.workload.Workload;
 
 /**
@@ -41,12 +42,24 @@ public final class Horizon {
 
     /** The horizon over the given mergers, each with its default knobs. */
     public static long ms(Supplier<Workload> fresh, List<String> algos) {
+        return ms(fresh, algos, PageMode.BYTE);
+    }
+
+    /**
+     * The horizon over every registered merger with page contents held as {@code mode} says (the
+     * counters, and so the horizon, are the same in both modes; symbolic pages fit larger sizes).
+     */
+    public static long ms(Supplier<Workload> fresh, PageMode mode) {
+        return ms(fresh, Algorithms.all().stream().map(AlgorithmDefinition::name).toList(), mode);
+    }
+
+    private static long ms(Supplier<Workload> fresh, List<String> algos, PageMode mode) {
         if (algos.isEmpty()) {
             throw new IllegalArgumentException("a horizon needs at least one merger");
         }
         long latestNs = 0;
         for (String algo : algos) {
-            SimulationResult r = new Simulation(fresh.get(), algo, Map.of(), Simulation.Options.stable()).run();
+            SimulationResult r = new Simulation(fresh.get(), algo, Map.of(), Simulation.Options.stable(), mode).run();
             latestNs = Math.max(latestNs, ((Number) r.finalCounters().get("virtual_ns")).longValue());
         }
         long roundNs = ROUND_MS * 1_000_000L;
@@ -55,6 +68,11 @@ public final class Horizon {
 
     /** Runs {@code workload} under {@code algo} (default knobs) for exactly {@code horizonMs}. */
     public static SimulationResult run(Workload workload, String algo, long horizonMs) {
-        return new Simulation(workload, algo, Map.of(), Simulation.Options.forMs(horizonMs)).run();
+        return run(workload, algo, horizonMs, PageMode.BYTE);
+    }
+
+    /** As {@link #run(Workload, String, long)}, with page contents held as {@code mode} says. */
+    public static SimulationResult run(Workload workload, String algo, long horizonMs, PageMode mode) {
+        return new Simulation(workload, algo, Map.of(), Simulation.Options.forMs(horizonMs), mode).run();
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.engine.memory.PageStore;
 import org.ksmlab.engine.workload.Workload;
 
@@ -11,7 +12,7 @@ import org.ksmlab.engine.workload.Workload;
  * Refuses a run that cannot fit in this machine's memory before anything is allocated, instead
  * of dying half-way with an OutOfMemoryError (or taking the host down when no limit stops it).
  *
- * <p>The model holds every page's 4 KiB off the Java heap, in {@link PageStore}'s mmap'd chunks,
+ * <p>With byte pages ({@link PageMode#BYTE}) the model holds every page's 4 KiB off the Java heap, in {@link PageStore}'s mmap'd chunks,
  * and its metadata on the heap: frame refcount, mapcount and flags, the page-table entries,
  * KSM's rmap_items and the workload's own tables. {@link #HEAP_BYTES_PER_FRAME} is an upper
  * estimate of the heap part, measured rather than derived: a one-process {@code dup} of
@@ -24,18 +25,38 @@ import org.ksmlab.engine.workload.Workload;
 public final class MemoryBudget {
     /** Upper estimate of the model's heap per frame (see the class comment). */
     public static final long HEAP_BYTES_PER_FRAME = 128;
+    /**
+     * Upper estimate of the model's memory per frame with symbolic pages, all of it heap
+     * (measured as {@link #HEAP_BYTES_PER_FRAME} was: the same one-process {@code dup} of
+     * 1,048,576 pages through KSM to stability with {@code --page-mode symbolic} ran with
+     * {@code -Xmx128m} and failed with {@code -Xmx96m}).
+     */
+    public static final long SYMBOLIC_BYTES_PER_FRAME = 128;
 
     private MemoryBudget() {
     }
 
-    /** Throws {@link IllegalArgumentException} naming what the run needs and what there is, when it cannot fit. */
+    /** Throws {@link IllegalArgumentException} naming what the run needs and what there is, when it cannot fit (byte pages). */
     public static void check(Workload workload) {
-        check(workload, availableBytes(Path.of("/proc/meminfo")), Runtime.getRuntime().maxMemory());
+        check(workload, PageMode.BYTE);
+    }
+
+    /** As {@link #check(Workload)}, for page contents held as {@code mode} says. */
+    public static void check(Workload workload, PageMode mode) {
+        check(workload, mode, availableBytes(Path.of("/proc/meminfo")), Runtime.getRuntime().maxMemory());
     }
 
     static void check(Workload workload, OptionalLong availableBytes, long maxHeapBytes) {
+        check(workload, PageMode.BYTE, availableBytes, maxHeapBytes);
+    }
+
+    static void check(Workload workload, PageMode mode, OptionalLong availableBytes, long maxHeapBytes) {
         long frames = workload.framesAtMost();
         if (frames <= 0) {
+            return;
+        }
+        if (mode == PageMode.SYMBOLIC) {
+            checkSymbolic(workload, frames, availableBytes, maxHeapBytes);
             return;
         }
         long pageBytes = frames * PageStore.PAGE_SIZE;
@@ -44,6 +65,24 @@ public final class MemoryBudget {
                 + String.format("%,d", frames) + " pages of 4 KiB (" + gib(pageBytes) + " GiB, off the Java heap) and about "
                 + gib(heapBytes) + " GiB of heap for their metadata";
         if (availableBytes.isPresent() && pageBytes + heapBytes > availableBytes.getAsLong()) {
+            throw new IllegalArgumentException(need + "; this machine has " + gib(availableBytes.getAsLong())
+                    + " GiB available (MemAvailable). Use fewer pages or processes");
+        }
+        if (heapBytes > maxHeapBytes) {
+            throw new IllegalArgumentException(need + "; the JVM's heap limit is " + gib(maxHeapBytes)
+                    + " GiB. Use fewer pages or processes, or a larger -Xmx");
+        }
+    }
+
+    /**
+     * Symbolic pages have no bytes off the heap: only the model's memory per frame counts,
+     * {@link #SYMBOLIC_BYTES_PER_FRAME}, all of it on the heap.
+     */
+    private static void checkSymbolic(Workload workload, long frames, OptionalLong availableBytes, long maxHeapBytes) {
+        long heapBytes = frames * SYMBOLIC_BYTES_PER_FRAME;
+        String need = "workload '" + workload.spec() + "' needs about " + gib(heapBytes) + " GiB for "
+                + String.format("%,d", frames) + " symbolic pages (about " + SYMBOLIC_BYTES_PER_FRAME + " bytes of model memory each, on the Java heap)";
+        if (availableBytes.isPresent() && heapBytes > availableBytes.getAsLong()) {
             throw new IllegalArgumentException(need + "; this machine has " + gib(availableBytes.getAsLong())
                     + " GiB available (MemAvailable). Use fewer pages or processes");
         }

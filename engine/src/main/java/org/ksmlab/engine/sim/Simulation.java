@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.engine.mm.Kernel;
 import org.ksmlab.engine.mm.Daemon;
 import org.ksmlab.engine.mm.Merger;
@@ -68,19 +69,27 @@ public final class Simulation {
     private final AlgorithmDefinition algorithm;
     private final Map<String, String> knobs;
     private final Options options;
+    /** How the model holds page contents; every counter is the same in both modes. */
+    private final PageMode pageMode;
 
+    /** A run with byte pages (the reference). */
     public Simulation(Workload workload, String algo, Map<String, String> knobs, Options options) {
+        this(workload, algo, knobs, options, PageMode.BYTE);
+    }
+
+    public Simulation(Workload workload, String algo, Map<String, String> knobs, Options options, PageMode pageMode) {
         this.workload = Objects.requireNonNull(workload);
         this.algorithm = Algorithms.get(algo);
         this.knobs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(knobs)); // sysfs writes happen in order
         this.options = options;
+        this.pageMode = Objects.requireNonNull(pageMode);
     }
 
     /** Runs to the stop condition and returns the result; the kernel model is closed after. */
     public SimulationResult run() {
-        MemoryBudget.check(workload);
+        MemoryBudget.check(workload, pageMode);
         Merger merger = Algorithms.create(algorithm.name(), knobs);
-        try (Kernel kernel = new Kernel(merger, org.ksmlab.engine.mm.KernelConfig.from(knobs))) {
+        try (Kernel kernel = new Kernel(merger, org.ksmlab.engine.mm.KernelConfig.from(knobs), pageMode)) {
             return run(kernel);
         }
     }
@@ -165,7 +174,7 @@ public final class Simulation {
         if (options.forMs >= 0) params.put("for_ms", options.forMs);
         if (options.forScans >= 0) params.put("for_scans", options.forScans);
         if (options.untilStable) params.put("max_ms", options.maxMs);
-        return new SimulationResult(workload.spec().toString(), algorithm.name(), workload.seed(), params, fin,
+        return new SimulationResult(workload.spec().toString(), algorithm.name(), workload.seed(), pageMode.label(), params, fin,
                 List.copyOf(series), warnings);
     }
 

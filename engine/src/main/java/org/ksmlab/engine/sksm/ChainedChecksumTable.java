@@ -58,14 +58,14 @@ final class ChainedChecksumTable implements ChecksumTable {
     }
 
     @Override
-    public int findIdentical(long hash, int frame, PageStore store, PageCompare compare, WorkCounts work) {
+    public int findIdentical(long hash, int frame, PageStore store, WorkCounts work) {
         int sum = (int) hash;
         for (int e = head[hash32(sum, bits)]; e != NIL; e = next[e]) {
             work.treeSteps++;
             if (checksum[e] != sum) {
                 continue;
             }
-            int d = compare.firstDifference(store.chunk(e), PageStore.offset(e), store.chunk(frame), PageStore.offset(frame));
+            int d = store.firstDifference(e, frame);
             work.bytesCompared += PageCompare.bytesRead(d);
             if (d < 0) {
                 return e;

@@ -24,10 +24,10 @@ public interface ChecksumTable {
 
     /**
      * The first entry whose checksum equals {@code hash}'s and whose contents equal
-     * {@code frame}'s, or -1. Charges every entry visited to {@link WorkCounts#treeSteps} and
+     * {@code frame}'s (compared by the store, in its page mode), or -1. Charges every entry visited to {@link WorkCounts#treeSteps} and
      * the bytes of every content compare to {@link WorkCounts#bytesCompared}.
      */
-    int findIdentical(long hash, int frame, PageStore store, PageCompare compare, WorkCounts work);
+    int findIdentical(long hash, int frame, PageStore store, WorkCounts work);
 
     /** Adds {@code frame} (not in the table) under {@code hash}. */
     void insert(long hash, int frame);

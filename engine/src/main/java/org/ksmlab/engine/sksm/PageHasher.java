@@ -11,7 +11,7 @@ import org.ksmlab.engine.memory.PageStore;
 @FunctionalInterface
 interface PageHasher {
     /** xxh64 with seed 0 of the page, as the kernel's {@code calc_checksum} before truncation. */
-    PageHasher XXH64 = (store, frame) -> PageChecksum.XXH64.hash64(store.chunk(frame), PageStore.offset(frame));
+    PageHasher XXH64 = (store, frame) -> store.hash64(frame, PageChecksum.XXH64);
 
     long hash64(PageStore store, int frame);
 }

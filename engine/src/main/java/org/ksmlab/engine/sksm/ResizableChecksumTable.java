@@ -55,7 +55,7 @@ final class ResizableChecksumTable implements ChecksumTable {
     }
 
     @Override
-    public int findIdentical(long hash, int frame, PageStore store, PageCompare compare, WorkCounts work) {
+    public int findIdentical(long hash, int frame, PageStore store, WorkCounts work) {
         int mask = frames.length - 1;
         for (int i = home(hash); frames[i] != EMPTY; i = (i + 1) & mask) {
             work.treeSteps++;
@@ -63,7 +63,7 @@ final class ResizableChecksumTable implements ChecksumTable {
                 continue;
             }
             int e = frames[i];
-            int d = compare.firstDifference(store.chunk(e), PageStore.offset(e), store.chunk(frame), PageStore.offset(frame));
+            int d = store.firstDifference(e, frame);
             work.bytesCompared += PageCompare.bytesRead(d);
             if (d < 0) {
                 return e;

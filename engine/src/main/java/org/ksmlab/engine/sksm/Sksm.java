@@ -34,7 +34,6 @@ class Sksm implements Merger {
     final ChecksumTable table;
     private final PageHasher hasher;
     private final CostModel cost;
-    private final PageCompare compare = PageCompare.best();
     /** Work done so far, turned into {@code cpu_ns} by {@link #cost}. */
     final WorkCounts work = new WorkCounts();
     /** The page-table changes the kernel model lets a merger make. */
@@ -137,7 +136,7 @@ class Sksm implements Merger {
         }
         long hash = hasher.hash64(store, frame);
         work.pagesChecksummed++;
-        int match = table.findIdentical(hash, frame, store, compare, work);
+        int match = table.findIdentical(hash, frame, store, work);
         if (match >= 0) {
             boolean zero = match == PageStore.ZERO_FRAME;
             // A zero-page merge marks the pte like KSM's replace_page (pte_mkdirty+special: is_ksm_zero_pte).

@@ -109,7 +109,7 @@ final class CodePatchWorkload implements Workload {
     @Override
     public void start(Kernel kernel, Scheduler scheduler) {
         MappedFile lib = new MappedFile("libc.so.6", libPages,
-                (store, frame, index) -> PageContents.fill(store, frame, PageContents.key(seed, LIB_ID + index)));
+                (store, frame, index) -> PageContents.fill(store, frame, seed, LIB_ID + index));
         int[] pids = new int[procs];
         long[] libAddr = new long[procs];
         long[] baseAddr = new long[procs];
@@ -126,8 +126,8 @@ final class CodePatchWorkload implements Workload {
             if (basePages > 0) {
                 baseAddr[p] = kernel.mmapAnonymous(pid, baseBytes);
                 for (int j = 0; j < basePages; j++) {
-                    long key = PageContents.key(seed, BASE_ID + (long) p * basePages + j);
-                    kernel.writePage(pid, baseAddr[p] + (long) j * PAGE_SIZE, (store, frame) -> PageContents.fill(store, frame, key));
+                    long id = BASE_ID + (long) p * basePages + j;
+                    kernel.writePage(pid, baseAddr[p] + (long) j * PAGE_SIZE, (store, frame) -> PageContents.fill(store, frame, seed, id));
                 }
             }
         }

@@ -105,9 +105,14 @@ public final class DupLayout {
         return v;
     }
 
+    /** Content id of page {@code i} at start (not for zero pages). */
+    public long initialId(int i) {
+        return i % distinct;
+    }
+
     /** Content key of page {@code i} at start (not for zero pages). */
     public long initialKey(int i) {
-        return PageContents.key(seed, i % distinct);
+        return PageContents.key(seed, initialId(i));
     }
 
     /** Key of the {@code n}-th volatile rewrite of process {@code proc}: unique across processes and rewrites. */

@@ -84,10 +84,10 @@ final class DupWorkload implements Workload {
             for (int i = 0; i < pages; i++) {
                 long addr = base + (long) i * PAGE_SIZE;
                 if (kind[i] == DupLayout.ZERO) {
-                    kernel.writePage(pid, addr, (store, frame) -> store.segment(frame).fill((byte) 0));
+                    kernel.writePage(pid, addr, (store, frame) -> store.fillZero(frame));
                 } else {
-                    long key = layout.initialKey(i);
-                    kernel.writePage(pid, addr, (store, frame) -> PageContents.fill(store, frame, key));
+                    long id = layout.initialId(i);
+                    kernel.writePage(pid, addr, (store, frame) -> PageContents.fill(store, frame, seed, id));
                 }
             }
             if (mergeable) {
@@ -98,8 +98,8 @@ final class DupWorkload implements Workload {
                 long periodNanos = periodMs * 1_000_000L;
                 scheduler.every(periodNanos, periodNanos, () -> {
                     for (int page : volatilePages) {
-                        long key = PageContents.key(seed, nextVolatileId++);
-                        kernel.writePage(pid, base + (long) page * PAGE_SIZE, (store, frame) -> PageContents.fill(store, frame, key));
+                        long id = nextVolatileId++;
+                        kernel.writePage(pid, base + (long) page * PAGE_SIZE, (store, frame) -> PageContents.fill(store, frame, seed, id));
                     }
                 });
             }

@@ -82,11 +82,14 @@ class NoDataLossProperties {
         }
     }
 
-    private static final class Run {
+    /** One try: a seeded operation sequence against the model and the shadow. */
+    static final class Run {
         final long seed;
         final String algo;
         final SplittableRandom rng;
         final Kernel kernel;
+        /** When not null, the kernel's counters after every operation are added here. */
+        List<Map<String, Long>> countersAfterEachOp;
         final Map<Integer, List<Region>> shadow = new HashMap<>();
         final List<String> trace = new ArrayList<>();
         long nextFixedAddr = 0x5000_0000_0000L;
@@ -94,10 +97,14 @@ class NoDataLossProperties {
         long maxMerged;
 
         Run(long seed, String algo) {
+            this(seed, algo, org.ksmlab.engine.memory.PageMode.BYTE);
+        }
+
+        Run(long seed, String algo, org.ksmlab.engine.memory.PageMode pageMode) {
             this.seed = seed;
             this.algo = algo;
             this.rng = new SplittableRandom(seed);
-            this.kernel = new Kernel(Algorithms.create(algo, settingsFor(algo, rng)));
+            this.kernel = new Kernel(Algorithms.create(algo, settingsFor(algo, rng)), KernelConfig.DEFAULTS, pageMode);
         }
 
         /** Knob variety for the mergers that have knobs, drawn from the run's seed. */
@@ -121,6 +128,9 @@ class NoDataLossProperties {
                 for (int op = 0; op < OPS_PER_TRY; op++) {
                     step();
                     kernel.checkInvariants();
+                    if (countersAfterEachOp != null) {
+                        countersAfterEachOp.add(kernel.counters());
+                    }
                 }
                 for (int p : shadow.keySet()) {
                     for (Region r : shadow.get(p)) {

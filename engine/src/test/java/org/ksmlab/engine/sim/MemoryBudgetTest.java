@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.engine.workload.Workload;
 import org.ksmlab.engine.workload.Workloads;
 
@@ -40,6 +41,18 @@ class MemoryBudgetTest {
         Workload w = Workloads.create("dup:pages=1000");
         assertDoesNotThrow(() -> MemoryBudget.check(w, OptionalLong.of(GIB), GIB));
         assertDoesNotThrow(() -> MemoryBudget.check(Workloads.create("dup:pages=1048576,procs=4"), OptionalLong.empty(), 64 * GIB));
+    }
+
+    @Test
+    void symbolicPagesNeedNoPageBytesOnlyTheModelsMemoryPerFrame() {
+        Workload w = Workloads.create("dup:pages=1048576,procs=4"); // 16 GiB of byte pages; 0.5 GiB symbolic
+        assertThrows(IllegalArgumentException.class, () -> MemoryBudget.check(w, PageMode.BYTE, OptionalLong.of(8 * GIB), 64 * GIB));
+        assertDoesNotThrow(() -> MemoryBudget.check(w, PageMode.SYMBOLIC, OptionalLong.of(8 * GIB), 64 * GIB));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MemoryBudget.check(w, PageMode.SYMBOLIC, OptionalLong.of(8 * GIB), 256L << 20));
+        assertEquals("workload 'dup:pages=1048576,procs=4' needs about 0.5 GiB for 4,194,304 symbolic pages (about "
+                + MemoryBudget.SYMBOLIC_BYTES_PER_FRAME + " bytes of model memory each, on the Java heap); the JVM's heap limit is 0.3 GiB."
+                + " Use fewer pages or processes, or a larger -Xmx", e.getMessage());
     }
 
     @Test
