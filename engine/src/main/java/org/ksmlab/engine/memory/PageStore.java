@@ -2,7 +2,6 @@ package org.ksmlab.engine.memory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 
 /**
  * Page frames: their contents ({@link FrameContents}: 4 KiB of bytes each, or a content
@@ -29,6 +28,11 @@ public final class PageStore implements AutoCloseable {
     static final int CHUNK_MASK = FRAMES_PER_CHUNK - 1;
     /** The kernel's shared zero page. */
     public static final int ZERO_FRAME = 0;
+    /**
+     * Frames the model can hold at once: 2^29 - 1 (page-table entries keep 29 bits of frame
+     * number), 2 TiB of pages.
+     */
+    public static final int MAX_FRAMES = (1 << 29) - 1;
 
     /** Frame flag: anonymous memory (counted in nr_anon_pages while mapped). */
     public static final int F_ANON = 1;
@@ -46,15 +50,11 @@ public final class PageStore implements AutoCloseable {
     private final PageMode mode;
     /** The frames' contents: bytes or identities. */
     private final FrameContents contents;
-    /** References held on each frame: one per mapping pte, plus holders such as the page cache. */
-    private int[] refcount = new int[FRAMES_PER_CHUNK];
-    /** Page-table entries mapping each frame (the kernel's mapcount). */
-    private int[] mapcount = new int[FRAMES_PER_CHUNK];
-    /** F_* flags of each frame. */
-    private int[] flags = new int[FRAMES_PER_CHUNK];
-    /** Stack of free frame ids. */
-    private int[] freeList = new int[1024];
-    private int freeCount;
+    /**
+     * Per frame: references held (one per mapping pte, plus holders such as the page cache),
+     * page-table entries mapping it (the kernel's mapcount), F_* flags; and the free stack.
+     */
+    private final FrameMeta meta = new FrameMeta();
     /** Frames ever handed out (high-water mark of frame ids). */
     private int frameLimit;
     /** Frames currently allocated, the zero frame included. */
@@ -95,17 +95,18 @@ public final class PageStore implements AutoCloseable {
      * Like the kernel's page allocator with __GFP_ZERO (anonymous faults clear the page).
      */
     public int allocate(int frameFlags) {
-        int frame;
-        if (freeCount > 0) {
-            frame = freeList[--freeCount];
+        int frame = meta.popFree();
+        if (frame >= 0) {
             contents.clear(frame);
         } else {
+            if (frameLimit == MAX_FRAMES) {
+                throw new IllegalStateException("the model holds at most " + String.format("%,d", MAX_FRAMES)
+                        + " page frames at once (2 TiB of pages); this run needs more");
+            }
             frame = frameLimit++;
             ensureCapacity(frameLimit);
         }
-        refcount[frame] = 1;
-        mapcount[frame] = 0;
-        flags[frame] = frameFlags;
+        meta.allocated(frame, frameFlags);
         allocatedFrames++;
         return frame;
     }
@@ -119,12 +120,7 @@ public final class PageStore implements AutoCloseable {
 
     private void ensureCapacity(int frames) {
         contents.ensureFrames(frames);
-        if (frames > refcount.length) {
-            int n = Math.max(frames, refcount.length * 2);
-            refcount = Arrays.copyOf(refcount, n);
-            mapcount = Arrays.copyOf(mapcount, n);
-            flags = Arrays.copyOf(flags, n);
-        }
+        meta.ensure(frames);
     }
 
     /**
@@ -248,14 +244,15 @@ public final class PageStore implements AutoCloseable {
     private void checkWritable(int frame) {
         // VM_BUG_ON: the zero page and merged pages are write-protected everywhere; a store to
         // them means a fault path forgot to copy.
-        if ((flags[frame] & (F_ZERO | F_KSM | F_SKSM)) != 0) {
-            throw new IllegalStateException("write to a shared read-only frame " + frame + " flags=" + flags[frame]);
+        int f = meta.flags(frame);
+        if ((f & (F_ZERO | F_KSM | F_SKSM)) != 0) {
+            throw new IllegalStateException("write to a shared read-only frame " + frame + " flags=" + f);
         }
     }
 
     /** Takes a reference (get_page). */
     public void get(int frame) {
-        refcount[frame]++;
+        meta.setCounts(frame, meta.refcount(frame) + 1, meta.mapcount(frame));
     }
 
     /**
@@ -265,42 +262,39 @@ public final class PageStore implements AutoCloseable {
     public void put(int frame) {
         // Check before decrementing: a failed put must leave the frame as it was (a free frame
         // stays at refcount 0 instead of going to -1 and looking allocated to nobody).
-        int r = refcount[frame] - 1;
+        int r = refcount(frame) - 1;
         if (r < 0) {
             throw new IllegalStateException("refcount underflow on frame " + frame);
         }
         if (r == 0 && frame == ZERO_FRAME) {
             throw new IllegalStateException("zero frame reference dropped to 0");
         }
-        refcount[frame] = r;
-        if (r == 0) {
-            int f = flags[frame];
-            flags[frame] = 0;
-            mapcount[frame] = 0;
-            allocatedFrames--;
-            if (freeCount == freeList.length) {
-                freeList = Arrays.copyOf(freeList, freeList.length * 2);
-            }
-            freeList[freeCount++] = frame;
-            listener.frameFreed(frame, f);
-            contents.release(frame);
+        if (r > 0) {
+            meta.setCounts(frame, r, meta.mapcount(frame));
+            return;
         }
+        int f = meta.flags(frame);
+        meta.pushFree(frame);
+        allocatedFrames--;
+        listener.frameFreed(frame, f);
+        contents.release(frame);
     }
 
-    public int refcount(int frame) { return refcount[frame]; }
-    public int mapcount(int frame) { return mapcount[frame]; }
-    public void incMapcount(int frame) { mapcount[frame]++; }
+    public int refcount(int frame) { return frame >= frameLimit ? 0 : meta.refcount(frame); }
+    public int mapcount(int frame) { return frame >= frameLimit ? 0 : meta.mapcount(frame); }
+    public void incMapcount(int frame) { meta.setCounts(frame, meta.refcount(frame), meta.mapcount(frame) + 1); }
     public void decMapcount(int frame) {
-        if (mapcount[frame] == 0) {
+        int m = meta.mapcount(frame);
+        if (m == 0) {
             throw new IllegalStateException("mapcount underflow on frame " + frame);
         }
-        mapcount[frame]--;
+        meta.setCounts(frame, meta.refcount(frame), m - 1);
     }
-    public int flags(int frame) { return flags[frame]; }
-    public boolean hasFlag(int frame, int flag) { return (flags[frame] & flag) != 0; }
-    public void setFlag(int frame, int flag) { flags[frame] |= flag; }
-    public void clearFlag(int frame, int flag) { flags[frame] &= ~flag; }
-    public boolean isFree(int frame) { return frame >= frameLimit || refcount[frame] == 0; }
+    public int flags(int frame) { return frame >= frameLimit ? 0 : meta.flags(frame); }
+    public boolean hasFlag(int frame, int flag) { return (meta.flags(frame) & flag) != 0; }
+    public void setFlag(int frame, int flag) { meta.setFlags(frame, meta.flags(frame) | flag); }
+    public void clearFlag(int frame, int flag) { meta.setFlags(frame, meta.flags(frame) & ~flag); }
+    public boolean isFree(int frame) { return frame >= frameLimit || meta.isFreeSlot(frame) || meta.refcount(frame) == 0; }
 
     /** Frames currently allocated (zero frame included). */
     public int allocatedFrames() { return allocatedFrames; }
@@ -308,9 +302,14 @@ public final class PageStore implements AutoCloseable {
     public int frameLimit() { return frameLimit; }
     /** Bytes reserved for frame contents: off-heap chunks (byte mode), identity slots and entries (symbolic). */
     public long reservedBytes() { return contents.reservedBytes(); }
+    /** Bytes reserved for the frames' metadata (counts, flags, free list). */
+    public long metadataBytes() { return meta.reservedBytes(); }
+    /** Frames whose counts did not fit their packed int (tests). */
+    int spilledFrames() { return meta.spilledFrames(); }
 
     @Override
     public void close() {
         contents.close();
+        meta.close();
     }
 }

@@ -42,8 +42,8 @@ final class SymbolicFrameContents implements FrameContents {
     static final long MAX_DIRECT_ID = Integer.MAX_VALUE - 1L;
     private static final int WORDS = PagePattern.WORDS;
 
-    /** Handle of each frame's contents, by frame id. */
-    private int[] handle = new int[1024];
+    /** Handle of each frame's contents, by frame id (off the heap: one int per frame). */
+    private final OffHeapArray handles = OffHeapArray.ints();
     /** The seed positive handles are ids of; set by the first fillPattern(frame, seed, id). */
     private long directSeed;
     private boolean directSeedSet;
@@ -124,9 +124,7 @@ final class SymbolicFrameContents implements FrameContents {
 
     @Override
     public void ensureFrames(int frames) {
-        if (frames > handle.length) {
-            handle = Arrays.copyOf(handle, Math.max(frames, handle.length * 2));
-        }
+        handles.ensure(frames);
     }
 
     private int add(Content c) {
@@ -149,7 +147,7 @@ final class SymbolicFrameContents implements FrameContents {
     /** Drops the frame's hold on its entry (if any) and leaves it all zero. */
     @Override
     public void release(int frame) {
-        int h = handle[frame];
+        int h = handles.getInt(frame);
         if (h < 0) {
             Content c = content(h);
             if (--c.refs == 0) {
@@ -160,7 +158,7 @@ final class SymbolicFrameContents implements FrameContents {
                 freeContents[freeContentCount++] = ~h;
             }
         }
-        handle[frame] = ZERO;
+        handles.setInt(frame, ZERO);
     }
 
     @Override
@@ -171,16 +169,16 @@ final class SymbolicFrameContents implements FrameContents {
     @Override
     public void copy(int from, int to) {
         release(to);
-        int h = handle[from];
+        int h = handles.getInt(from);
         if (h < 0) {
             content(h).refs++;
         }
-        handle[to] = h;
+        handles.setInt(to, h);
     }
 
     /** An entry only {@code frame} holds, made from its current contents, to change in place. */
     private Content own(int frame) {
-        int h = handle[frame];
+        int h = handles.getInt(frame);
         Content c;
         if (h < 0) {
             c = content(h);
@@ -194,7 +192,7 @@ final class SymbolicFrameContents implements FrameContents {
         } else {
             c = new Content(true, PagePattern.key(directSeed, h - 1L));
         }
-        handle[frame] = add(c);
+        handles.setInt(frame, add(c));
         return c;
     }
 
@@ -212,7 +210,7 @@ final class SymbolicFrameContents implements FrameContents {
     }
 
     private void setWord(int frame, int j, long v) {
-        if (word(handle[frame], j) == v) {
+        if (word(handles.getInt(frame), j) == v) {
             return;
         }
         Content c = own(frame);
@@ -224,12 +222,12 @@ final class SymbolicFrameContents implements FrameContents {
 
     @Override
     public byte readByte(int frame, int offset) {
-        return (byte) (word(handle[frame], offset >>> 3) >>> ((offset & 7) * 8));
+        return (byte) (word(handles.getInt(frame), offset >>> 3) >>> ((offset & 7) * 8));
     }
 
     @Override
     public long readLong(int frame, int offset) {
-        int h = handle[frame];
+        int h = handles.getInt(frame);
         int j = offset >>> 3;
         int shift = (offset & 7) * 8;
         if (shift == 0) {
@@ -242,7 +240,7 @@ final class SymbolicFrameContents implements FrameContents {
     public void writeByte(int frame, int offset, byte value) {
         int j = offset >>> 3;
         int shift = (offset & 7) * 8;
-        long w = word(handle[frame], j);
+        long w = word(handles.getInt(frame), j);
         setWord(frame, j, (w & ~(0xFFL << shift)) | ((value & 0xFFL) << shift));
     }
 
@@ -256,8 +254,8 @@ final class SymbolicFrameContents implements FrameContents {
         }
         // An unaligned store covers the high bytes of word j and the low bytes of word j + 1.
         long low = (1L << shift) - 1;
-        long wj = word(handle[frame], j);
-        long wk = word(handle[frame], j + 1);
+        long wj = word(handles.getInt(frame), j);
+        long wk = word(handles.getInt(frame), j + 1);
         setWord(frame, j, (wj & low) | (value << shift));
         setWord(frame, j + 1, (wk & ~low) | (value >>> (64 - shift)));
     }
@@ -266,14 +264,14 @@ final class SymbolicFrameContents implements FrameContents {
     public void fillLong(int frame, long value) {
         release(frame);
         if (value != 0) {
-            handle[frame] = add(new Content(false, value));
+            handles.setInt(frame, add(new Content(false, value)));
         }
     }
 
     @Override
     public void fillPattern(int frame, long key) {
         release(frame);
-        handle[frame] = add(new Content(true, key));
+        handles.setInt(frame, add(new Content(true, key)));
     }
 
     @Override
@@ -284,9 +282,9 @@ final class SymbolicFrameContents implements FrameContents {
             directSeedSet = true;
         }
         if (seed == directSeed && id >= 0 && id <= MAX_DIRECT_ID) {
-            handle[frame] = (int) (id + 1);
+            handles.setInt(frame, (int) (id + 1));
         } else {
-            handle[frame] = add(new Content(true, PagePattern.key(seed, id)));
+            handles.setInt(frame, add(new Content(true, PagePattern.key(seed, id))));
         }
     }
 
@@ -299,8 +297,8 @@ final class SymbolicFrameContents implements FrameContents {
      */
     @Override
     public int firstDifference(int a, int b) {
-        int ha = handle[a];
-        int hb = handle[b];
+        int ha = handles.getInt(a);
+        int hb = handles.getInt(b);
         if (ha == hb) {
             return -1;
         }
@@ -357,7 +355,7 @@ final class SymbolicFrameContents implements FrameContents {
 
     @Override
     public long hash64(int frame, PageChecksum algorithm) {
-        int h = handle[frame];
+        int h = handles.getInt(frame);
         if (h == ZERO) {
             return zeroHash.computeIfAbsent(algorithm, a -> {
                 scratch.fill((byte) 0);
@@ -394,7 +392,7 @@ final class SymbolicFrameContents implements FrameContents {
     /** The handle slots plus the entries' arrays (object headers not counted). */
     @Override
     public long reservedBytes() {
-        long bytes = (long) handle.length * Integer.BYTES;
+        long bytes = handles.reservedBytes();
         for (Content c : contents) {
             if (c != null) {
                 bytes += 32 + (long) c.at.length * (Integer.BYTES + Long.BYTES);
@@ -411,5 +409,6 @@ final class SymbolicFrameContents implements FrameContents {
     @Override
     public void close() {
         arena.close();
+        handles.close();
     }
 }

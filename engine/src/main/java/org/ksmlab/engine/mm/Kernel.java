@@ -37,6 +37,8 @@ public final class Kernel implements AutoCloseable {
     private static final long PAGE_MASK = PageStore.PAGE_SIZE - 1;
 
     private final PageStore store;
+    /** The page-table leaves of every process, off the heap. */
+    private final PteLeaves pteLeaves = new PteLeaves();
     private final Merger merger;
     private final Rmap rmap;
     private final Faults faults;
@@ -97,7 +99,7 @@ public final class Kernel implements AutoCloseable {
 
     /** Starts a new process with an empty address space (as after exec of a fresh program). */
     public int spawn() {
-        Process p = new Process(nextPid++, 0);
+        Process p = new Process(nextPid++, 0, pteLeaves);
         processes.put(p.pid, p);
         return p.pid;
     }
@@ -122,7 +124,7 @@ public final class Kernel implements AutoCloseable {
      */
     public int fork(int pid) {
         Process parent = process(pid);
-        Process child = new Process(nextPid++, pid);
+        Process child = new Process(nextPid++, pid, pteLeaves);
         child.mergeAny = parent.mergeAny;
         child.brk = parent.brk;
         for (Vma v : parent.vmaView()) {
@@ -165,6 +167,7 @@ public final class Kernel implements AutoCloseable {
         for (Vma v : new ArrayList<>(p.vmas.values())) {
             vmas.remove(p, v);
         }
+        p.pageTable.release();
         p.alive = false;
     }
 
@@ -177,7 +180,7 @@ public final class Kernel implements AutoCloseable {
     public void exec(int pid) {
         Process old = process(pid);
         exitMmap(old);
-        Process fresh = new Process(pid, old.parentPid);
+        Process fresh = new Process(pid, old.parentPid, pteLeaves);
         fresh.mergeAny = old.mergeAny;
         processes.put(pid, fresh);
         merger.execed(fresh);
@@ -562,8 +565,14 @@ public final class Kernel implements AutoCloseable {
         Invariants.check(processes.values(), store, vmas.knownFiles(), merger, rmap.nrAnonPages());
     }
 
+    /** Bytes mapped for the processes' page-table leaves. */
+    public long pageTableBytes() {
+        return pteLeaves.reservedBytes();
+    }
+
     @Override
     public void close() {
         store.close();
+        pteLeaves.close();
     }
 }

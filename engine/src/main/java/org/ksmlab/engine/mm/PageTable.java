@@ -4,10 +4,14 @@ import java.util.function.LongConsumer;
 
 /**
  * A process's page table: virtual page number → pte. Two levels like the hardware's last two:
- * leaves of {@link #PTES_PER_TABLE} ptes (one PTE page), found through an open-addressing
- * table of leaf numbers. A pte is a {@code long}:
- * bits 0-31 frame id, {@link #PRESENT}, {@link #WRITE} (hardware writable), {@link #SOFT_DIRTY},
- * {@link #KSM_ZERO} (a zero-page mapping made by KSM's use_zero_pages). 0 is pte_none.
+ * leaves of {@link #PTES_PER_TABLE} ptes (one PTE page, from the kernel's pool of leaves,
+ * {@link PteLeaves}), found through an open-addressing table of leaf numbers.
+ *
+ * <p>A pte as callers see it is a {@code long}: bits 0-31 frame id, {@link #PRESENT},
+ * {@link #WRITE} (hardware writable), {@link #SOFT_DIRTY}, {@link #KSM_ZERO} (a zero-page mapping
+ * made by KSM's use_zero_pages); 0 is pte_none, and every other pte is present. A leaf stores it
+ * packed in an int: bits 0-28 the frame id + 1 (0: none), bit 29 WRITE, bit 30 SOFT_DIRTY, bit 31
+ * KSM_ZERO, so frame ids stay below 2^29 - 1 ({@code PageStore.MAX_FRAMES}).
  */
 public final class PageTable {
     public static final long PRESENT = 1L << 32;
@@ -18,15 +22,32 @@ public final class PageTable {
     public static final long KSM_ZERO = 1L << 35;
     public static final int PTES_PER_TABLE = 512;
     private static final int LEAF_SHIFT = 9;
+    private static final int P_FRAME = (1 << 29) - 1;
+    private static final int P_WRITE = 1 << 29;
+    private static final int P_SOFT_DIRTY = 1 << 30;
+    private static final int P_KSM_ZERO = 1 << 31;
+    private static final int NO_LEAF = -1;
 
+    private final PteLeaves pool;
     private long[] keys = new long[64];
-    private long[][] leaves = new long[64][];
+    /** Leaf of each key slot (NO_LEAF: empty slot). */
+    private int[] leaves = newLeaves(64);
     private int leafCount;
     /** Present ptes (the process's rss in pages, zero-page mappings included). */
     private long present;
     // One-entry cache of the last leaf looked up: most accesses are sequential.
     private long lastKey = -1;
-    private long[] lastLeaf;
+    private int lastLeaf = NO_LEAF;
+
+    PageTable(PteLeaves pool) {
+        this.pool = pool;
+    }
+
+    private static int[] newLeaves(int n) {
+        int[] a = new int[n];
+        java.util.Arrays.fill(a, NO_LEAF);
+        return a;
+    }
 
     public static int frame(long pte) {
         return (int) pte;
@@ -44,22 +65,46 @@ public final class PageTable {
         return (frame & 0xffffffffL) | PRESENT | (writable ? WRITE : 0);
     }
 
+    private static long unpack(int p) {
+        if (p == 0) {
+            return 0;
+        }
+        return ((p & P_FRAME) - 1L) | PRESENT | ((p & P_WRITE) != 0 ? WRITE : 0)
+                | ((p & P_SOFT_DIRTY) != 0 ? SOFT_DIRTY : 0) | ((p & P_KSM_ZERO) != 0 ? KSM_ZERO : 0);
+    }
+
+    private static int pack(long pte) {
+        if (pte == 0) {
+            return 0;
+        }
+        if (!present(pte)) {
+            throw new IllegalArgumentException("a pte is none (0) or present: 0x" + Long.toHexString(pte));
+        }
+        int frame = frame(pte);
+        if (frame < 0 || frame >= P_FRAME) {
+            throw new IllegalArgumentException("frame " + frame + " beyond what a pte holds");
+        }
+        return (frame + 1) | ((pte & WRITE) != 0 ? P_WRITE : 0) | ((pte & SOFT_DIRTY) != 0 ? P_SOFT_DIRTY : 0)
+                | ((pte & KSM_ZERO) != 0 ? P_KSM_ZERO : 0);
+    }
+
     public long get(long vpn) {
-        long[] leaf = leaf(vpn >>> LEAF_SHIFT, false);
-        return leaf == null ? 0 : leaf[(int) (vpn & (PTES_PER_TABLE - 1))];
+        int leaf = leaf(vpn >>> LEAF_SHIFT, false);
+        return leaf == NO_LEAF ? 0 : unpack(pool.get(leaf, (int) (vpn & (PTES_PER_TABLE - 1))));
     }
 
     public void set(long vpn, long pte) {
-        long[] leaf = leaf(vpn >>> LEAF_SHIFT, pte != 0);
-        if (leaf == null) {
+        int p = pack(pte);
+        int leaf = leaf(vpn >>> LEAF_SHIFT, p != 0);
+        if (leaf == NO_LEAF) {
             return;
         }
         int i = (int) (vpn & (PTES_PER_TABLE - 1));
-        long old = leaf[i];
-        if (present(old) != present(pte)) {
-            present += present(pte) ? 1 : -1;
+        int old = pool.get(leaf, i);
+        if ((old != 0) != (p != 0)) {
+            present += p != 0 ? 1 : -1;
         }
-        leaf[i] = pte;
+        pool.set(leaf, i, p);
     }
 
     /** Present ptes. */
@@ -72,11 +117,11 @@ public final class PageTable {
         long vpn = fromVpn;
         while (vpn < toVpn) {
             long key = vpn >>> LEAF_SHIFT;
-            long[] leaf = leaf(key, false);
+            int leaf = leaf(key, false);
             long leafEnd = Math.min(toVpn, (key + 1) << LEAF_SHIFT);
-            if (leaf != null) {
+            if (leaf != NO_LEAF) {
                 for (long v = vpn; v < leafEnd; v++) {
-                    if (leaf[(int) (v & (PTES_PER_TABLE - 1))] != 0) {
+                    if (pool.get(leaf, (int) (v & (PTES_PER_TABLE - 1))) != 0) {
                         action.accept(v);
                     }
                 }
@@ -85,13 +130,13 @@ public final class PageTable {
         }
     }
 
-    private long[] leaf(long key, boolean create) {
+    private int leaf(long key, boolean create) {
         if (key == lastKey) {
             return lastLeaf;
         }
         int mask = keys.length - 1;
         int i = (int) mix(key) & mask;
-        while (leaves[i] != null) {
+        while (leaves[i] != NO_LEAF) {
             if (keys[i] == key) {
                 lastKey = key;
                 lastLeaf = leaves[i];
@@ -100,14 +145,14 @@ public final class PageTable {
             i = (i + 1) & mask;
         }
         if (!create) {
-            return null;
+            return NO_LEAF;
         }
         if ((leafCount + 1) * 2 > keys.length) {
             grow();
             return leaf(key, true);
         }
         keys[i] = key;
-        leaves[i] = new long[PTES_PER_TABLE];
+        leaves[i] = pool.allocate();
         leafCount++;
         lastKey = key;
         lastLeaf = leaves[i];
@@ -116,14 +161,14 @@ public final class PageTable {
 
     private void grow() {
         long[] oldKeys = keys;
-        long[][] oldLeaves = leaves;
+        int[] oldLeaves = leaves;
         keys = new long[oldKeys.length * 2];
-        leaves = new long[oldKeys.length * 2][];
+        leaves = newLeaves(oldKeys.length * 2);
         int mask = keys.length - 1;
         for (int j = 0; j < oldKeys.length; j++) {
-            if (oldLeaves[j] != null) {
+            if (oldLeaves[j] != NO_LEAF) {
                 int i = (int) mix(oldKeys[j]) & mask;
-                while (leaves[i] != null) {
+                while (leaves[i] != NO_LEAF) {
                     i = (i + 1) & mask;
                 }
                 keys[i] = oldKeys[j];
@@ -131,6 +176,26 @@ public final class PageTable {
             }
         }
         lastKey = -1;
+    }
+
+    /**
+     * Gives every leaf back to the pool once the address space is torn down (every pte is
+     * none by then); the table reads as empty after.
+     */
+    void release() {
+        if (present != 0) {
+            throw new IllegalStateException("page table released with " + present + " present ptes");
+        }
+        for (int leaf : leaves) {
+            if (leaf != NO_LEAF) {
+                pool.free(leaf);
+            }
+        }
+        keys = new long[64];
+        leaves = newLeaves(64);
+        leafCount = 0;
+        lastKey = -1;
+        lastLeaf = NO_LEAF;
     }
 
     private static long mix(long k) {

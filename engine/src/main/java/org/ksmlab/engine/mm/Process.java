@@ -14,7 +14,7 @@ public final class Process {
     final int parentPid;
     /** VMAs by start address; never overlapping. */
     final TreeMap<Long, Vma> vmas = new TreeMap<>();
-    final PageTable pageTable = new PageTable();
+    final PageTable pageTable;
     /** MMF_VM_MERGE_ANY: prctl(PR_SET_MEMORY_MERGE, 1) is in force; inherited by fork. */
     boolean mergeAny;
     boolean alive = true;
@@ -23,9 +23,10 @@ public final class Process {
     /** Per-merger state attached to this mm (KSM's mm_slot, SKSM's write tracking, ...). */
     Object mergerState;
 
-    Process(int pid, int parentPid) {
+    Process(int pid, int parentPid, PteLeaves leaves) {
         this.pid = pid;
         this.parentPid = parentPid;
+        this.pageTable = new PageTable(leaves);
     }
 
     public int pid() { return pid; }
