@@ -226,7 +226,7 @@ public final class Ksm implements Merger, Daemon {
         boolean maxPageSharingBypass = false;
         if (stableNode != NONE) {
             // Already a KSM page tracked by this rmap_item: nothing to do.
-            if (items.isStable(item) && items.head(item) == stableNode) {
+            if (items.isStable(item) && items.link(item) == stableNode) {
                 return;
             }
             // A KSM page shared by fork: let it go over the sharing limit.
@@ -238,8 +238,8 @@ public final class Ksm implements Merger, Daemon {
             // The checksum changed since the last visit: the page is volatile; keep it out of
             // the unstable tree and do not waste time searching for it there.
             int cs = pages.calcChecksum(frame);
-            if (items.oldChecksum[item] != cs) {
-                items.oldChecksum[item] = cs;
+            if (items.oldChecksum(item) != cs) {
+                items.setOldChecksum(item, cs);
                 return;
             }
             if (tryToMergeWithZeroPage(item, frame) == 0) {
@@ -260,7 +260,7 @@ public final class Ksm implements Merger, Daemon {
             int treeItem = RmapItems.itemOf(tree);
             int kf = tryToMergeTwoPages(item, frame, treeItem, RmapItems.pageOf(tree));
             if (kf != NONE) {
-                int node = stable.insert(kf, nowMillis);
+                int node = stable.insert(kf, items.oldChecksum(item), nowMillis);
                 stable.append(treeItem, node, false);
                 stable.append(item, node, false);
             }
@@ -269,12 +269,12 @@ public final class Ksm implements Merger, Daemon {
 
     /** 0 when merged with the zero page (or nothing more to do), -1 to go on. @see "mm/ksm.c: try_to_merge_with_zero_page" */
     private int tryToMergeWithZeroPage(int item, int frame) {
-        if (knobs.useZeroPages && items.oldChecksum[item] == pages.zeroChecksum) {
-            Vma vma = items.mmSlot(item).findMergeableVma(items.vpn[item]);
+        if (knobs.useZeroPages && items.oldChecksum(item) == pages.zeroChecksum) {
+            Vma vma = items.mmSlot(item).findMergeableVma(items.vpn(item));
             if (vma == null) {
                 return 0; // the VMA is out of date: nothing more to do
             }
-            return tryToMergeOnePage(processOf(item), items.vpn[item], frame, PageStore.ZERO_FRAME);
+            return tryToMergeOnePage(processOf(item), items.vpn(item), frame, PageStore.ZERO_FRAME);
         }
         return -1;
     }
@@ -285,10 +285,10 @@ public final class Ksm implements Merger, Daemon {
      * @see "mm/ksm.c: try_to_merge_with_ksm_page"
      */
     private int tryToMergeWithKsmPage(int item, int frame, int kframe) {
-        if (items.mmSlot(item).findMergeableVma(items.vpn[item]) == null) {
+        if (items.mmSlot(item).findMergeableVma(items.vpn(item)) == null) {
             return -1;
         }
-        int err = tryToMergeOnePage(processOf(item), items.vpn[item], frame, kframe);
+        int err = tryToMergeOnePage(processOf(item), items.vpn(item), frame, kframe);
         if (err != 0) {
             return err;
         }
@@ -345,9 +345,9 @@ public final class Ksm implements Merger, Daemon {
 
     /** @see "mm/ksm.c: break_cow" */
     private void breakCow(int item) {
-        Vma vma = items.mmSlot(item).findMergeableVma(items.vpn[item]);
+        Vma vma = items.mmSlot(item).findMergeableVma(items.vpn(item));
         if (vma != null) {
-            breakKsm(processOf(item), items.vpn[item]);
+            breakKsm(processOf(item), items.vpn(item));
         }
     }
 
@@ -489,7 +489,7 @@ public final class Ksm implements Merger, Daemon {
     @Override
     public void counters(Map<String, Long> c) {
         long rmapItems = items.count;
-        long trackingBytes = rmapItems * RmapItems.bytesPerItem() + stable.trackingBytes();
+        long trackingBytes = rmapItems * RmapItems.bytesPerItem() + stable.trackingBytes() + unstable.trackingBytes();
         counters.report(c, rmapItems, scan.seqnr(), knobs.pagesToScan, ksmd.cpuNanos(), trackingBytes);
     }
 
@@ -522,10 +522,10 @@ public final class Ksm implements Merger, Daemon {
                     if (!kernel.store().hasFlag(frame, org.ksmlab.engine.memory.PageStore.F_KSM)) {
                         return;
                     }
-                    int node = stable.nodes.nodeOfFrame[frame];
+                    int node = stable.nodeOfFrame(frame);
                     boolean found = false;
-                    for (int it = node < 0 ? RmapItems.NONE : stable.nodes.hlistHead[node]; it != RmapItems.NONE && !found; it = items.hlistNext(it)) {
-                        found = items.vpn[it] == vpn && isSelfOrAncestor(items.mmSlot(it).mm.process, p);
+                    for (int it = node < 0 ? RmapItems.NONE : stable.hlistFirst(node); it != RmapItems.NONE && !found; it = items.hlistNext(it)) {
+                        found = items.vpn(it) == vpn && isSelfOrAncestor(items.mmSlot(it).mm.process, p);
                     }
                     if (!found) {
                         missing[0]++;
@@ -551,6 +551,16 @@ public final class Ksm implements Merger, Daemon {
             }
         }
         return false;
+    }
+
+    /** Frees the rmap_items and both trees (off the heap); the merger is not used after. */
+    @Override
+    public void close() {
+        if (kernel != null) {
+            stable.close();
+            unstable.close();
+        }
+        items.close();
     }
 
     /** /proc/PID/ksm_stat of a live process. */

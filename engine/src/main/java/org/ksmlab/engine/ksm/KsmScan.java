@@ -36,10 +36,10 @@ final class KsmScan {
     /** ksm_scan.address, as a virtual page number: the next page to look at. */
     private long address;
     /**
-     * ksm_scan.rmap_list: the item whose {@code next} is the cursor's place in the mm's
-     * address-ordered rmap_list (NONE: the list's head).
+     * ksm_scan.rmap_list: the cursor's place in the mm's address-ordered rmap_list, as the vpn of
+     * the item it follows (-1: the list's head).
      */
-    private int rmapListPrev = NONE;
+    private long rmapListPrev = -1;
     /** ksm_scan.seqnr: completed full scans. */
     private long seqnr;
 
@@ -95,7 +95,7 @@ final class KsmScan {
      */
     void exit(KsmMm mm) {
         MmSlot slot = mm.slot;
-        if (mmSlot != slot && slot.rmapHead == NONE) {
+        if (mmSlot != slot && !items.hasItems(slot)) {
             unlink(slot);
             return;
         }
@@ -139,7 +139,7 @@ final class KsmScan {
                 return NO_ITEM;
             }
             address = 0;
-            rmapListPrev = NONE;
+            rmapListPrev = -1;
         }
         while (true) {
             if (!slot.exiting) {
@@ -163,7 +163,7 @@ final class KsmScan {
                         if (PageTable.present(pte) && store.hasFlag(PageTable.frame(pte), PageStore.F_ANON)) {
                             int frame = PageTable.frame(pte);
                             int item = getNextRmapItem(slot, address);
-                            rmapListPrev = item;
+                            rmapListPrev = address;
                             address++;
                             if (shouldSkipRmapItem(frame, item)) {
                                 continue;
@@ -175,7 +175,7 @@ final class KsmScan {
                 }
             } else {
                 address = 0; // no_vmas
-                rmapListPrev = NONE;
+                rmapListPrev = -1;
             }
             // Nuke the rmap_items above the cursor: no VM_MERGEABLE VMA has such addresses.
             removeTrailingRmapItems(slot, rmapListPrev);
@@ -191,7 +191,7 @@ final class KsmScan {
             if (nextSlot != head) {
                 slot = nextSlot;
                 address = 0;
-                rmapListPrev = NONE;
+                rmapListPrev = -1;
                 continue;
             }
             ksmd.fullScanCompleted(knobs);
@@ -200,35 +200,24 @@ final class KsmScan {
         }
     }
 
-    /** The item of {@code vpn} in the slot's rmap_list, made if missing; stale items before it are freed. @see "mm/ksm.c: get_next_rmap_item" */
+    /**
+     * The item of {@code vpn} in the slot's rmap_list, made if missing; the stale items between
+     * the cursor and it (their addresses are no longer mergeable) are freed on the way, in
+     * address order.
+     * @see "mm/ksm.c: get_next_rmap_item"
+     */
     private int getNextRmapItem(MmSlot slot, long vpn) {
-        int cur = rmapListPrev == NONE ? slot.rmapHead : items.next[rmapListPrev];
-        while (cur != NONE) {
-            if (items.vpn[cur] == vpn) {
-                return cur;
-            }
-            if (items.vpn[cur] > vpn) {
-                break;
-            }
-            int nxt = items.next[cur];
-            setListNext(slot, rmapListPrev, nxt);
-            removeRmapItemFromTree(cur);
-            freeRmapItem(cur);
-            cur = nxt;
+        items.forEachBetween(slot, rmapListPrev, vpn, stale -> {
+            removeRmapItemFromTree(stale);
+            freeRmapItem(stale);
+        });
+        int item = items.itemAt(slot, vpn);
+        if (item != NONE) {
+            return item;
         }
-        int item = items.allocate(slot.id, vpn);
+        item = items.allocate(slot, vpn);
         counters.rmapItemAllocated(slot.mm.counters);
-        items.next[item] = cur;
-        setListNext(slot, rmapListPrev, item);
         return item;
-    }
-
-    private void setListNext(MmSlot slot, int prev, int item) {
-        if (prev == NONE) {
-            slot.rmapHead = item;
-        } else {
-            items.next[prev] = item;
-        }
     }
 
     private void freeRmapItem(int item) {
@@ -236,16 +225,12 @@ final class KsmScan {
         items.free(item);
     }
 
-    /** Frees the slot's rmap_items after {@code prev} (NONE: all of them). @see "mm/ksm.c: remove_trailing_rmap_items" */
-    private void removeTrailingRmapItems(MmSlot slot, int prev) {
-        int cur = prev == NONE ? slot.rmapHead : items.next[prev];
-        setListNext(slot, prev, NONE);
-        while (cur != NONE) {
-            int nxt = items.next[cur];
-            removeRmapItemFromTree(cur);
-            freeRmapItem(cur);
-            cur = nxt;
-        }
+    /** Frees the slot's rmap_items after the vpn {@code prev} (-1: all of them). @see "mm/ksm.c: remove_trailing_rmap_items" */
+    private void removeTrailingRmapItems(MmSlot slot, long prev) {
+        items.forEachBetween(slot, prev, Long.MAX_VALUE, stale -> {
+            removeRmapItemFromTree(stale);
+            freeRmapItem(stale);
+        });
     }
 
     /**
@@ -275,18 +260,18 @@ final class KsmScan {
         }
         int age = items.ageOf(item);
         if (age != 255) {
-            items.age[item]++;
+            items.setAge(item, age + 1);
         }
         // Young pages are not skipped: they need their chance to go through the merge phases.
         if (age < 3) {
             return false;
         }
-        if (items.remainingSkips[item] == 0) {
-            items.remainingSkips[item] = (byte) skipAge(age);
+        if (items.remainingSkips(item) == 0) {
+            items.setRemainingSkips(item, skipAge(age));
             return false;
         }
         counters.pageSkipped();
-        items.remainingSkips[item]--;
+        items.setRemainingSkips(item, items.remainingSkips(item) - 1);
         removeRmapItemFromTree(item);
         return true;
     }
@@ -314,7 +299,7 @@ final class KsmScan {
             if (!slot.exiting) {
                 unmerge.accept(slot.mm.process);
             }
-            removeTrailingRmapItems(slot, NONE);
+            removeTrailingRmapItems(slot, -1);
             mmSlot = slot.next;
             if (slot.exiting) {
                 unlink(slot);

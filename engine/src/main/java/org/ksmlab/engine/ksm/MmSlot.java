@@ -1,7 +1,5 @@
 package org.ksmlab.engine.ksm;
 
-import static org.ksmlab.engine.ksm.RmapItems.NONE;
-
 import org.ksmlab.engine.memory.PageStore;
 import org.ksmlab.engine.mm.Vma;
 
@@ -14,8 +12,11 @@ final class MmSlot {
     final int id;
     /** The mm; null for the list head (ksm_mm_head). */
     final KsmMm mm;
-    /** First rmap_item of this mm's address-ordered rmap_list. */
-    int rmapHead = NONE;
+    /**
+     * This mm's rmap_items, as leaves of {@link RmapItems#PER_LEAF} consecutive pages by
+     * {@code vpn >>> 9}: iterated in key order they are the kernel's address-ordered rmap_list.
+     */
+    final java.util.TreeMap<Long, Integer> leaves = new java.util.TreeMap<>();
     MmSlot prev;
     MmSlot next;
     /** The process exited: ksmd frees its rmap_items and the slot on its next visit. */

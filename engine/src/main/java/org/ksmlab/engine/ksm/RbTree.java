@@ -1,6 +1,6 @@
 package org.ksmlab.engine.ksm;
 
-import java.util.Arrays;
+import org.ksmlab.engine.memory.OffHeapArray;
 
 /**
  * An intrusive red-black tree over int node ids, with links in primitive arrays: the shape of
@@ -12,26 +12,40 @@ import java.util.Arrays;
  * unstable tree) can still drop nodes, as in the kernel.
  *
  * <p>Algorithms: insertion and deletion fix-ups of Cormen et al., with parent pointers and
- * {@link #NIL} = -1 in place of a sentinel node.
+ * {@link #NIL} = -1 in place of a sentinel node. Links live off the Java heap
+ * ({@link OffHeapArray}: 13 bytes per node id, touched only for ids in use); {@link #close}
+ * gives them back.
  */
-public final class RbTree {
+public final class RbTree implements AutoCloseable {
     /** No node. */
     public static final int NIL = -1;
     private static final byte RED = 0;
     private static final byte BLACK = 1;
 
-    // Package-visible so that RmapItems can reuse a node's link slots while the node is not in
-    // this tree (the kernel's union of rb_node with the stable-tree hlist in struct rmap_item).
-    int[] left = new int[0];
-    int[] right = new int[0];
-    int[] parent = new int[0];
-    byte[] color = new byte[0];
+    private final Links left = new Links();
+    private final Links right = new Links();
+    private final Links parent = new Links();
+    private final OffHeapArray color = OffHeapArray.bytes();
+    private long capacity;
     private int root = NIL;
     private int size;
 
+    /** One link per node id, off the heap, read and written as {@code links[n]} would be. */
+    private static final class Links {
+        final OffHeapArray a = OffHeapArray.ints();
+
+        int get(int n) {
+            return a.getInt(n);
+        }
+
+        void set(int n, int v) {
+            a.setInt(n, v);
+        }
+    }
+
     public int root() { return root; }
-    public int left(int n) { return left[n]; }
-    public int right(int n) { return right[n]; }
+    public int left(int n) { return left.get(n); }
+    public int right(int n) { return right.get(n); }
     public int size() { return size; }
 
     /** Forgets every node in O(1), like {@code root = RB_ROOT}: the unstable tree's reset. */
@@ -47,13 +61,35 @@ public final class RbTree {
 
     /** Makes room for node id {@code n}. */
     public void ensure(int n) {
-        if (n >= left.length) {
-            int cap = Math.max(n + 1, Math.max(16, left.length * 2));
-            left = Arrays.copyOf(left, cap);
-            right = Arrays.copyOf(right, cap);
-            parent = Arrays.copyOf(parent, cap);
-            color = Arrays.copyOf(color, cap);
+        if (n >= capacity) {
+            left.a.ensure(n + 1L);
+            right.a.ensure(n + 1L);
+            parent.a.ensure(n + 1L);
+            color.ensure(n + 1L);
+            capacity = left.a.capacity();
         }
+    }
+
+    /** Bytes mapped for the links. */
+    long reservedBytes() {
+        return left.a.reservedBytes() + right.a.reservedBytes() + parent.a.reservedBytes() + color.reservedBytes();
+    }
+
+    @Override
+    public void close() {
+        left.a.close();
+        right.a.close();
+        parent.a.close();
+        color.close();
+        capacity = 0;
+    }
+
+    private byte color(int n) {
+        return color.getByte(n);
+    }
+
+    private void setColor(int n, byte c) {
+        color.setByte(n, c);
     }
 
     /**
@@ -62,128 +98,128 @@ public final class RbTree {
      */
     public void link(int node, int par, boolean asLeft) {
         ensure(node);
-        left[node] = NIL;
-        right[node] = NIL;
-        parent[node] = par;
-        color[node] = RED;
+        left.set(node, NIL);
+        right.set(node, NIL);
+        parent.set(node, par);
+        setColor(node, RED);
         if (par == NIL) {
             root = node;
         } else if (asLeft) {
-            left[par] = node;
+            left.set(par, node);
         } else {
-            right[par] = node;
+            right.set(par, node);
         }
         size++;
         insertFixup(node);
     }
 
     private void insertFixup(int z) {
-        while (z != root && color[parent[z]] == RED) {
-            int p = parent[z];
-            int g = parent[p];
-            if (p == left[g]) {
-                int u = right[g];
-                if (u != NIL && color[u] == RED) {
-                    color[p] = BLACK;
-                    color[u] = BLACK;
-                    color[g] = RED;
+        while (z != root && color(parent.get(z)) == RED) {
+            int p = parent.get(z);
+            int g = parent.get(p);
+            if (p == left.get(g)) {
+                int u = right.get(g);
+                if (u != NIL && color(u) == RED) {
+                    setColor(p, BLACK);
+                    setColor(u, BLACK);
+                    setColor(g, RED);
                     z = g;
                 } else {
-                    if (z == right[p]) {
+                    if (z == right.get(p)) {
                         z = p;
                         rotateLeft(z);
-                        p = parent[z];
+                        p = parent.get(z);
                     }
-                    color[p] = BLACK;
-                    color[g] = RED;
+                    setColor(p, BLACK);
+                    setColor(g, RED);
                     rotateRight(g);
                 }
             } else {
-                int u = left[g];
-                if (u != NIL && color[u] == RED) {
-                    color[p] = BLACK;
-                    color[u] = BLACK;
-                    color[g] = RED;
+                int u = left.get(g);
+                if (u != NIL && color(u) == RED) {
+                    setColor(p, BLACK);
+                    setColor(u, BLACK);
+                    setColor(g, RED);
                     z = g;
                 } else {
-                    if (z == left[p]) {
+                    if (z == left.get(p)) {
                         z = p;
                         rotateRight(z);
-                        p = parent[z];
+                        p = parent.get(z);
                     }
-                    color[p] = BLACK;
-                    color[g] = RED;
+                    setColor(p, BLACK);
+                    setColor(g, RED);
                     rotateLeft(g);
                 }
             }
         }
-        color[root] = BLACK;
+        setColor(root, BLACK);
     }
 
     private void rotateLeft(int x) {
-        int y = right[x];
-        right[x] = left[y];
-        if (left[y] != NIL) parent[left[y]] = x;
-        parent[y] = parent[x];
-        if (parent[x] == NIL) root = y;
-        else if (x == left[parent[x]]) left[parent[x]] = y;
-        else right[parent[x]] = y;
-        left[y] = x;
-        parent[x] = y;
+        int y = right.get(x);
+        right.set(x, left.get(y));
+        if (left.get(y) != NIL) parent.set(left.get(y), x);
+        parent.set(y, parent.get(x));
+        if (parent.get(x) == NIL) root = y;
+        else if (x == left.get(parent.get(x))) left.set(parent.get(x), y);
+        else right.set(parent.get(x), y);
+        left.set(y, x);
+        parent.set(x, y);
     }
 
     private void rotateRight(int x) {
-        int y = left[x];
-        left[x] = right[y];
-        if (right[y] != NIL) parent[right[y]] = x;
-        parent[y] = parent[x];
-        if (parent[x] == NIL) root = y;
-        else if (x == right[parent[x]]) right[parent[x]] = y;
-        else left[parent[x]] = y;
-        right[y] = x;
-        parent[x] = y;
+        int y = left.get(x);
+        left.set(x, right.get(y));
+        if (right.get(y) != NIL) parent.set(right.get(y), x);
+        parent.set(y, parent.get(x));
+        if (parent.get(x) == NIL) root = y;
+        else if (x == right.get(parent.get(x))) right.set(parent.get(x), y);
+        else left.set(parent.get(x), y);
+        right.set(y, x);
+        parent.set(x, y);
     }
 
     /** Puts {@code v} where {@code u} was (u's subtree links are not touched). */
     private void transplant(int u, int v) {
-        int pu = parent[u];
+        int pu = parent.get(u);
         if (pu == NIL) root = v;
-        else if (u == left[pu]) left[pu] = v;
-        else right[pu] = v;
-        if (v != NIL) parent[v] = pu;
+        else if (u == left.get(pu)) left.set(pu, v);
+        else right.set(pu, v);
+        if (v != NIL) parent.set(v, pu);
     }
 
     /** Removes {@code z} (which must be in the tree) and rebalances. @see "lib/rbtree.c: rb_erase" */
     public void erase(int z) {
         int y = z;
-        byte yColor = color[y];
+        byte yColor = color(y);
         int x;
         int xParent;
-        if (left[z] == NIL) {
-            x = right[z];
-            xParent = parent[z];
-            transplant(z, right[z]);
-        } else if (right[z] == NIL) {
-            x = left[z];
-            xParent = parent[z];
-            transplant(z, left[z]);
+        if (left.get(z) == NIL) {
+            x = right.get(z);
+            xParent = parent.get(z);
+            transplant(z, right.get(z));
+        } else if (right.get(z) == NIL) {
+            x = left.get(z);
+            xParent = parent.get(z);
+            transplant(z, left.get(z));
         } else {
-            y = right[z];
-            while (left[y] != NIL) y = left[y];
-            yColor = color[y];
-            x = right[y];
-            if (parent[y] == z) {
+            y = right.get(z);
+            while (left.get(y) != NIL) y = left.get(y);
+            yColor = color(y);
+            x = right.get(y);
+            if (parent.get(y) == z) {
                 xParent = y;
             } else {
-                xParent = parent[y];
-                transplant(y, right[y]);
-                right[y] = right[z];
-                parent[right[y]] = y;
+                xParent = parent.get(y);
+                transplant(y, right.get(y));
+                right.set(y, right.get(z));
+                parent.set(right.get(y), y);
             }
             transplant(z, y);
-            left[y] = left[z];
-            parent[left[y]] = y;
-            color[y] = color[z];
+            left.set(y, left.get(z));
+            parent.set(left.get(y), y);
+            setColor(y, color(z));
         }
         size--;
         if (yColor == BLACK) {
@@ -192,98 +228,98 @@ public final class RbTree {
     }
 
     private byte colorOf(int n) {
-        return n == NIL ? BLACK : color[n];
+        return n == NIL ? BLACK : color(n);
     }
 
     private void eraseFixup(int x, int xParent) {
         while (x != root && colorOf(x) == BLACK) {
-            if (x == left[xParent]) {
-                int w = right[xParent];
+            if (x == left.get(xParent)) {
+                int w = right.get(xParent);
                 if (colorOf(w) == RED) {
-                    color[w] = BLACK;
-                    color[xParent] = RED;
+                    setColor(w, BLACK);
+                    setColor(xParent, RED);
                     rotateLeft(xParent);
-                    w = right[xParent];
+                    w = right.get(xParent);
                 }
-                if (colorOf(left[w]) == BLACK && colorOf(right[w]) == BLACK) {
-                    color[w] = RED;
+                if (colorOf(left.get(w)) == BLACK && colorOf(right.get(w)) == BLACK) {
+                    setColor(w, RED);
                     x = xParent;
-                    xParent = parent[x];
+                    xParent = parent.get(x);
                 } else {
-                    if (colorOf(right[w]) == BLACK) {
-                        color[left[w]] = BLACK;
-                        color[w] = RED;
+                    if (colorOf(right.get(w)) == BLACK) {
+                        setColor(left.get(w), BLACK);
+                        setColor(w, RED);
                         rotateRight(w);
-                        w = right[xParent];
+                        w = right.get(xParent);
                     }
-                    color[w] = color[xParent];
-                    color[xParent] = BLACK;
-                    if (right[w] != NIL) color[right[w]] = BLACK;
+                    setColor(w, color(xParent));
+                    setColor(xParent, BLACK);
+                    if (right.get(w) != NIL) setColor(right.get(w), BLACK);
                     rotateLeft(xParent);
                     x = root;
                     xParent = NIL;
                 }
             } else {
-                int w = left[xParent];
+                int w = left.get(xParent);
                 if (colorOf(w) == RED) {
-                    color[w] = BLACK;
-                    color[xParent] = RED;
+                    setColor(w, BLACK);
+                    setColor(xParent, RED);
                     rotateRight(xParent);
-                    w = left[xParent];
+                    w = left.get(xParent);
                 }
-                if (colorOf(right[w]) == BLACK && colorOf(left[w]) == BLACK) {
-                    color[w] = RED;
+                if (colorOf(right.get(w)) == BLACK && colorOf(left.get(w)) == BLACK) {
+                    setColor(w, RED);
                     x = xParent;
-                    xParent = parent[x];
+                    xParent = parent.get(x);
                 } else {
-                    if (colorOf(left[w]) == BLACK) {
-                        color[right[w]] = BLACK;
-                        color[w] = RED;
+                    if (colorOf(left.get(w)) == BLACK) {
+                        setColor(right.get(w), BLACK);
+                        setColor(w, RED);
                         rotateLeft(w);
-                        w = left[xParent];
+                        w = left.get(xParent);
                     }
-                    color[w] = color[xParent];
-                    color[xParent] = BLACK;
-                    if (left[w] != NIL) color[left[w]] = BLACK;
+                    setColor(w, color(xParent));
+                    setColor(xParent, BLACK);
+                    if (left.get(w) != NIL) setColor(left.get(w), BLACK);
                     rotateRight(xParent);
                     x = root;
                     xParent = NIL;
                 }
             }
         }
-        if (x != NIL) color[x] = BLACK;
+        if (x != NIL) setColor(x, BLACK);
     }
 
     /** Puts {@code victim}'s replacement {@code repl} in its exact place (rb_replace_node). */
     void replace(int victim, int repl) {
         ensure(repl);
-        int p = parent[victim];
+        int p = parent.get(victim);
         if (p == NIL) root = repl;
-        else if (left[p] == victim) left[p] = repl;
-        else right[p] = repl;
-        if (left[victim] != NIL) parent[left[victim]] = repl;
-        if (right[victim] != NIL) parent[right[victim]] = repl;
-        left[repl] = left[victim];
-        right[repl] = right[victim];
-        parent[repl] = p;
-        color[repl] = color[victim];
+        else if (left.get(p) == victim) left.set(p, repl);
+        else right.set(p, repl);
+        if (left.get(victim) != NIL) parent.set(left.get(victim), repl);
+        if (right.get(victim) != NIL) parent.set(right.get(victim), repl);
+        left.set(repl, left.get(victim));
+        right.set(repl, right.get(victim));
+        parent.set(repl, p);
+        setColor(repl, color(victim));
     }
 
     /** Black height if the tree is a valid red-black tree, else throws (tests). */
     public int checkValid() {
-        if (root != NIL && color[root] != BLACK) throw new IllegalStateException("red root");
+        if (root != NIL && color(root) != BLACK) throw new IllegalStateException("red root");
         return check(root, NIL);
     }
 
     private int check(int n, int par) {
         if (n == NIL) return 1;
-        if (parent[n] != par) throw new IllegalStateException("bad parent of " + n);
-        if (color[n] == RED && (colorOf(left[n]) == RED || colorOf(right[n]) == RED)) {
+        if (parent.get(n) != par) throw new IllegalStateException("bad parent of " + n);
+        if (color(n) == RED && (colorOf(left.get(n)) == RED || colorOf(right.get(n)) == RED)) {
             throw new IllegalStateException("red node " + n + " with a red child");
         }
-        int l = check(left[n], n);
-        int r = check(right[n], n);
+        int l = check(left.get(n), n);
+        int r = check(right.get(n), n);
         if (l != r) throw new IllegalStateException("black heights differ at " + n);
-        return l + (color[n] == BLACK ? 1 : 0);
+        return l + (color(n) == BLACK ? 1 : 0);
     }
 }

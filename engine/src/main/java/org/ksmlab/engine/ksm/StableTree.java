@@ -43,8 +43,13 @@ final class StableTree {
 
     /** Whether {@code node} has mappings and room for {@code offset} + 1 more under max_page_sharing. */
     boolean isPageSharingCandidate(int node, int offset) {
-        int len = nodes.rmapHlistLen[node];
+        int len = nodes.rmapHlistLen(node);
         return len != 0 && len + offset < knobs.maxPageSharing;
+    }
+
+    /** Frees the nodes' memory (off the heap). */
+    void close() {
+        nodes.close();
     }
 
     /** Model memory of the nodes, bytes. */
@@ -58,7 +63,7 @@ final class StableTree {
      * @see "mm/ksm.c: ksm_get_folio"
      */
     int ksmGetFolio(int node) {
-        int frame = nodes.kpfn[node];
+        int frame = nodes.kpfn(node);
         if (frame == NONE || nodes.nodeOfFrame(frame) != node) {
             removeNodeFromStableTree(node);
             return NONE;
@@ -75,18 +80,21 @@ final class StableTree {
 
     /** @see "mm/ksm.c: remove_node_from_stable_tree" */
     private void removeNodeFromStableTree(int node) {
-        for (int it = nodes.hlistHead[node]; it != NONE; it = items.hlistNext(it)) {
-            counters.stableItemRemoved(items.mmSlot(it).mm.counters, items.hlistNext(it) == NONE);
-            nodes.rmapHlistLen[node]--;
-            items.flags[it] = 0;
+        int cs = nodes.checksum(node);
+        for (int it = nodes.hlistHead(node); it != NONE; ) {
+            int next = items.hlistNext(it);
+            counters.stableItemRemoved(items.mmSlot(it).mm.counters, next == NONE);
+            nodes.setRmapHlistLen(node, nodes.rmapHlistLen(node) - 1);
+            items.leaveStable(it, cs);
+            it = next;
         }
-        nodes.hlistHead[node] = NONE;
+        nodes.setHlistHead(node, NONE);
         if (nodes.isDup(node)) {
             dupDel(node);
         } else {
             nodes.tree.erase(node);
         }
-        int frame = nodes.kpfn[node];
+        int frame = nodes.kpfn(node);
         if (frame != NONE && nodes.nodeOfFrame(frame) == node) {
             nodes.setNodeOfFrame(frame, NONE);
         }
@@ -95,41 +103,41 @@ final class StableTree {
 
     /** Takes a dup off its chain. @see "mm/ksm.c: __stable_node_dup_del" */
     private void dupDel(int dup) {
-        int chain = nodes.chain[dup];
-        int prev = nodes.dupPrev[dup];
-        int next = nodes.dupNext[dup];
+        int chain = nodes.chain(dup);
+        int prev = nodes.dupPrev(dup);
+        int next = nodes.dupNext(dup);
         if (prev == NONE) {
-            nodes.hlistHead[chain] = next;
+            nodes.setHlistHead(chain, next);
         } else {
-            nodes.dupNext[prev] = next;
+            nodes.setDupNext(prev, next);
         }
         if (next != NONE) {
-            nodes.dupPrev[next] = prev;
+            nodes.setDupPrev(next, prev);
         }
-        nodes.chain[dup] = NONE;
-        nodes.dupNext[dup] = NONE;
-        nodes.dupPrev[dup] = NONE;
+        nodes.setChain(dup, NONE);
+        nodes.setDupNext(dup, NONE);
+        nodes.setDupPrev(dup, NONE);
         counters.dupRemoved();
     }
 
     /** hlist_add_head of a dup on its chain. @see "mm/ksm.c: stable_node_chain_add_dup" */
     private void chainAddDup(int dup, int chain) {
-        nodes.chain[dup] = chain;
-        int first = nodes.hlistHead[chain];
-        nodes.dupNext[dup] = first;
-        nodes.dupPrev[dup] = NONE;
+        nodes.setChain(dup, chain);
+        int first = nodes.hlistHead(chain);
+        nodes.setDupNext(dup, first);
+        nodes.setDupPrev(dup, NONE);
         if (first != NONE) {
-            nodes.dupPrev[first] = dup;
+            nodes.setDupPrev(first, dup);
         }
-        nodes.hlistHead[chain] = dup;
+        nodes.setHlistHead(chain, dup);
         counters.dupAdded();
     }
 
     /** A chain takes the place of {@code dup} in the tree, with {@code dup} as its first dup. @see "mm/ksm.c: alloc_stable_node_chain" */
     private int allocStableNodeChain(int dup, long nowMillis) {
         int chain = nodes.allocate();
-        nodes.rmapHlistLen[chain] = StableNodes.STABLE_NODE_CHAIN;
-        nodes.chainPruneMillis[chain] = nowMillis;
+        nodes.setRmapHlistLen(chain, StableNodes.STABLE_NODE_CHAIN);
+        nodes.setChainPruneMillis(chain, nowMillis);
         counters.chainAdded();
         nodes.tree.replace(dup, chain);
         chainAddDup(dup, chain);
@@ -148,7 +156,7 @@ final class StableTree {
      * otherwise the non-full dup with the most mappings (walking all dups and pruning stale ones
      * at most every stable_node_chains_prune_millisecs), collapsing a chain left with one dup
      * into that dup. Returns NONE when the node or the whole chain went stale and was removed
-     * (the caller's walk must restart). The dup's page is {@code nodes.kpfn[dup]}; the node now
+     * (the caller's walk must restart). The dup's page is {@code nodes.kpfn(dup)}; the node now
      * at the walked tree position is {@link #treePosition}.
      * @see "mm/ksm.c: __stable_node_chain, stable_node_dup"
      */
@@ -156,22 +164,22 @@ final class StableTree {
         if (!nodes.isChain(node)) {
             return ksmGetFolio(node) == NONE ? NONE : node;
         }
-        if (!prune || nowMillis < nodes.chainPruneMillis[node] + knobs.stableNodeChainsPruneMillis) {
+        if (!prune || nowMillis < nodes.chainPruneMillis(node) + knobs.stableNodeChainsPruneMillis) {
             prune = false;
         } else {
-            nodes.chainPruneMillis[node] = nowMillis;
+            nodes.setChainPruneMillis(node, nowMillis);
         }
         int found = NONE;
         int foundLen = 0;
-        for (int dup = nodes.hlistHead[node]; dup != NONE; ) {
-            int nextDup = nodes.dupNext[dup];
+        for (int dup = nodes.hlistHead(node); dup != NONE; ) {
+            int nextDup = nodes.dupNext(dup);
             work.treeSteps++; // each dup examined is a ksm_get_folio and a cache miss, like a tree step
             int folio = ksmGetFolio(dup);
             if (folio != NONE) {
                 if (found == NONE || (isPageSharingCandidate(dup, 0)
-                        && (!isPageSharingCandidate(found, 0) || nodes.rmapHlistLen[dup] > foundLen))) {
+                        && (!isPageSharingCandidate(found, 0) || nodes.rmapHlistLen(dup) > foundLen))) {
                     found = dup;
-                    foundLen = nodes.rmapHlistLen[dup];
+                    foundLen = nodes.rmapHlistLen(dup);
                     if (!prune && isPageSharingCandidate(found, 0)) {
                         break;
                     }
@@ -180,13 +188,13 @@ final class StableTree {
             dup = nextDup;
         }
         if (found != NONE) {
-            if (nodes.hlistHead[node] == found && nodes.dupNext[found] == NONE) {
+            if (nodes.hlistHead(node) == found && nodes.dupNext(found) == NONE) {
                 // One dup left below the limit: drop the chain, the dup takes its place.
                 dupDel(found);
                 nodes.tree.replace(node, found);
                 nodes.free(node);
                 counters.chainRemoved();
-            } else if (nodes.hlistHead[node] != found && isPageSharingCandidate(found, 1)) {
+            } else if (nodes.hlistHead(node) != found && isPageSharingCandidate(found, 1)) {
                 // A dup that can take one more merge goes to the head of the chain, so the
                 // next search without pruning finds it first.
                 dupDel(found);
@@ -228,7 +236,7 @@ final class StableTree {
                     continue again; // walked over a stale node: the tree changed, restart
                 }
                 n = treePosition(n, dup);
-                int ret = pages.memcmpPages(frame, nodes.kpfn[dup]);
+                int ret = pages.memcmpPages(frame, nodes.kpfn(dup));
                 if (ret < 0) {
                     n = tree.left(n);
                 } else if (ret > 0) {
@@ -253,7 +261,7 @@ final class StableTree {
      * chain if the content had a single node). Returns the page's node.
      * @see "mm/ksm.c: stable_tree_insert"
      */
-    int insert(int kframe, long nowMillis) {
+    int insert(int kframe, int checksum, long nowMillis) {
         int parent;
         boolean asLeft;
         int match;
@@ -271,7 +279,7 @@ final class StableTree {
                     continue again;
                 }
                 n = treePosition(n, dup);
-                int ret = pages.memcmpPages(kframe, nodes.kpfn[dup]);
+                int ret = pages.memcmpPages(kframe, nodes.kpfn(dup));
                 parent = n;
                 if (ret < 0) {
                     n = tree.left(n);
@@ -287,7 +295,8 @@ final class StableTree {
             break;
         }
         int dup = nodes.allocate();
-        nodes.kpfn[dup] = kframe;
+        nodes.setKpfn(dup, kframe);
+        nodes.setChecksum(dup, checksum);
         if (match == NONE) {
             nodes.tree.link(dup, parent, asLeft);
         } else {
@@ -304,19 +313,13 @@ final class StableTree {
      * @see "mm/ksm.c: stable_tree_append"
      */
     void append(int item, int node, boolean maxPageSharingBypass) {
-        nodes.rmapHlistLen[node]++;
-        if (!maxPageSharingBypass && nodes.rmapHlistLen[node] > knobs.maxPageSharing) {
+        nodes.setRmapHlistLen(node, nodes.rmapHlistLen(node) + 1);
+        if (!maxPageSharingBypass && nodes.rmapHlistLen(node) > knobs.maxPageSharing) {
             throw new IllegalStateException("stable node " + node + " over max_page_sharing");
         }
-        items.setHead(item, node);
-        items.flags[item] = RmapItems.STABLE_FLAG;
-        int first = nodes.hlistHead[node];
-        items.setHlistNext(item, first);
-        items.setHlistPrev(item, NONE);
-        if (first != NONE) {
-            items.setHlistPrev(first, item);
-        }
-        nodes.hlistHead[node] = item;
+        int first = nodes.hlistHead(node);
+        items.enterStable(item, node, first, nodes.checksum(node)); // hlist_add_head
+        nodes.setHlistHead(node, item);
         counters.stableItemAdded(items.mmSlot(item).mm.counters, first == NONE);
     }
 
@@ -326,27 +329,36 @@ final class StableTree {
      * @see "mm/ksm.c: remove_rmap_item_from_tree"
      */
     void removeRmapItem(int item) {
-        int node = items.head(item);
+        int node = items.link(item);
         if (ksmGetFolio(node) == NONE) {
             return; // the stale node was removed with all its items
         }
         hlistDel(node, item);
-        counters.stableItemRemoved(items.mmSlot(item).mm.counters, nodes.hlistHead[node] == NONE);
-        nodes.rmapHlistLen[node]--;
-        items.flags[item] = 0;
+        counters.stableItemRemoved(items.mmSlot(item).mm.counters, nodes.hlistHead(node) == NONE);
+        nodes.setRmapHlistLen(node, nodes.rmapHlistLen(node) - 1);
+        items.leaveStable(item, nodes.checksum(node));
     }
 
+    /**
+     * hlist_del of a singly linked list: the item before {@code item} is found by walking from
+     * the head (at most max_page_sharing items, unless forks added more).
+     */
     private void hlistDel(int node, int item) {
-        int prev = items.hlistPrev(item);
         int next = items.hlistNext(item);
-        if (prev == NONE) {
-            nodes.hlistHead[node] = next;
-        } else {
-            items.setHlistNext(prev, next);
+        int it = nodes.hlistHead(node);
+        if (it == item) {
+            nodes.setHlistHead(node, next);
+            return;
         }
-        if (next != NONE) {
-            items.setHlistPrev(next, prev);
+        while (items.hlistNext(it) != item) {
+            it = items.hlistNext(it);
         }
+        items.setHlistNext(it, next);
+    }
+
+    /** The items on a stable node's hlist, first to last (tests and rmap walks). */
+    int hlistFirst(int node) {
+        return nodes.hlistHead(node);
     }
 
     /** Removes every stable node whose page is no longer mapped (max_page_sharing, run=2). @see "mm/ksm.c: remove_all_stable_nodes" */
@@ -355,12 +367,12 @@ final class StableTree {
         collect(nodes.tree.root(), all);
         for (int n : all) {
             if (nodes.isChain(n)) {
-                for (int d = nodes.hlistHead[n]; d != NONE; ) {
-                    int nd = nodes.dupNext[d];
+                for (int d = nodes.hlistHead(n); d != NONE; ) {
+                    int nd = nodes.dupNext(d);
                     removeStableNode(d);
                     d = nd;
                 }
-                if (nodes.hlistHead[n] == NONE) {
+                if (nodes.hlistHead(n) == NONE) {
                     freeStableNodeChain(n);
                 }
             } else {

@@ -4,23 +4,37 @@ import static org.ksmlab.engine.ksm.RmapItems.NONE;
 import static org.ksmlab.engine.ksm.RmapItems.NO_ITEM;
 
 import org.ksmlab.engine.cost.WorkCounts;
+import org.ksmlab.engine.memory.OffHeapArray;
 import org.ksmlab.engine.memory.PageStore;
 import org.ksmlab.engine.mm.PageTable;
 
 /**
  * The unstable tree: rmap_items of pages whose checksum held still for a pass, ordered by
- * memcmp of their pages, emptied at the start of every pass ({@link #reset}). Its nodes are the
- * rmap_items themselves ({@link RmapItems#unstable}); pages can change under it, so it is
- * walked but never trusted: a walk that meets an item whose page is gone gives up, and items
- * leave by id, never by search. An item keeps its UNSTABLE flag, and pages_unshared counts it,
- * until its next visit takes it out ({@link #remove}), even when the tree was emptied since.
+ * memcmp of their pages, emptied at the start of every pass ({@link #reset}). Pages can change
+ * under it, so it is walked but never trusted: a walk that meets an item whose page is gone
+ * gives up, and items leave by node, never by search. An item keeps its UNSTABLE flag, and
+ * pages_unshared counts it, until its next visit takes it out ({@link #remove}), even when the
+ * tree was emptied since.
+ *
+ * <p>Nodes: in the kernel an rmap_item embeds its rb_node. Here the tree's nodes are handed out
+ * per pass in insertion order (node {@code n} names item {@code nodeItem[n]}; the item's link
+ * names its node) and all taken back by the reset, so the links cost memory only for the items
+ * inserted in a pass, not for every item. The tree's shape is the kernel's: the same walks,
+ * inserts and erases in the same order.
  */
-final class UnstableTree {
+final class UnstableTree implements AutoCloseable {
     private final RmapItems items;
     private final KsmCounters counters;
     private final KsmPages pages;
     private final PageStore store;
     private final WorkCounts work;
+    private final RbTree tree = new RbTree();
+    /** The item each node of this pass stands for. */
+    private final OffHeapArray nodeItem = OffHeapArray.ints();
+    /** Nodes handed out this pass. */
+    private int nodes;
+    /** Most nodes any pass used (the memory the links take). */
+    private int nodesHighWater;
 
     UnstableTree(RmapItems items, KsmCounters counters, KsmPages pages, PageStore store, WorkCounts work) {
         this.items = items;
@@ -32,7 +46,8 @@ final class UnstableTree {
 
     /** root_unstable_tree = RB_ROOT: forgets every node in O(1) at the start of a pass. */
     void reset() {
-        items.unstable.clear();
+        tree.clear();
+        nodes = 0;
     }
 
     /**
@@ -44,13 +59,13 @@ final class UnstableTree {
      * @see "mm/ksm.c: unstable_tree_search_insert"
      */
     long searchInsert(int item, int frame, long seqnr) {
-        RbTree tree = items.unstable;
         int n = tree.root();
         int parent = RbTree.NIL;
         boolean asLeft = false;
         while (n != RbTree.NIL) {
             work.treeSteps++;
-            int treeFrame = getMergeablePage(n);
+            int treeItem = nodeItem.getInt(n);
+            int treeFrame = getMergeablePage(treeItem);
             if (treeFrame == NONE) {
                 return NO_ITEM;
             }
@@ -67,11 +82,16 @@ final class UnstableTree {
                 n = tree.right(n);
                 asLeft = false;
             } else {
-                return RmapItems.itemAndPage(n, treeFrame);
+                return RmapItems.itemAndPage(treeItem, treeFrame);
             }
         }
-        items.flags[item] = (short) (RmapItems.UNSTABLE_FLAG | (seqnr & RmapItems.SEQNR_MASK));
-        tree.link(item, parent, asLeft);
+        int node = nodes++;
+        nodesHighWater = Math.max(nodesHighWater, nodes);
+        nodeItem.ensure(nodes);
+        nodeItem.setInt(node, item);
+        items.setLink(item, node);
+        items.setFlags(item, RmapItems.UNSTABLE_FLAG | (int) (seqnr & RmapItems.SEQNR_MASK));
+        tree.link(node, parent, asLeft);
         counters.unstableItemAdded();
         return NO_ITEM;
     }
@@ -83,18 +103,18 @@ final class UnstableTree {
      * @see "mm/ksm.c: remove_rmap_item_from_tree"
      */
     void remove(int item, long seqnr) {
-        int age = (int) ((seqnr - (items.flags[item] & RmapItems.SEQNR_MASK)) & RmapItems.SEQNR_MASK);
+        int age = (int) ((seqnr - (items.flags(item) & RmapItems.SEQNR_MASK)) & RmapItems.SEQNR_MASK);
         if (age == 0) {
-            items.unstable.erase(item);
+            tree.erase(items.link(item));
         }
         counters.unstableItemRemoved();
-        items.flags[item] = 0;
+        items.setFlags(item, 0);
     }
 
     /** The anonymous page a tree item still maps, or NONE. @see "mm/ksm.c: get_mergeable_page" */
     private int getMergeablePage(int item) {
         MmSlot slot = items.mmSlot(item);
-        long vpn = items.vpn[item];
+        long vpn = items.vpn(item);
         if (slot.findMergeableVma(vpn) == null) {
             return NONE;
         }
@@ -104,5 +124,21 @@ final class UnstableTree {
         }
         int frame = PageTable.frame(pte);
         return store.hasFlag(frame, PageStore.F_ANON) ? frame : NONE;
+    }
+
+    /** Bytes per tree node: links, colour and its item. */
+    static int bytesPerNode() {
+        return RbTree.bytesPerNode() + Integer.BYTES;
+    }
+
+    /** Model memory of the tree's nodes: the most any pass used. */
+    long trackingBytes() {
+        return (long) nodesHighWater * bytesPerNode();
+    }
+
+    @Override
+    public void close() {
+        tree.close();
+        nodeItem.close();
     }
 }

@@ -64,6 +64,11 @@
  *     freezer and scheduling delays are not modelled.</li>
  * <li>stable_node_chains_prune_millisecs uses virtual time; chain pruning otherwise follows
  *     stable_node_dup().</li>
+ * <li>Layout, not behaviour: an rmap_item is 12 bytes ({@link RmapItems}: its mm and address
+ *     come from where it is stored, the unstable tree's nodes are handed out per pass, a stable
+ *     item's oldchecksum is its stable node's unless kept aside, the stable hlist is singly
+ *     linked), so the model's own tracking memory ({@code tracking_bytes}) is not the kernel's;
+ *     {@code general_profit} charges the kernel's 64 bytes per item, as the kernel does.</li>
  * </ul>
  */
 package org.ksmlab.engine.ksm;

@@ -572,6 +572,7 @@ public final class Kernel implements AutoCloseable {
 
     @Override
     public void close() {
+        merger.close();
         store.close();
         pteLeaves.close();
     }

@@ -100,4 +100,8 @@ public interface Merger {
     /** Counters this merger contributes to samples (sysfs-like snake_case names). */
     default void counters(java.util.Map<String, Long> into) {
     }
+
+    /** The kernel is closed: give back what the merger holds off the Java heap (the default holds none). */
+    default void close() {
+    }
 }
