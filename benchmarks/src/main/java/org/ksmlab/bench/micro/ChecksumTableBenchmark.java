@@ -173,7 +173,7 @@ public class ChecksumTableBenchmark {
             case INSERT -> {
                 t.insert(missHash[i], twin[i]);
                 int size = t.entries();
-                t.remove(twin[i]);
+                t.remove(missHash[i], twin[i]);
                 yield size;
             }
         };

@@ -12,10 +12,14 @@ import org.ksmlab.engine.memory.PageStore;
  * ({@code hlist_add_head}). Only the u32 checksum is kept, so pages with equal checksums and
  * different contents share a chain and are told apart by a full compare.
  *
- * <p>Layout (struct-of-arrays, indexed by frame id, the list node the RFC keeps per page):
- * {@code next[frame]}, {@code prev[frame]} (-1 at the ends), {@code checksum[frame]}.
- * Chain statistics: {@link #chainMax()} is the longest bucket; {@link #chainMeanMilli()} is the
- * mean length of the non-empty buckets ×1000 (the chain a successful lookup walks at most).
+ * <p>Layout: a bucket's chain is two arrays (checksums and frame ids) in the order of insertion,
+ * its head last, walked from the end: the same walk, in the same order, as the RFC's linked
+ * hlist, but over contiguous memory, which matters when a bucket holds hundreds of entries (a
+ * host of hundreds of GiB: the static table has 65536 buckets whatever the memory). Removal
+ * finds the frame in its bucket (from the checksum its unchanged contents still give) and
+ * closes the gap, keeping the order. Chain statistics: {@link #chainMax()} is the longest
+ * bucket; {@link #chainMeanMilli()} is the mean length of the non-empty buckets ×1000 (the chain
+ * a successful lookup walks at most).
  *
  * @see "include/linux/hash.h: hash_32"
  */
@@ -25,16 +29,14 @@ final class ChainedChecksumTable implements ChecksumTable {
     /** include/linux/hash.h GOLDEN_RATIO_32. */
     private static final int GOLDEN_RATIO_32 = 0x61C88647;
     private static final int NIL = -1;
+    private static final int[] EMPTY = new int[0];
 
     /** log2 of the bucket count. */
     private final int bits;
-    /** First frame of each bucket's chain, or NIL. */
-    private final int[] head;
-    /** Next and previous frame in the chain (NIL at the ends), by frame id. */
-    private int[] next = new int[1024];
-    private int[] prev = new int[1024];
-    /** u32 checksum of each entry, by frame id. */
-    private int[] checksum = new int[1024];
+    /** Per bucket: the u32 checksums and frames of its entries, oldest first (the chain's head is last). */
+    private final int[][] sums;
+    private final int[][] frames;
+    private final int[] size;
     private int entries;
     private long collisions;
 
@@ -43,8 +45,11 @@ final class ChainedChecksumTable implements ChecksumTable {
             throw new IllegalArgumentException("chained table bits=" + bits + ": expected 1..24");
         }
         this.bits = bits;
-        this.head = new int[1 << bits];
-        Arrays.fill(head, NIL);
+        this.sums = new int[1 << bits][];
+        this.frames = new int[1 << bits][];
+        this.size = new int[1 << bits];
+        Arrays.fill(sums, EMPTY);
+        Arrays.fill(frames, EMPTY);
     }
 
     /** hash_32(val, bits): multiplicative hashing, the top {@code bits} of {@code val * GOLDEN_RATIO_32}. */
@@ -60,11 +65,15 @@ final class ChainedChecksumTable implements ChecksumTable {
     @Override
     public int findIdentical(long hash, int frame, PageStore store, WorkCounts work) {
         int sum = (int) hash;
-        for (int e = head[hash32(sum, bits)]; e != NIL; e = next[e]) {
+        int b = hash32(sum, bits);
+        int[] bs = sums[b];
+        int[] bf = frames[b];
+        for (int i = size[b] - 1; i >= 0; i--) { // from the head
             work.treeSteps++;
-            if (checksum[e] != sum) {
+            if (bs[i] != sum) {
                 continue;
             }
+            int e = bf[i];
             int d = store.firstDifference(e, frame);
             work.bytesCompared += PageCompare.bytesRead(d);
             if (d < 0) {
@@ -77,56 +86,48 @@ final class ChainedChecksumTable implements ChecksumTable {
 
     @Override
     public void insert(long hash, int frame) {
-        ensure(frame);
         int sum = (int) hash;
         int b = hash32(sum, bits);
-        checksum[frame] = sum;
-        prev[frame] = NIL;
-        next[frame] = head[b];
-        if (head[b] != NIL) {
-            prev[head[b]] = frame;
+        int n = size[b];
+        if (n == sums[b].length) {
+            int cap = Math.max(4, n + (n >> 1));
+            sums[b] = Arrays.copyOf(sums[b], cap);
+            frames[b] = Arrays.copyOf(frames[b], cap);
         }
-        head[b] = frame;
+        sums[b][n] = sum;
+        frames[b][n] = frame;
+        size[b] = n + 1;
         entries++;
     }
 
     @Override
-    public void remove(int frame) {
-        int b = hash32(checksum[frame], bits);
-        if (prev[frame] == NIL) {
-            if (frame >= next.length || head[b] != frame) {
-                throw new IllegalStateException("frame " + frame + " is not in the chained table");
-            }
-            head[b] = next[frame];
-        } else {
-            next[prev[frame]] = next[frame];
+    public void remove(long hash, int frame) {
+        int b = hash32((int) hash, bits);
+        int[] bf = frames[b];
+        int n = size[b];
+        int i = n - 1;
+        while (i >= 0 && bf[i] != frame) {
+            i--;
         }
-        if (next[frame] != NIL) {
-            prev[next[frame]] = prev[frame];
+        if (i < 0) {
+            throw new IllegalStateException("frame " + frame + " is not in the chained table");
         }
-        next[frame] = prev[frame] = NIL;
+        System.arraycopy(bf, i + 1, bf, i, n - i - 1);
+        System.arraycopy(sums[b], i + 1, sums[b], i, n - i - 1);
+        size[b] = n - 1;
         entries--;
     }
 
-    private void ensure(int frame) {
-        if (frame >= next.length) {
-            int n = Math.max(frame + 1, next.length * 2);
-            next = Arrays.copyOf(next, n);
-            prev = Arrays.copyOf(prev, n);
-            checksum = Arrays.copyOf(checksum, n);
-        }
-    }
-
     @Override public int entries() { return entries; }
-    @Override public long slots() { return head.length; }
+    @Override public long slots() { return size.length; }
     @Override public long resizes() { return 0; }
     @Override public long checksumCollisions() { return collisions; }
 
     @Override
     public long chainMax() {
         long max = 0;
-        for (int h : head) {
-            max = Math.max(max, length(h));
+        for (int n : size) {
+            max = Math.max(max, n);
         }
         return max;
     }
@@ -134,23 +135,17 @@ final class ChainedChecksumTable implements ChecksumTable {
     @Override
     public long chainMeanMilli() {
         long nonEmpty = 0;
-        for (int h : head) {
-            if (h != NIL) nonEmpty++;
+        for (int n : size) {
+            if (n > 0) nonEmpty++;
         }
         return nonEmpty == 0 ? 0 : entries * 1000L / nonEmpty;
     }
 
-    private long length(int e) {
-        long n = 0;
-        for (; e != NIL; e = next[e]) n++;
-        return n;
-    }
-
     @Override
     public void forEachEntry(IntConsumer action) {
-        for (int h : head) {
-            for (int e = h; e != NIL; e = next[e]) {
-                action.accept(e);
+        for (int b = 0; b < size.length; b++) {
+            for (int i = size[b] - 1; i >= 0; i--) {
+                action.accept(frames[b][i]);
             }
         }
     }

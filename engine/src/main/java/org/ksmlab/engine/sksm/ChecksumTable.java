@@ -32,8 +32,11 @@ public interface ChecksumTable {
     /** Adds {@code frame} (not in the table) under {@code hash}. */
     void insert(long hash, int frame);
 
-    /** Removes {@code frame}, which must be in the table. */
-    void remove(int frame);
+    /**
+     * Removes {@code frame}, which must be in the table under {@code hash} (the hash it was
+     * inserted with: a table page is never written, so its contents still give it).
+     */
+    void remove(long hash, int frame);
 
     /** Entries, the zero page included. */
     int entries();

@@ -30,8 +30,6 @@ final class ResizableChecksumTable implements ChecksumTable {
     private int entries;
     private long resizes;
     private long collisions;
-    /** Hash of each entry by frame id, to find its slot on removal. */
-    private long[] hashOf = new long[1024];
 
     /** @param initialSlots a power of two >= 2 */
     ResizableChecksumTable(int initialSlots) {
@@ -78,10 +76,6 @@ final class ResizableChecksumTable implements ChecksumTable {
         if ((entries + 1) * 2 > frames.length) {
             grow();
         }
-        if (frame >= hashOf.length) {
-            hashOf = Arrays.copyOf(hashOf, Math.max(frame + 1, hashOf.length * 2));
-        }
-        hashOf[frame] = hash;
         put(hash, frame);
         entries++;
     }
@@ -112,9 +106,9 @@ final class ResizableChecksumTable implements ChecksumTable {
     }
 
     @Override
-    public void remove(int frame) {
+    public void remove(long hash, int frame) {
         int mask = frames.length - 1;
-        int i = frame < hashOf.length ? home(hashOf[frame]) : 0;
+        int i = home(hash);
         while (frames[i] != frame) {
             if (frames[i] == EMPTY) {
                 throw new IllegalStateException("frame " + frame + " is not in the resizable table");

@@ -160,7 +160,7 @@ class Sksm implements Merger {
     @Override
     public void frameFreed(int frame, int flags) {
         if ((flags & PageStore.F_SKSM) != 0) {
-            table.remove(frame);
+            table.remove(hasher.hash64(store, frame), frame); // its contents are unchanged: the hash it went in with
             work.tableUpdates++;
         }
     }
