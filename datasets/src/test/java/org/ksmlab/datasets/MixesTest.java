@@ -15,7 +15,7 @@ import org.ksmlab.engine.workload.Workloads;
 class MixesTest {
     @Test
     void theDocumentedMixesShouldExistInFileOrder() {
-        assertEquals(List.of("vm-fleet", "code-patching", "all-unique", "write-churn"), Mixes.names());
+        assertEquals(List.of("vm-fleet", "code-patching", "all-unique", "write-churn", "vm-host"), Mixes.names());
         Mixes.all().forEach(m -> assertFalse(m.description().isBlank(), m.name()));
     }
 
@@ -25,6 +25,8 @@ class MixesTest {
         assertEquals("codepatch:procs=19,lib_pages=380,base_pages=40,patched=1.0,seed=7", Mixes.spec("code-patching", 8000, 7));
         assertEquals("dup:procs=1,pages=8000,distinct=0,seed=42", Mixes.spec("all-unique", 8000));
         assertEquals("dup:procs=4,pages=2000,distinct=1000,volatile=0.5,period_ms=50,seed=42", Mixes.spec("write-churn", 8000));
+        assertEquals("fleet:guests=64,pages=4194304,images=4,image=0.6,zero=0.2,volatile=0.05,period_ms=60000,seed=42",
+                Mixes.spec("vm-host", 268_435_456L), "1 TiB: 64 guests of 16 GiB");
     }
 
     @Test
@@ -34,11 +36,12 @@ class MixesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"vm-fleet", "code-patching", "all-unique", "write-churn"})
+    @ValueSource(strings = {"vm-fleet", "code-patching", "all-unique", "write-churn", "vm-host"})
     void everyMixShouldBuildAWorkloadOfAboutTheAskedSize(String name) {
         Workload w = Workloads.create(Mixes.spec(name, 100_000));
         long pages = name.equals("code-patching")
                 ? w.params().get("procs").longValue() * (w.params().get("lib_pages").longValue() + w.params().get("base_pages").longValue())
+                : name.equals("vm-host") ? w.params().get("guests").longValue() * w.params().get("pages").longValue()
                 : w.params().get("procs").longValue() * w.params().get("pages").longValue();
         assertTrue(pages <= 100_000 && pages > 99_000, name + ": " + pages + " pages");
         assertEquals(42, w.seed());
@@ -47,7 +50,7 @@ class MixesTest {
     @Test
     void anUnknownMixShouldBeAnErrorListingTheNames() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Mixes.spec("vm-flet", 1000));
-        assertEquals("unknown workload mix 'vm-flet'; available: vm-fleet, code-patching, all-unique, write-churn", e.getMessage());
+        assertEquals("unknown workload mix 'vm-flet'; available: vm-fleet, code-patching, all-unique, write-churn, vm-host", e.getMessage());
     }
 
     @Test

@@ -207,10 +207,9 @@ final class KsmScan {
      * @see "mm/ksm.c: get_next_rmap_item"
      */
     private int getNextRmapItem(MmSlot slot, long vpn) {
-        items.forEachBetween(slot, rmapListPrev, vpn, stale -> {
-            removeRmapItemFromTree(stale);
-            freeRmapItem(stale);
-        });
+        if (vpn > rmapListPrev + 1) {
+            items.forEachBetween(slot, rmapListPrev, vpn, this::removeAndFree);
+        }
         int item = items.itemAt(slot, vpn);
         if (item != NONE) {
             return item;
@@ -227,10 +226,13 @@ final class KsmScan {
 
     /** Frees the slot's rmap_items after the vpn {@code prev} (-1: all of them). @see "mm/ksm.c: remove_trailing_rmap_items" */
     private void removeTrailingRmapItems(MmSlot slot, long prev) {
-        items.forEachBetween(slot, prev, Long.MAX_VALUE, stale -> {
-            removeRmapItemFromTree(stale);
-            freeRmapItem(stale);
-        });
+        items.forEachBetween(slot, prev, Long.MAX_VALUE, this::removeAndFree);
+    }
+
+    /** A stale rmap_item goes: out of its tree, then freed. */
+    private void removeAndFree(int item) {
+        removeRmapItemFromTree(item);
+        freeRmapItem(item);
     }
 
     /**

@@ -17,6 +17,9 @@ final class MmSlot {
      * {@code vpn >>> 9}: iterated in key order they are the kernel's address-ordered rmap_list.
      */
     final java.util.TreeMap<Long, Integer> leaves = new java.util.TreeMap<>();
+    /** The leaf last looked up ({@link RmapItems#leafOf}) and its key: ksmd visits pages in address order. */
+    long lastLeafKey = -1;
+    int lastLeaf = -1;
     MmSlot prev;
     MmSlot next;
     /** The process exited: ksmd frees its rmap_items and the slot on its next visit. */

@@ -116,10 +116,25 @@ final class RmapItems implements AutoCloseable {
 
     // ------------------------------------------------------------------ life and place
 
+    /** The leaf of {@code slot} holding {@code vpn}, or NONE; the slot remembers the last one (scans go in address order). */
+    private int leafOf(MmSlot slot, long vpn) {
+        long key = vpn >>> LEAF_SHIFT;
+        if (key == slot.lastLeafKey) {
+            return slot.lastLeaf;
+        }
+        Integer leaf = slot.leaves.get(key);
+        if (leaf == null) {
+            return NONE;
+        }
+        slot.lastLeafKey = key;
+        slot.lastLeaf = leaf;
+        return leaf;
+    }
+
     /** The item of {@code vpn} in {@code slot}, or NONE. */
     int itemAt(MmSlot slot, long vpn) {
-        Integer leaf = slot.leaves.get(vpn >>> LEAF_SHIFT);
-        if (leaf == null) return NONE;
+        int leaf = leafOf(slot, vpn);
+        if (leaf == NONE) return NONE;
         int item = (leaf << LEAF_SHIFT) | (int) (vpn & (PER_LEAF - 1));
         return exists(item) ? item : NONE;
     }
@@ -127,10 +142,12 @@ final class RmapItems implements AutoCloseable {
     /** A new item for {@code vpn} of {@code slot} (none there yet), with oldchecksum 0 as kmem_cache_zalloc gives. */
     int allocate(MmSlot slot, long vpn) {
         long key = vpn >>> LEAF_SHIFT;
-        Integer leaf = slot.leaves.get(key);
-        if (leaf == null) {
+        int leaf = leafOf(slot, vpn);
+        if (leaf == NONE) {
             leaf = newLeaf(slot.id, key << LEAF_SHIFT);
             slot.leaves.put(key, leaf);
+            slot.lastLeafKey = key;
+            slot.lastLeaf = leaf;
         }
         int item = (leaf << LEAF_SHIFT) | (int) (vpn & (PER_LEAF - 1));
         state.setInt(item, EXISTS);
@@ -170,7 +187,12 @@ final class RmapItems implements AutoCloseable {
         count--;
         int leaf = item >>> LEAF_SHIFT;
         if (--leafLive[leaf] == 0) {
-            mmSlots.get(leafSlot[leaf]).leaves.remove(leafVpn[leaf] >>> LEAF_SHIFT);
+            MmSlot slot = mmSlots.get(leafSlot[leaf]);
+            slot.leaves.remove(leafVpn[leaf] >>> LEAF_SHIFT);
+            if (slot.lastLeaf == leaf) {
+                slot.lastLeafKey = -1;
+                slot.lastLeaf = NONE;
+            }
             if (freeLeafCount == freeLeaves.length) {
                 freeLeaves = Arrays.copyOf(freeLeaves, freeLeafCount * 2);
             }
@@ -191,6 +213,18 @@ final class RmapItems implements AutoCloseable {
         // Leaves holding vpns from..before-1, in order; copied because the action may free a leaf.
         long firstKey = from >>> LEAF_SHIFT;
         long lastKey = (before - 1) >>> LEAF_SHIFT;
+        if (firstKey == lastKey) { // within one leaf: no walk of the slot's leaves
+            int leaf = leafOf(slot, from);
+            if (leaf != NONE) {
+                for (long v = from; v < before; v++) {
+                    int item = (leaf << LEAF_SHIFT) | (int) (v & (PER_LEAF - 1));
+                    if (exists(item)) {
+                        action.accept(item);
+                    }
+                }
+            }
+            return;
+        }
         List<Map.Entry<Long, Integer>> leaves = new ArrayList<>(slot.leaves.subMap(firstKey, true, lastKey, true).entrySet());
         for (Map.Entry<Long, Integer> e : leaves) {
             long leafFirst = e.getKey() << LEAF_SHIFT;

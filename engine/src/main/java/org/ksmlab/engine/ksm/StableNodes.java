@@ -1,9 +1,9 @@
 package org.ksmlab.engine.ksm;
 
 import java.util.Arrays;
-import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.ksmlab.engine.memory.OffHeapArray;
+import org.ksmlab.engine.memory.OffHeapIntMap;
 
 /**
  * Stable-tree nodes (struct ksm_stable_node), struct-of-arrays off the heap: a regular node or a
@@ -30,7 +30,7 @@ final class StableNodes implements AutoCloseable {
     private final Int2ObjectHashMap<Chained> chained = new Int2ObjectHashMap<>();
     final RbTree tree = new RbTree();
     /** Stable node of each KSM frame (folio_stable_node); frames without one are absent. */
-    private final Int2IntHashMap nodeOfFrame = new Int2IntHashMap(NONE);
+    private final OffHeapIntMap nodeOfFrame = new OffHeapIntMap(NONE);
 
     private int[] freeList = new int[64];
     private int freeCount;
@@ -134,5 +134,6 @@ final class StableNodes implements AutoCloseable {
         chain.close();
         checksum.close();
         tree.close();
+        nodeOfFrame.close();
     }
 }

@@ -36,8 +36,12 @@ final class StableTree {
         this.work = work;
     }
 
-    /** The stable node of a KSM frame, or NONE. */
+    /** The stable node of a KSM frame, or NONE (only frames flagged KSM can have one: no lookup for the others). */
     int nodeOfFrame(int frame) {
+        if (!store.hasFlag(frame, PageStore.F_KSM)) {
+            assert nodes.nodeOfFrame(frame) == NONE : "frame " + frame + " has a stable node but no KSM flag";
+            return NONE;
+        }
         return nodes.nodeOfFrame(frame);
     }
 
@@ -64,17 +68,24 @@ final class StableTree {
      */
     int ksmGetFolio(int node) {
         int frame = nodes.kpfn(node);
-        if (frame == NONE || nodes.nodeOfFrame(frame) != node) {
+        if (frame == NONE) {
             removeNodeFromStableTree(node);
             return NONE;
         }
+        assert nodes.nodeOfFrame(frame) == node : "stable node " + node + " names frame " + frame + ", which is not its KSM page";
         return frame;
     }
 
-    /** A KSM frame was freed: its node goes stale, and ksmd notices on its next look ({@link #ksmGetFolio}). */
+    /**
+     * A KSM frame was freed: its node goes stale (its kpfn is cleared, as the kernel's
+     * ksm_get_folio finds the folio gone), and ksmd notices on its next look
+     * ({@link #ksmGetFolio}).
+     */
     void frameFreed(int frame) {
-        if (nodes.nodeOfFrame(frame) != NONE) {
+        int node = nodes.nodeOfFrame(frame);
+        if (node != NONE) {
             nodes.setNodeOfFrame(frame, NONE);
+            nodes.setKpfn(node, NONE);
         }
     }
 
@@ -222,7 +233,7 @@ final class StableTree {
      * @see "mm/ksm.c: stable_tree_search"
      */
     int search(int frame, long nowMillis) {
-        if (nodes.nodeOfFrame(frame) != NONE) {
+        if (nodeOfFrame(frame) != NONE) {
             return frame; // KSM page forked
         }
         again:

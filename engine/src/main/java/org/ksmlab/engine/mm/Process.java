@@ -40,13 +40,37 @@ public final class Process {
     public Object mergerState() { return mergerState; }
     public void setMergerState(Object state) { mergerState = state; }
 
+    /**
+     * The VMA {@link #findVma} found last (the kernel's per-thread vmacache did the same): ksmd
+     * and the trees look up one VMA many times in a row. Dropped whenever a VMA enters or leaves
+     * the tree ({@link #putVma}, {@link #removeVma}); a VMA changed in place stays right.
+     */
+    private Vma lastFound;
+
     /** The VMA containing {@code addr}, or null (find_vma + bounds check). */
     public Vma findVma(long addr) {
+        Vma c = lastFound;
+        if (c != null && c.start <= addr && addr < c.end) {
+            return c;
+        }
         Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
         if (e == null || e.getValue().end <= addr) {
             return null;
         }
-        return e.getValue();
+        lastFound = e.getValue();
+        return lastFound;
+    }
+
+    /** Puts {@code v} in the VMA tree (its start is its key). */
+    void putVma(Vma v) {
+        lastFound = null;
+        vmas.put(v.start, v);
+    }
+
+    /** Takes the VMA starting at {@code start} out of the tree. */
+    void removeVma(long start) {
+        lastFound = null;
+        vmas.remove(start);
     }
 
     /** The VMA containing {@code addr}, else the first VMA above it, else null (vma_iter_init + for_each_vma). */

@@ -41,7 +41,7 @@ final class VmaTree {
 
     /** Adds {@code v} (its range free) to {@code p}'s VMAs. */
     void insert(Process p, Vma v) {
-        p.vmas.put(v.start, v);
+        p.putVma(v);
         if (v.file != null) {
             fileMappings.merge(v.file, 1, Integer::sum);
             knownFiles.put(v.file, Boolean.TRUE);
@@ -51,7 +51,7 @@ final class VmaTree {
     /** Removes a whole VMA, zapping its ptes; a shmem object goes with its last mapping. */
     void remove(Process p, Vma v) {
         rmap.zapRange(p, v.start, v.end);
-        p.vmas.remove(v.start);
+        p.removeVma(v.start);
         if (v.file != null) {
             int left = fileMappings.merge(v.file, -1, Integer::sum);
             if (left == 0) {
@@ -66,7 +66,7 @@ final class VmaTree {
 
     /** {@code moved} takes the place of {@code old} (mremap's move; the ptes were moved by the caller). */
     void replace(Process p, Vma old, Vma moved) {
-        p.vmas.remove(old.start);
+        p.removeVma(old.start);
         insert(p, moved);
         if (old.file != null) {
             fileMappings.merge(old.file, -1, Integer::sum);
@@ -86,7 +86,7 @@ final class VmaTree {
             fileMappings.merge(v.file, 1, Integer::sum);
         }
         v.end = addr;
-        p.vmas.put(tail.start, tail);
+        p.putVma(tail);
     }
 
     /** Unmaps {@code [start, end)}: the VMAs there are split at its edges and removed. @see "mm/vma.c: do_vmi_munmap" */
@@ -134,7 +134,7 @@ final class VmaTree {
                 if (cur.anonVma == 0) {
                     cur.anonVma = next.anonVma;
                 }
-                p.vmas.remove(next.start);
+                p.removeVma(next.start);
                 if (next.file != null) {
                     fileMappings.merge(next.file, -1, Integer::sum);
                 }

@@ -11,6 +11,7 @@ public final class Workloads {
     static {
         register(DupWorkload.DEFINITION);
         register(CodePatchWorkload.DEFINITION);
+        register(FleetWorkload.DEFINITION);
     }
 
     private Workloads() {

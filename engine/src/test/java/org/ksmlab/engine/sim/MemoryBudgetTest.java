@@ -45,14 +45,14 @@ class MemoryBudgetTest {
 
     @Test
     void symbolicPagesNeedNoPageBytesOnlyTheModelsMemoryPerFrame() {
-        Workload w = Workloads.create("dup:pages=1048576,procs=4"); // 16 GiB of byte pages; 0.5 GiB symbolic
+        Workload w = Workloads.create("dup:pages=1048576,procs=4"); // 16 GiB of byte pages; 0.2 GiB symbolic
         assertThrows(IllegalArgumentException.class, () -> MemoryBudget.check(w, PageMode.BYTE, OptionalLong.of(8 * GIB), 64 * GIB));
-        assertDoesNotThrow(() -> MemoryBudget.check(w, PageMode.SYMBOLIC, OptionalLong.of(8 * GIB), 64 * GIB));
+        assertDoesNotThrow(() -> MemoryBudget.check(w, PageMode.SYMBOLIC, OptionalLong.of(8 * GIB), 256L << 20));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> MemoryBudget.check(w, PageMode.SYMBOLIC, OptionalLong.of(8 * GIB), 256L << 20));
-        assertEquals("workload 'dup:pages=1048576,procs=4' needs about 0.5 GiB for 4,194,304 symbolic pages (about "
-                + MemoryBudget.SYMBOLIC_BYTES_PER_FRAME + " bytes of model memory each, on the Java heap); the JVM's heap limit is 0.3 GiB."
-                + " Use fewer pages or processes, or a larger -Xmx", e.getMessage());
+                () -> MemoryBudget.check(w, PageMode.SYMBOLIC, OptionalLong.of(GIB / 8), 64 * GIB));
+        assertEquals("workload 'dup:pages=1048576,procs=4' needs about 0.2 GiB for 4,194,304 symbolic pages (about "
+                + MemoryBudget.SYMBOLIC_BYTES_PER_FRAME + " bytes of memory each, measured); this machine has 0.1 GiB available"
+                + " (MemAvailable). Use fewer pages or processes", e.getMessage());
     }
 
     @Test

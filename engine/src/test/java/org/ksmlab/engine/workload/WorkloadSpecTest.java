@@ -18,7 +18,7 @@ class WorkloadSpecTest {
     @Test
     void unknownWorkloadListsTheAvailableOnes() {
         var e = assertThrows(IllegalArgumentException.class, () -> Workloads.create("nope:pages=1"));
-        assertEquals("unknown workload 'nope'; available: dup, codepatch", e.getMessage());
+        assertEquals("unknown workload 'nope'; available: dup, codepatch, fleet", e.getMessage());
     }
 
     @Test
