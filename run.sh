@@ -333,6 +333,8 @@ run_tests() {
   run mvn_plain -B test
   # run.sh's own behaviour (help, paths, partial results, locks): shell tests.
   run bash "$ROOT/tests/run-sh.sh"
+  # The Slurm path (batch/slurm): skipped, saying why, where Slurm is not running.
+  run bash "$ROOT/tests/slurm.sh"
   # End to end: a tiny suite through JMH, then the analysis, into a temporary results folder.
   local tmp
   tmp=$(mktemp -d)

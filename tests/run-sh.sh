@@ -149,6 +149,22 @@ else
   echo "skip - full-file-system check needs root and tmpfs (not available here)"
 fi
 
+# --- batch systems: the scripts parse, and the Kubernetes shards cover 1..SHARDS --------------
+for f in "$ROOT"/batch/slurm/*.sh "$ROOT"/batch/slurm/*.sbatch; do
+  if bash -n "$f" 2>/dev/null; then ok "bash parses $(basename "$f")"; else fail "bash parses $f" "$(bash -n "$f" 2>&1)"; fi
+done
+out=$("$ROOT/batch/slurm/submit.sh" --suite smoke --shards 0 --out "$TMP/x" 2>&1); code=$?
+if [[ $code == 2 && "$out" == *"--shards '0': expected a positive integer"* ]]; then ok "submit.sh refuses --shards 0 naming the value"; else fail "submit.sh --shards 0 (exit $code)" "$out"; fi
+k8s="$ROOT/batch/k8s/suite-shards.yaml"
+completions=$(sed -n 's/^ *completions: *\([0-9]*\).*/\1/p' "$k8s")
+shards=$(grep -A1 'name: SHARDS' "$k8s" | sed -n 's/.*value: *"\([0-9]*\)".*/\1/p')
+if grep -q 'completionMode: Indexed' "$k8s" && [[ -n $completions && $completions == "$shards" ]] \
+    && grep -q 'i=$((JOB_COMPLETION_INDEX + 1))' "$k8s" && grep -q -- '--shard "$i/$SHARDS"' "$k8s"; then
+  ok "the Kubernetes Indexed Job runs shards 1..$shards of $shards (completions $completions)"
+else
+  fail "the Kubernetes Indexed Job's completions ($completions) equal SHARDS ($shards) and shard i = index + 1"
+fi
+
 if [[ $FAILS -gt 0 ]]; then
   echo "run.sh shell tests: $FAILS failed"
   exit 1
