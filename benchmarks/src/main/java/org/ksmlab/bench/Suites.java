@@ -31,9 +31,21 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * given), so the order — and a {@link Shard}'s share of it — is the same on every machine.
  */
 public final class Suites {
-    /** One group of benchmarks run with the same settings; {@code params} override the {@code @Param} defaults. */
+    /**
+     * One group of benchmarks run with the same settings; {@code params} override the
+     * {@code @Param} defaults; an iteration that has not ended after {@code iterationTimeoutMinutes}
+     * is interrupted (JMH's timeout).
+     */
     public record Entry(String include, Map<String, String[]> params, int warmupIterations, int warmupMillis,
-                        int measurementIterations, int measurementMillis, int forks) {
+                        int measurementIterations, int measurementMillis, int forks, int iterationTimeoutMinutes) {
+        /** The default iteration timeout. */
+        public static final int TIMEOUT_MINUTES = 30;
+
+        /** An entry whose iterations may take up to {@link #TIMEOUT_MINUTES}. */
+        public Entry(String include, Map<String, String[]> params, int warmupIterations, int warmupMillis,
+                     int measurementIterations, int measurementMillis, int forks) {
+            this(include, params, warmupIterations, warmupMillis, measurementIterations, measurementMillis, forks, TIMEOUT_MINUTES);
+        }
     }
 
     /** A named suite. */
@@ -150,7 +162,11 @@ public final class Suites {
                 new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("write-churn"), "pages", v("16384")), 1, 0, 3, 0, 1));
         List<Entry> scaling = List.of(
                 new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("1000"), "sleepMillis", v("20"),
-                        "pages", v("4096", "32768", "131072", "524288", "1048576", "2097152"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1));
+                        "pages", v("4096", "32768", "131072", "524288", "1048576", "2097152"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1),
+                // Beyond this machine's memory with byte pages: the vm-host mix up to 1 TiB (268,435,456
+                // pages, 64 guests of 16 GiB) with symbolic pages; one run per point, hours at the top.
+                new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("1000000"), "sleepMillis", v("20"),
+                        "pages", v("16777216", "268435456"), "mix", v("vm-host"), "pageMode", v("symbolic")), 0, 0, 1, 0, 1, 600));
         List<Entry> sksm = List.of(
                 new Entry("org\\.ksmlab\\.bench\\.sksm\\.SksmMergeBenchmark\\.", Map.of("pages", v("4096", "65536", "1048576")), 5, 1000, 10, 1000, 1));
         add(new Suite("micro", "the page-operation micro benchmarks, hot and cold, full iterations, 2 forks (~16 min, computed)", micro));

@@ -42,7 +42,6 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Forks inherit this JVM's flags (the Vector API module, native access, Unsafe allowance)."})
 final class BenchCommand implements Callable<Integer> {
     /** Longest a single iteration may take (the largest full-suite simulations take minutes). */
-    private static final TimeValue ITERATION_TIMEOUT = TimeValue.minutes(30);
 
     @Spec
     CommandSpec spec;
@@ -201,7 +200,7 @@ final class BenchCommand implements Callable<Integer> {
                 .include(p.include())
                 .warmupIterations(e.warmupIterations()).measurementIterations(e.measurementIterations())
                 .forks(e.forks())
-                .timeout(ITERATION_TIMEOUT)
+                .timeout(TimeValue.minutes(e.iterationTimeoutMinutes()))
                 .shouldFailOnError(true)
                 .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
         // Single-shot benchmarks ignore iteration times; 0 means "keep the benchmark's own".
