@@ -23,13 +23,29 @@ public final class KernelCheck {
     /** Exit status when the kernel does not allow the check (no KSM, not root): autotools' "skipped". */
     public static final int EXIT_UNAVAILABLE = 77;
 
-    /** One scenario's outcome. */
-    public record Outcome(Scenario scenario, SideResult kernel, SideResult model) {
+    /** Time to converge: the model within this fraction of the kernel's (issue 14's target). */
+    public static final double TIME_TOLERANCE = 0.05;
+    /** ksmd CPU, per page and pass and to convergence: the model within this fraction of the kernel's. */
+    public static final double CPU_TOLERANCE = 0.20;
+    /** How long the ksmd pacing probe runs before each workload. */
+    static final long PACING_PROBE_MS = 2_000;
+
+    /**
+     * One scenario's outcome. {@code clock}: how the model's clock was set for it (the
+     * {@code kernel.*} timing knobs it ran with, and where each came from); empty when the
+     * kernel side did not run.
+     */
+    public record Outcome(Scenario scenario, SideResult kernel, SideResult model, Map<String, Object> clock) {
+        public Outcome(Scenario scenario, SideResult kernel, SideResult model) {
+            this(scenario, kernel, model, Map.of());
+        }
+
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", scenario.name());
             m.put("workload", scenario.workload());
             m.put("knobs", scenario.kernelKnobs());
+            if (!clock.isEmpty()) m.put("clock", clock);
             m.put("kernel", kernel.toJson());
             m.put("model", model.toJson());
             return m;
@@ -39,11 +55,18 @@ public final class KernelCheck {
     private final KsmSysfs sysfs;
     private final Path proc;
     private final KernelRunner.Limits limits;
+    /** The tick rate found by the last {@link #run}, for env.txt. */
+    private KsmdPacing.Hz hz;
 
     public KernelCheck(KsmSysfs sysfs, Path proc, KernelRunner.Limits limits) {
         this.sysfs = sysfs;
         this.proc = proc;
         this.limits = limits;
+    }
+
+    /** The running kernel's tick rate as the last {@link #run} found it, or null before one. */
+    public KsmdPacing.Hz hz() {
+        return hz;
     }
 
     public static KernelCheck live() {
@@ -122,13 +145,20 @@ public final class KernelCheck {
         log.println("kernel-check: saved knobs " + saved.values());
         List<Outcome> out = new ArrayList<>();
         try {
+            hz = KsmdPacing.detectHz(proc.resolve("config.gz"));
+            log.println("kernel-check: kernel.hz " + hz.hz() + " (" + hz.source() + ")");
             KernelRunner runner = new KernelRunner(sysfs, ksmd, proc, limits, guard);
             for (Scenario sc : scenarios) {
                 log.printf("kernel-check: %s (%s) ...%n", sc.name(), sc.workload());
                 log.flush();
+                KsmdPacing.Lateness late = KsmdPacing.probe(sysfs, guard, hz.hz(), PACING_PROBE_MS);
+                log.println("kernel-check:   pacing probe: " + late.describe());
                 SideResult k = runner.run(sc);
-                SideResult m = ModelRunner.run(sc);
-                out.add(new Outcome(sc, k, m));
+                Map<String, Object> clock = clock(hz, late, k);
+                @SuppressWarnings("unchecked")
+                Map<String, String> kernelKnobs = (Map<String, String>) clock.get("model_kernel_knobs");
+                SideResult m = ModelRunner.run(sc, kernelKnobs);
+                out.add(new Outcome(sc, k, m, clock));
             }
         } finally {
             List<String> problems = saved.restore();
@@ -154,33 +184,31 @@ public final class KernelCheck {
     }
 
     /**
-     * A calibration of the model's per-page costs from the measured ksmd CPU, in the keys of the
-     * engine's {@code calibration.properties}: {@code page_visit_ns} from passes over pages that
-     * are already merged (no checksum, no tree search: follow_page plus the rmap_item lookup),
-     * {@code checksum_page_ns} from first passes (checksum only) minus the visit. Medians over
-     * the scenarios that have each figure. Empty when nothing was measured.
+     * The model's clock for one workload: the tick rate, the late share the probe measured just
+     * before it, and from the kernel side's own run ksmd's CPU before it and its share of a CPU
+     * while runnable. {@code model_kernel_knobs} is what the model runs with.
      */
     @SuppressWarnings("unchecked")
-    public static Optional<String> calibration(List<Outcome> outcomes) {
-        List<Double> steady = new ArrayList<>();
-        List<Double> first = new ArrayList<>();
-        for (Outcome o : outcomes) {
-            if (!o.kernel().available() || !(o.kernel().extra().get("cpu") instanceof Map<?, ?> c)) continue;
-            Map<String, Object> cpu = (Map<String, Object>) c;
-            Map<String, Object> fin = o.kernel().finalCounters();
-            boolean allMerged = Long.valueOf(0).equals(fin.get("pages_unshared")) && Long.valueOf(0).equals(fin.get("pages_volatile"))
-                    && fin.get("pages_sharing") instanceof Long s && s > 0;
-            if (allMerged && cpu.get("steady_ns_per_page") instanceof Double d) steady.add(d);
-            if (cpu.get("first_pass_ns_per_page") instanceof Double d) first.add(d);
+    static Map<String, Object> clock(KsmdPacing.Hz hz, KsmdPacing.Lateness late, SideResult kernel) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        Map<String, String> knobs = new LinkedHashMap<>();
+        knobs.put("kernel.hz", Integer.toString(hz.hz()));
+        c.put("hz_source", hz.source());
+        knobs.put("kernel.timer_late_permille", Integer.toString(late.latePermille()));
+        c.put("pacing_probe", late.describe());
+        if (kernel.available() && kernel.extra().get("timing") instanceof Map<?, ?> t) {
+            Map<String, Object> timing = (Map<String, Object>) t;
+            if (timing.get("ksmd_cpu_share_permille") instanceof Integer share) {
+                knobs.put("kernel.ksmd_cpu_share_permille", Integer.toString(share));
+                c.put("cpu_share_source", "ksmd's schedstat in the kernel run: ran " + timing.get("ksmd_run_ns") + " ns, waited "
+                        + timing.get("ksmd_wait_ns") + " ns");
+            }
+            if (timing.get("ksmd_prior_cpu_ns") instanceof Long prior) {
+                knobs.put("kernel.ksmd_prior_cpu_ns", Long.toString(prior));
+            }
         }
-        if (steady.isEmpty() || first.isEmpty()) return Optional.empty();
-        double visit = median(steady);
-        double checksum = Math.max(0, median(first) - visit);
-        return Optional.of("# Measured by ./run.sh kernel-check: ksmd CPU per scanned page on this machine.\n"
-                + "# page_visit_ns: median over fully merged scenarios of ns per page in passes after convergence (" + steady + ")\n"
-                + "# checksum_page_ns: median first-pass ns per page (" + first + ") minus page_visit_ns\n"
-                + "# Use with --set cost.file=THIS_FILE (or --set cost.page_visit_ns=...), or copy into engine/src/main/resources/org/ksmlab/engine/cost/calibration.properties.\n"
-                + String.format("page_visit_ns=%.1f%nchecksum_page_ns=%.1f%n", visit, checksum));
+        c.put("model_kernel_knobs", knobs);
+        return c;
     }
 
     static double median(List<Double> xs) {

@@ -35,8 +35,9 @@ public final class KernelRunner {
 
     /** Bounds of one scenario run. */
     public record Limits(int maxFullScans, long maxMs, int stableScans) {
+        /** 30 full scans, 300 s: the grid's slowest point (65,536 pages, pages_to_scan=100) needs about 70 s. */
         public static Limits defaults() {
-            return new Limits(30, 60_000, 2);
+            return new Limits(30, 300_000, 2);
         }
     }
 
@@ -91,13 +92,7 @@ public final class KernelRunner {
         guard.check();
         sysfs.unmergeAll(60_000);
         guard.write(sysfs, "run", "0");
-        for (String k : SavedKnobs.order(sc.kernelKnobs().keySet())) {
-            guard.check();
-            String v = sc.kernelKnobs().get(k);
-            if (sysfs.hasKnob(k) && !sysfs.readKnob(k).equals(v)) {
-                guard.write(sysfs, k, v);
-            }
-        }
+        writeKnobs(sc.kernelKnobs());
         List<Map<String, Long>> series = new ArrayList<>();
         try (WorkloadProcesses procs = WorkloadProcesses.start(sc.modelSpec(), layout, sc.via(), 120_000)) {
             guard.current = procs;
@@ -105,6 +100,7 @@ public final class KernelRunner {
             List<Integer> pids = procs.pids();
             Map<String, Long> base = sysfs.counters();
             long cpu0 = ksmd == null ? 0 : ksmd.cpuNanos();
+            Ksmd.RunWait rw0 = ksmd == null ? null : ksmd.runWait().orElse(null);
             series.add(sample(base, base, pids, cpu0, 0));
             long t0 = System.nanoTime();
             guard.write(sysfs, "run", "1");
@@ -125,11 +121,58 @@ public final class KernelRunner {
                     break;
                 }
             }
+            Ksmd.RunWait rw1 = rw0 == null ? null : ksmd.runWait().orElse(null);
             sysfs.unmergeAll(60_000);
-            return result(series, stable, pids.size());
+            SideResult r = result(series, stable, pids.size());
+            r.extra().put("timing", timing(cpu0, rw0, rw1));
+            return r;
         } finally {
             guard.current = null;
         }
+    }
+
+    /**
+     * The workload's knobs: the kernel defaults overridden by the workload's. advisor_mode is
+     * written none first and, for scan-time, last: switching it is what zeroes the advisor's state
+     * (advisor_ctx) and sets pages_to_scan to advisor_min_pages_to_scan, so the advisor starts from
+     * the same state whatever the previous workload left, and from the advisor knobs given here.
+     * pages_to_scan is the advisor's in scan-time mode (the kernel refuses writes: EINVAL).
+     */
+    private void writeKnobs(Map<String, String> knobs) {
+        boolean scanTime = "scan-time".equals(knobs.get("advisor_mode"));
+        if (!"none".equals(sysfs.readKnob("advisor_mode"))) {
+            guard.write(sysfs, "advisor_mode", "none");
+        }
+        for (String k : SavedKnobs.order(knobs.keySet())) {
+            guard.check();
+            if (k.equals("advisor_mode") || (scanTime && k.equals("pages_to_scan"))) {
+                continue;
+            }
+            String v = knobs.get(k);
+            if (sysfs.hasKnob(k) && !sysfs.readKnob(k).equals(v)) {
+                guard.write(sysfs, k, v);
+            }
+        }
+        if (scanTime) {
+            guard.write(sysfs, "advisor_mode", "scan-time");
+        }
+    }
+
+    /**
+     * ksmd's time in the run, as the model needs it: its CPU before run=1 (the scan-time advisor's
+     * first pass counts it) and its share of a CPU while runnable (schedstat's run / (run +
+     * wait) over the run: the machine's load, which no model of the kernel knows).
+     */
+    static Map<String, Object> timing(long cpu0, Ksmd.RunWait before, Ksmd.RunWait after) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ksmd_prior_cpu_ns", cpu0);
+        if (before != null && after != null) {
+            Ksmd.RunWait d = after.minus(before);
+            m.put("ksmd_run_ns", d.runNanos());
+            m.put("ksmd_wait_ns", d.waitNanos());
+            m.put("ksmd_cpu_share_permille", d.sharePermille());
+        }
+        return m;
     }
 
     private Map<String, Long> sample(Map<String, Long> now, Map<String, Long> base, List<Integer> pids, long cpu0, long wallMs) {
@@ -144,6 +187,7 @@ public final class KernelRunner {
         for (int pid : pids) stats.add(KsmStat.read(proc, pid));
         s.putAll(KsmStat.sum(stats));
         s.put("ksmd_cpu_ns", ksmd == null ? 0 : ksmd.cpuNanos() - cpu0);
+        s.put("pages_to_scan", sysfs.readLong("pages_to_scan")); // the advisor's choice for the next pass
         return s;
     }
 

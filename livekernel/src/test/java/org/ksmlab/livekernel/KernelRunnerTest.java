@@ -48,18 +48,45 @@ class KernelRunnerTest {
         assertEquals(200.0, cpu.get("steady_ns_per_page"));
     }
 
+    /** Passes generated from known costs: the fit finds them again, holding the others. */
     @Test
-    void calibrationShouldTakeVisitFromMergedPassesAndChecksumFromFirstPasses() {
-        List<Map<String, Long>> series = List.of(s(0, 0, 0, 0, 0, 0, 0), s(1, 2, 0, 0, 0, 10, 10_000),
-                s(2, 25, 1, 9, 0, 20, 30_000), s(3, 45, 1, 9, 0, 30, 32_000), s(4, 69, 1, 9, 0, 40, 34_000));
-        SideResult k = KernelRunner.result(new ArrayList<>(series), true, 1);
-        Map<String, Object> fin = new LinkedHashMap<>(k.finalCounters());
-        fin.put("pages_volatile", 0L);
-        SideResult kernel = new SideResult(fin, k.convergedFullScans(), k.convergedMs(), k.series(), k.extra(), null);
-        Scenario sc = new Scenario("t", "dup:pages=10,distinct=1", Map.of());
-        String cal = KernelCheck.calibration(List.of(new KernelCheck.Outcome(sc, kernel, SideResult.unavailable("x")))).orElseThrow();
-        assertTrue(cal.contains("page_visit_ns=200.0"), cal);
-        assertTrue(cal.contains("checksum_page_ns=800.0"), cal);
+    void calibrationShouldRecoverTheCostsThePassesWereMadeWith() {
+        org.ksmlab.engine.cost.CostModel base = org.ksmlab.engine.cost.CostModel.defaults();
+        Map<String, Double> truth = new LinkedHashMap<>(base.asMap());
+        truth.put("page_visit_ns", 150.0);
+        truth.put("checksum_page_ns", 850.0);
+        truth.put("tree_step_ns", 110.0);
+        truth.put("merge_ns", 320.0);
+        List<Calibration.Pass> passes = new ArrayList<>();
+        // checksum pass, merging pass (a stable-tree search, two page compares, a merge each), steady pass, unique pass
+        long[][] work = {{4000, 0, 0, 0, 0, 0, 4000, 0, 1}, {4000, 4000L * 16384, 28000, 3900, 4000, 0, 4000, 0, 1},
+                {0, 0, 0, 0, 0, 0, 4000, 0, 1}, {4000, 4000L * 64, 48000, 0, 0, 0, 4000, 0, 1}};
+        for (int p = 0; p < work.length; p++) {
+            Map<String, Long> w = new LinkedHashMap<>();
+            for (int c = 0; c < Calibration.WORK.size(); c++) w.put(Calibration.WORK.get(c), work[p][c]);
+            Calibration.Pass pass = new Calibration.Pass("t", p + 1, 4000, 1, w);
+            passes.add(new Calibration.Pass("t", p + 1, 4000, Math.round(Calibration.modelNanos(pass, truth)), w));
+        }
+        Calibration.Fit fit = Calibration.fit(passes, base);
+        for (String c : Calibration.FITTED) {
+            assertEquals(truth.get(c), fit.costs().get(c), 0.11, c);
+        }
+        assertEquals(base.asMap().get("write_protect_ns"), fit.costs().get("write_protect_ns"));
+        assertEquals(1.0, fit.min(), 1e-3);
+        assertEquals(1.0, fit.max(), 1e-3);
+        String props = Calibration.properties(fit, "test provenance");
+        assertTrue(props.contains("# test provenance"), props);
+        assertTrue(props.contains("checksum_page_ns=850"), props);
+    }
+
+    /** A least-squares solution with a negative part: NNLS keeps it at zero and refits the rest. */
+    @Test
+    void nnlsShouldKeepEveryCostNonNegative() {
+        double[][] a = {{1, 1}, {1, 2}, {1, 3}};
+        double[] b = {3, 2, 1}; // unconstrained: x = (4, -1)
+        double[] x = Calibration.nnls(a, b);
+        assertEquals(2.0, x[0], 1e-9);
+        assertEquals(0.0, x[1], 1e-12);
     }
 
     @Test

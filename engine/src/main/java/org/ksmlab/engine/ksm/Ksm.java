@@ -85,6 +85,7 @@ public final class Ksm implements Merger, Daemon {
         this.stable = new StableTree(items, counters, knobs, pages, store, work);
         this.unstable = new UnstableTree(items, counters, pages, store, work);
         this.scan = new KsmScan(items, stable, unstable, counters, knobs, ksmd, store, work);
+        ksmd.configure(k.config());
         pendingWrites.forEach(this::writeKnob);
         pendingWrites = null;
     }
@@ -116,6 +117,7 @@ public final class Ksm implements Merger, Daemon {
             case "max_page_sharing" -> setMaxPageSharing(KsmKnobs.parseMaxPageSharing(v));
             case "merge_across_nodes" -> setMergeAcrossNodes(KsmKnobs.parseMergeAcrossNodes(v));
             case "advisor_mode" -> setAdvisorMode(KsmKnobs.parseAdvisorScanTime(v));
+            case "sleep_millisecs" -> setSleepMillis(v);
             default -> knobs.set(knob, v);
         }
     }
@@ -128,6 +130,15 @@ public final class Ksm implements Merger, Daemon {
         knobs.run = value;
         if (value == 2) {
             scan.removeAllRmapItems(this::unmergeMergeableVmas);
+        }
+    }
+
+    /** A changed value wakes ksmd from its sleep. @see "mm/ksm.c: sleep_millisecs_store" */
+    private void setSleepMillis(String v) {
+        long before = knobs.sleepMillis;
+        knobs.set("sleep_millisecs", v);
+        if (knobs.sleepMillis != before) {
+            ksmd.sleepChanged(kernel.nowNanos(), knobs.sleepMillis);
         }
     }
 
@@ -199,6 +210,16 @@ public final class Ksm implements Merger, Daemon {
     /** Modelled ksmd CPU time so far. */
     public long ksmdCpuNanos() {
         return ksmd.cpuNanos();
+    }
+
+    /**
+     * A copy of the work KSM has done so far, by kind of operation (what its CPU time is computed
+     * from): kernel-check fits the per-operation costs to the live kernel's ksmd with it.
+     */
+    public WorkCounts workCounts() {
+        WorkCounts copy = new WorkCounts();
+        copy.add(work);
+        return copy;
     }
 
     /** @see "mm/ksm.c: ksm_do_scan" */

@@ -68,12 +68,23 @@ public final class Simulation {
     private final AlgorithmDefinition algorithm;
     private final Map<String, String> knobs;
     private final Options options;
+    /** Called at every sample (see {@link EventLoop#onSample}); null: none. */
+    private java.util.function.Consumer<Kernel> sampleListener;
 
     public Simulation(Workload workload, String algo, Map<String, String> knobs, Options options) {
         this.workload = Objects.requireNonNull(workload);
         this.algorithm = Algorithms.get(algo);
         this.knobs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(knobs)); // sysfs writes happen in order
         this.options = options;
+    }
+
+    /**
+     * Calls {@code listener} with the kernel at every sample of the run, after the sample's
+     * counters are recorded (it must not change the kernel). Returns this simulation.
+     */
+    public Simulation onSample(java.util.function.Consumer<Kernel> listener) {
+        this.sampleListener = listener;
+        return this;
     }
 
     /** Runs to the stop condition and returns the result; the kernel model is closed after. */
@@ -87,6 +98,7 @@ public final class Simulation {
 
     private SimulationResult run(Kernel kernel) {
         EventLoop loop = new EventLoop(kernel, options.sampleMs * 1_000_000L, algorithm.stabilityCounters());
+        loop.onSample(sampleListener);
         Daemon daemon = loop.daemon();
         Map<String, Long> recorded = new LinkedHashMap<>();
         long[] optInNanos = {-1}; // when the workload first offered memory for merging

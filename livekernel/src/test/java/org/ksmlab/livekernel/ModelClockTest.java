@@ -1,0 +1,60 @@
+package org.ksmlab.livekernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The arithmetic of the model's clock as kernel-check measures it (no kernel needed). */
+class ModelClockTest {
+    @Test
+    void configHzShouldComeFromTheConfigLine() {
+        assertEquals(Optional.of(250), KsmdPacing.configHz(List.of("CONFIG_HZ_250=y", "CONFIG_HZ=250", "CONFIG_SCHED_HRTICK=y")));
+        assertEquals(Optional.empty(), KsmdPacing.configHz(List.of("# CONFIG_HZ_PERIODIC is not set")));
+        assertEquals(Optional.empty(), KsmdPacing.configHz(java.nio.file.Path.of("/nonexistent/config.gz")));
+    }
+
+    /** 80 sleeps of 20 ms at HZ=250: 6 ticks each, 24 ms; 20 of them a tick late: 250 per mille. */
+    @Test
+    void latenessShouldCountTheTicksBeyondTheSleepsRoundedUpLength() {
+        long span = (80L * 24 + 20 * 4) * 1_000_000 + 1_500_000; // plus poll lag, under half a tick
+        KsmdPacing.Lateness l = KsmdPacing.lateness(span, 80, 20, 250);
+        assertEquals(250, l.latePermille());
+        assertEquals(6, l.ticksPerSleep());
+        assertEquals(0, KsmdPacing.lateness(80L * 24 * 1_000_000, 80, 20, 250).latePermille());
+        assertEquals(0, KsmdPacing.lateness(80L * 23 * 1_000_000, 80, 20, 250).latePermille(), "never below 0");
+        assertEquals(1000, KsmdPacing.lateness(80L * 40 * 1_000_000, 80, 20, 250).latePermille(), "never above 1000");
+        assertEquals(3, KsmdPacing.lateness(1, 1, 20, 100).ticksPerSleep(), "HZ=100: 2 ticks + 1");
+    }
+
+    @Test
+    void shareShouldBeTheRunTimeOverTheRunnableTime() {
+        Ksmd.RunWait a = Ksmd.parseRunWait("35649034842 32583919128 44311\n");
+        Ksmd.RunWait b = Ksmd.parseRunWait("35849034842 32633919128 44911\n");
+        assertEquals(800, b.minus(a).sharePermille()); // ran 200 ms, waited 50 ms
+        assertEquals(1000, new Ksmd.RunWait(0, 0).sharePermille());
+    }
+
+    @Test
+    void clockShouldGiveTheModelTheMeasuredKnobsAndSayWhereTheyCameFrom() {
+        SideResult kernel = KernelRunner.result(new java.util.ArrayList<>(List.of(KernelRunnerTest.s(0, 0, 0, 0, 0, 0, 0),
+                KernelRunnerTest.s(1, 24, 0, 0, 0, 10, 6_000))), false, 1);
+        kernel.extra().put("timing", KernelRunner.timing(123_456, new Ksmd.RunWait(0, 0), new Ksmd.RunWait(900, 100)));
+        Map<String, Object> c = KernelCheck.clock(new KsmdPacing.Hz(250, "CONFIG_HZ in /proc/config.gz"),
+                KsmdPacing.lateness(80L * 25 * 1_000_000, 80, 20, 250), kernel);
+        assertEquals(Map.of("kernel.hz", "250", "kernel.timer_late_permille", "250", "kernel.ksmd_cpu_share_permille", "900",
+                "kernel.ksmd_prior_cpu_ns", "123456"), c.get("model_kernel_knobs"));
+        assertTrue(c.get("pacing_probe").toString().contains("250 per mille of 80 sleeps"), c.toString());
+    }
+
+    @Test
+    void ratiosBeyondTheToleranceShouldBeFlagged() {
+        assertEquals("0.980", ComparisonTable.ratio(980, 1000, 0.05));
+        assertEquals("1.060 OUTSIDE", ComparisonTable.ratio(1060, 1000, 0.05));
+        assertEquals("1.190", ComparisonTable.ratio(1190, 1000, 0.20));
+        assertEquals("-", ComparisonTable.ratio(5, 0, 0.05));
+    }
+}
