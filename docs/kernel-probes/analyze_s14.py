@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""analyze_s14.py TRACE [--batches] — ksmd's batches from a trace_ksmd.sh recording (issue 14).
+"""analyze_s14.py TRACE [--batches | --on-cpu] — ksmd's batches from a trace_ksmd.sh recording (issue 14).
 
 ksmd's pid is taken from the trace (the task that emits timer_start for process_timeout and is named ksmd).
 A batch starts when ksmd is woken (sched_wakeup: its sleep's timer expired, or run=1 was written) and ends when
@@ -28,7 +28,9 @@ def kv(rest):
     return dict(re.findall(r'(\w+)=(\S+)', rest))
 
 def batches(evs):
-    ksmd = next(pid for ts, pid, task, ev, rest in evs if ev == 'timer_start' and task == 'ksmd')
+    ksmd = next((pid for ts, pid, task, ev, rest in evs if task == 'ksmd'), None)
+    if ksmd is None:
+        ksmd = next(int(kv(rest)['next_pid']) for ts, pid, task, ev, rest in evs if ev == 'sched_switch' and kv(rest)['next_comm'] == 'ksmd')
     out, cur, on_since, seq = [], None, None, None
     timers = {}  # timer address -> batch that armed it
     for ts, pid, task, ev, rest in evs:
@@ -86,7 +88,31 @@ def summary(name, xs):
         return f'{name}: -'
     return f'{name}: n={len(xs)} median {st.median(xs):.3f} [{min(xs):.3f}-{max(xs):.3f}] mean {st.mean(xs):.3f}'
 
+def on_cpu(evs):
+    """ksmd's time between its first switch-in and its last switch-out: on a CPU, runnable but
+    preempted (R), blocked (D: lru_add_drain_all, a mutex) and asleep (S), in ms."""
+    ksmd = next((pid for ts, pid, task, ev, rest in evs if task == 'ksmd'), None)
+    tot, cnt, on, off, state, first, last = collections.Counter(), collections.Counter(), None, None, None, None, None
+    for ts, pid, task, ev, rest in evs:
+        if ev != 'sched_switch':
+            continue
+        d = kv(rest)
+        if int(d['next_pid']) == ksmd:
+            first = ts if first is None else first
+            if off is not None:
+                tot[state] += ts - off
+                cnt[state] += 1
+            on = ts
+        elif int(d['prev_pid']) == ksmd and on is not None:
+            tot['on cpu'] += ts - on
+            on, off, state, last = None, ts, d['prev_state'].rstrip('+'), ts
+    return tot, cnt, (last - first) if first is not None and last is not None else 0
+
 def main():
+    if '--on-cpu' in sys.argv:
+        tot, cnt, span = on_cpu(parse(sys.argv[1]))
+        print(f'span {span:.3f} ms: ' + ', '.join(f'{k} {v:.3f} ms' + (f' ({cnt[k]} times)' if k in cnt else '') for k, v in tot.items()))
+        return
     bs = batches(parse(sys.argv[1]))
     if '--batches' in sys.argv:
         print('i seq wake_ms latency_ms wall_ms cpu_ms preempt sleep_jiffy timeout bucket-sleep late idle period_ms')

@@ -12,7 +12,8 @@ import org.ksmlab.engine.cost.CostModel;
  * <p>Each full scan of a kernel-check workload gives one equation: the kernel's ksmd CPU in that
  * pass (schedstat) against the model's work counts in the same pass (pages visited and
  * checksummed, tree steps, bytes compared, merges, ...). The costs that the passes can tell apart
- * ({@link #FITTED}: a page visit, a checksum, a tree step, a merge) are fitted by non-negative
+ * ({@link #FITTED}: a page visit, a checksum, an unstable-tree step, a stable-tree step, a merge, a
+ * wake-up of ksmd, a pass, a page rewritten since the last visit) are fitted by non-negative
  * least squares on the relative error of every pass, so a 4,000-page pass weighs as much as a
  * 65,536-page one; the others ({@code compare_byte_ns}, always paired with a merge here;
  * {@code write_protect_ns}, one per merge; the costs ksmd does not incur) keep the values of the
@@ -22,10 +23,11 @@ import org.ksmlab.engine.cost.CostModel;
  */
 public final class Calibration {
     /** The costs fitted; the other {@link CostModel#NAMES} are held. */
-    public static final List<String> FITTED = List.of("page_visit_ns", "checksum_page_ns", "tree_step_ns", "merge_ns");
+    public static final List<String> FITTED = List.of("page_visit_ns", "checksum_page_ns", "tree_step_ns", "stable_step_ns",
+            "merge_ns", "wakeup_ns", "pass_ns", "volatile_page_ns");
     /** The model's work counts ({@code ModelRunner.workMap}) in {@link CostModel#NAMES}' order. */
     static final List<String> WORK = List.of("pages_checksummed", "bytes_compared", "tree_steps", "merges", "write_protects",
-            "cow_copies", "pages_visited", "table_updates", "lru_drains");
+            "cow_copies", "pages_visited", "table_updates", "lru_drains", "stable_steps", "wakeups", "passes", "volatile_pages");
 
     /** One full scan of one workload: the kernel's ksmd CPU and the model's work in it. */
     public record Pass(String scenario, long pass, long pages, long kernelCpuNanos, Map<String, Long> work) {

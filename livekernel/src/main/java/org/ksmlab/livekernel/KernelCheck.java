@@ -151,7 +151,7 @@ public final class KernelCheck {
             for (Scenario sc : scenarios) {
                 log.printf("kernel-check: %s (%s) ...%n", sc.name(), sc.workload());
                 log.flush();
-                KsmdPacing.Lateness late = KsmdPacing.probe(sysfs, guard, hz.hz(), PACING_PROBE_MS);
+                KsmdPacing.Lateness late = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
                 log.println("kernel-check:   pacing probe: " + late.describe());
                 SideResult k = runner.run(sc);
                 Map<String, Object> clock = clock(hz, late, k);
@@ -184,9 +184,13 @@ public final class KernelCheck {
     }
 
     /**
-     * The model's clock for one workload: the tick rate, the late share the probe measured just
-     * before it, and from the kernel side's own run ksmd's CPU before it and its share of a CPU
-     * while runnable. {@code model_kernel_knobs} is what the model runs with.
+     * The model's clock for one workload: the tick rate; the late share the probe measured just
+     * before it; ksmd's CPU before the kernel run (the advisor's first pass counts it); and ksmd's
+     * share of a CPU while it runs a batch, from schedstat over the kernel run: the time it
+     * waited on a run queue, less the wake-up waits (the probe's wait per batch times the batches
+     * that began with a wake-up), is the time it was preempted in its batches, so the share is
+     * run / (run + that). With sleep_millisecs=0 ksmd is woken once, and the share is run / (run +
+     * wait). {@code model_kernel_knobs} is what the model runs with.
      */
     @SuppressWarnings("unchecked")
     static Map<String, Object> clock(KsmdPacing.Hz hz, KsmdPacing.Lateness late, SideResult kernel) {
@@ -198,10 +202,15 @@ public final class KernelCheck {
         c.put("pacing_probe", late.describe());
         if (kernel.available() && kernel.extra().get("timing") instanceof Map<?, ?> t) {
             Map<String, Object> timing = (Map<String, Object>) t;
-            if (timing.get("ksmd_cpu_share_permille") instanceof Integer share) {
+            if (timing.get("ksmd_run_ns") instanceof Long run && timing.get("ksmd_wait_ns") instanceof Long wait
+                    && timing.get("wakeups") instanceof Long wakeups) {
+                long wakeWait = Math.max(0, late.wakeWaitNanos()) * wakeups;
+                long preempted = Math.max(0, wait - wakeWait);
+                int share = new Ksmd.RunWait(run, preempted).sharePermille();
                 knobs.put("kernel.ksmd_cpu_share_permille", Integer.toString(share));
-                c.put("cpu_share_source", "ksmd's schedstat in the kernel run: ran " + timing.get("ksmd_run_ns") + " ns, waited "
-                        + timing.get("ksmd_wait_ns") + " ns");
+                c.put("cpu_share_source", String.format("ksmd's schedstat in the kernel run: ran %.1f ms, waited %.1f ms, of which"
+                        + " %d wake-ups x %.3f ms (probe) = %.1f ms; preempted %.1f ms", run / 1e6, wait / 1e6, wakeups,
+                        Math.max(0, late.wakeWaitNanos()) / 1e6, wakeWait / 1e6, preempted / 1e6));
             }
             if (timing.get("ksmd_prior_cpu_ns") instanceof Long prior) {
                 knobs.put("kernel.ksmd_prior_cpu_ns", Long.toString(prior));

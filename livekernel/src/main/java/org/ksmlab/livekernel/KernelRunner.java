@@ -101,16 +101,26 @@ public final class KernelRunner {
             Map<String, Long> base = sysfs.counters();
             long cpu0 = ksmd == null ? 0 : ksmd.cpuNanos();
             Ksmd.RunWait rw0 = ksmd == null ? null : ksmd.runWait().orElse(null);
+            long[] wakeups = {0};
             series.add(sample(base, base, pids, cpu0, 0));
             long t0 = System.nanoTime();
             guard.write(sysfs, "run", "1");
             long lastFs = 0;
             long deadline = t0 + limits.maxMs() * 1_000_000L;
             boolean stable = false;
+            long lastScanned = base.get("pages_scanned");
+            boolean moving = false; // whether ksmd's counters moved since the poll before
             while (System.nanoTime() < deadline && lastFs < limits.maxFullScans()) {
                 guard.check();
                 LockSupport.parkNanos(POLL_NANOS);
                 long fs = sysfs.readLong("full_scans") - base.get("full_scans");
+                long scanned = sysfs.readLong("pages_scanned");
+                boolean moved = scanned != lastScanned || fs != lastFs;
+                if (moved && !moving) {
+                    wakeups[0]++; // a batch began: with batches a sleep apart (>= 4 ms), each one starts after a still poll
+                }
+                moving = moved;
+                lastScanned = scanned;
                 if (fs <= lastFs) {
                     continue;
                 }
@@ -124,7 +134,9 @@ public final class KernelRunner {
             Ksmd.RunWait rw1 = rw0 == null ? null : ksmd.runWait().orElse(null);
             sysfs.unmergeAll(60_000);
             SideResult r = result(series, stable, pids.size());
-            r.extra().put("timing", timing(cpu0, rw0, rw1));
+            // With sleep_millisecs=0 ksmd is woken once (run=1) and runs its batches back to back.
+            long woken = "0".equals(sc.kernelKnobs().get("sleep_millisecs")) ? 1 : Math.max(1, wakeups[0]);
+            r.extra().put("timing", timing(cpu0, rw0, rw1, woken));
             return r;
         } finally {
             guard.current = null;
@@ -160,17 +172,19 @@ public final class KernelRunner {
 
     /**
      * ksmd's time in the run, as the model needs it: its CPU before run=1 (the scan-time advisor's
-     * first pass counts it) and its share of a CPU while runnable (schedstat's run / (run +
-     * wait) over the run: the machine's load, which no model of the kernel knows).
+     * first pass counts it), how long it ran and waited on a run queue (schedstat) and how often
+     * it was woken (the polls that saw its counters move: with a sleep between batches, one per
+     * batch), from which {@link KernelCheck} works out its share of a CPU (the machine's load,
+     * which no model of the kernel knows).
      */
-    static Map<String, Object> timing(long cpu0, Ksmd.RunWait before, Ksmd.RunWait after) {
+    static Map<String, Object> timing(long cpu0, Ksmd.RunWait before, Ksmd.RunWait after, long wakeups) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ksmd_prior_cpu_ns", cpu0);
         if (before != null && after != null) {
             Ksmd.RunWait d = after.minus(before);
             m.put("ksmd_run_ns", d.runNanos());
             m.put("ksmd_wait_ns", d.waitNanos());
-            m.put("ksmd_cpu_share_permille", d.sharePermille());
+            m.put("wakeups", wakeups);
         }
         return m;
     }

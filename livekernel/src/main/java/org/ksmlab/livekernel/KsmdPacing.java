@@ -19,7 +19,9 @@ import org.ksmlab.engine.workload.DupLayout;
  * <ul>
  * <li>{@link #detectHz}: CONFIG_HZ from /proc/config.gz, else the resolution of
  *     CLOCK_MONOTONIC_COARSE (one tick).</li>
- * <li>{@link #probe}: the share of ksmd's timed sleeps that end a tick late. ksmd scans one page
+ * <li>{@link #probe}: the share of ksmd's timed sleeps that take a tick more than the timer
+ *     wheel's rounding (the timer ran a tick late, or ksmd ran only after the next tick), and
+ *     ksmd's wait to run after a wake-up (schedstat). ksmd scans one page
  *     per batch of a small process of its own, with sleep_millisecs=20, for a couple of seconds;
  *     the driver polls pages_scanned as it polls during a workload (every
  *     {@link KernelRunner#POLL_NANOS}). Each batch is one page, so the batches between the first
@@ -36,11 +38,21 @@ public final class KsmdPacing {
     public record Hz(int hz, String source) {
     }
 
-    /** What {@link #probe} measured. */
-    public record Lateness(int latePermille, long sleeps, double meanPeriodMs, long sleepMillis, int ticksPerSleep) {
+    /**
+     * What {@link #probe} measured.
+     *
+     * @param wakeWaitNanos ksmd's mean wait on a run queue per batch of the probe (schedstat): the
+     *                      wake-up latency of a batch too short to be preempted; -1 without schedstat
+     */
+    public record Lateness(int latePermille, long sleeps, double meanPeriodMs, long sleepMillis, int ticksPerSleep, long wakeWaitNanos) {
         public String describe() {
-            return String.format("%d per mille of %d sleeps of sleep_millisecs=%d ended a tick late (mean period %.2f ms, %d ticks without a late one)",
-                    latePermille, sleeps, sleepMillis, meanPeriodMs, ticksPerSleep);
+            return String.format("%d per mille of %d sleeps of sleep_millisecs=%d took a tick more than %d (mean period %.2f ms);"
+                    + " wake-up wait %s", latePermille, sleeps, sleepMillis, ticksPerSleep, meanPeriodMs,
+                    wakeWaitNanos < 0 ? "unknown" : String.format("%.3f ms per batch", wakeWaitNanos / 1e6));
+        }
+
+        Lateness withWakeWait(long nanos) {
+            return new Lateness(latePermille, sleeps, meanPeriodMs, sleepMillis, ticksPerSleep, nanos);
         }
     }
 
@@ -90,7 +102,7 @@ public final class KsmdPacing {
      * (run=2, then 0) with pages_to_scan=1, sleep_millisecs=20 and smart_scan=0; the next
      * workload writes its own knobs.
      */
-    public static Lateness probe(KsmSysfs sysfs, KernelRunner.Guard guard, int hz, long durationMs) throws IOException, InterruptedException {
+    public static Lateness probe(KsmSysfs sysfs, Ksmd ksmd, KernelRunner.Guard guard, int hz, long durationMs) throws IOException, InterruptedException {
         guard.check();
         sysfs.unmergeAll(60_000);
         guard.write(sysfs, "run", "0");
@@ -101,9 +113,13 @@ public final class KsmdPacing {
         guard.write(sysfs, "pages_to_scan", "1");
         guard.write(sysfs, "sleep_millisecs", Long.toString(PROBE_SLEEP_MILLIS));
         List<long[]> seen = new ArrayList<>(); // {nanoTime, pages_scanned} at every change
+        Ksmd.RunWait rw0 = null, rw1 = null;
+        long scanned0;
         try (WorkloadProcesses p = WorkloadProcesses.start(PROBE_WORKLOAD, DupLayout.of(PROBE_WORKLOAD), "madvise", 120_000)) {
             guard.current = p;
             long last = sysfs.readLong("pages_scanned");
+            scanned0 = last;
+            rw0 = ksmd == null ? null : ksmd.runWait().orElse(null);
             long t0 = System.nanoTime();
             guard.write(sysfs, "run", "1");
             while (System.nanoTime() - t0 < durationMs * 1_000_000L) {
@@ -115,6 +131,7 @@ public final class KsmdPacing {
                     last = v;
                 }
             }
+            rw1 = rw0 == null ? null : ksmd.runWait().orElse(null);
             sysfs.unmergeAll(60_000);
         } finally {
             guard.current = null;
@@ -124,7 +141,9 @@ public final class KsmdPacing {
         }
         long[] first = seen.get(1); // the first one may be run=1's immediate batch, not a timed wake-up
         long[] end = seen.get(seen.size() - 1);
-        return lateness(end[0] - first[0], end[1] - first[1], PROBE_SLEEP_MILLIS, hz);
+        long batches = seen.get(seen.size() - 1)[1] - scanned0; // one page each, to the last one seen
+        long wait = rw0 == null || rw1 == null ? -1 : rw1.minus(rw0).waitNanos() / Math.max(1, batches);
+        return lateness(end[0] - first[0], end[1] - first[1], PROBE_SLEEP_MILLIS, hz).withWakeWait(wait);
     }
 
     /**
@@ -137,6 +156,6 @@ public final class KsmdPacing {
         long ticks = Math.round(spanNanos * (double) hz / 1e9);
         long late = ticks - batches * ticksPerSleep;
         int permille = (int) Math.max(0, Math.min(1000, Math.round(1000.0 * late / batches)));
-        return new Lateness(permille, batches, spanNanos / 1e6 / batches, sleepMillis, ticksPerSleep);
+        return new Lateness(permille, batches, spanNanos / 1e6 / batches, sleepMillis, ticksPerSleep, -1);
     }
 }

@@ -77,6 +77,10 @@ public final class ModelRunner {
         m.put("pages_visited", w.pagesVisited);
         m.put("table_updates", w.tableUpdates);
         m.put("lru_drains", w.lruDrains);
+        m.put("stable_steps", w.stableSteps);
+        m.put("wakeups", w.wakeups);
+        m.put("passes", w.passes);
+        m.put("volatile_pages", w.volatilePages);
         return m;
     }
 

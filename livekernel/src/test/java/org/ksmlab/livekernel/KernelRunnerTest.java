@@ -58,9 +58,16 @@ class KernelRunnerTest {
         truth.put("tree_step_ns", 110.0);
         truth.put("merge_ns", 320.0);
         List<Calibration.Pass> passes = new ArrayList<>();
-        // checksum pass, merging pass (a stable-tree search, two page compares, a merge each), steady pass, unique pass
-        long[][] work = {{4000, 0, 0, 0, 0, 0, 4000, 0, 1}, {4000, 4000L * 16384, 28000, 3900, 4000, 0, 4000, 0, 1},
-                {0, 0, 0, 0, 0, 0, 4000, 0, 1}, {4000, 4000L * 64, 48000, 0, 0, 0, 4000, 0, 1}};
+        // checksum, merging (stable-tree steps, two page compares, a merge each), steady, unique passes, small batches, chains
+        truth.put("stable_step_ns", 40.0);
+        truth.put("wakeup_ns", 15000.0);
+        truth.put("pass_ns", 180000.0);
+        truth.put("volatile_page_ns", 600.0);
+        long[][] work = {{4000, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 0}, {4000, 4000L * 16384, 400, 3900, 4000, 0, 4000, 0, 0, 28000, 5, 1, 0},
+                {0, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 0}, {4000, 4000L * 64, 48000, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 0},
+                {0, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 41, 1, 0}, {4000, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 41, 1, 0},
+                {4000, 4000L * 16384, 0, 3996, 4000, 0, 4000, 0, 0, 90000, 5, 1, 0},
+                {0, 0, 0, 0, 0, 0, 65536, 0, 0, 0, 7, 1, 0}, {1000, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 1000}};
         for (int p = 0; p < work.length; p++) {
             Map<String, Long> w = new LinkedHashMap<>();
             for (int c = 0; c < Calibration.WORK.size(); c++) w.put(Calibration.WORK.get(c), work[p][c]);

@@ -42,12 +42,14 @@ class ModelClockTest {
     void clockShouldGiveTheModelTheMeasuredKnobsAndSayWhereTheyCameFrom() {
         SideResult kernel = KernelRunner.result(new java.util.ArrayList<>(List.of(KernelRunnerTest.s(0, 0, 0, 0, 0, 0, 0),
                 KernelRunnerTest.s(1, 24, 0, 0, 0, 10, 6_000))), false, 1);
-        kernel.extra().put("timing", KernelRunner.timing(123_456, new Ksmd.RunWait(0, 0), new Ksmd.RunWait(900, 100)));
+        // ran 900 ms, waited 300 ms, of which 10 wake-ups x 10 ms (the probe's wait per batch): preempted 200 ms
+        kernel.extra().put("timing", KernelRunner.timing(123_456, new Ksmd.RunWait(0, 0), new Ksmd.RunWait(900_000_000, 300_000_000), 10));
         Map<String, Object> c = KernelCheck.clock(new KsmdPacing.Hz(250, "CONFIG_HZ in /proc/config.gz"),
-                KsmdPacing.lateness(80L * 25 * 1_000_000, 80, 20, 250), kernel);
-        assertEquals(Map.of("kernel.hz", "250", "kernel.timer_late_permille", "250", "kernel.ksmd_cpu_share_permille", "900",
+                KsmdPacing.lateness(80L * 25 * 1_000_000, 80, 20, 250).withWakeWait(10_000_000), kernel);
+        assertEquals(Map.of("kernel.hz", "250", "kernel.timer_late_permille", "250", "kernel.ksmd_cpu_share_permille", "818",
                 "kernel.ksmd_prior_cpu_ns", "123456"), c.get("model_kernel_knobs"));
         assertTrue(c.get("pacing_probe").toString().contains("250 per mille of 80 sleeps"), c.toString());
+        assertTrue(c.get("cpu_share_source").toString().contains("preempted 200.0 ms"), c.toString());
     }
 
     @Test

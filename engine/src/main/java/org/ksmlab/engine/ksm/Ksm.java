@@ -260,6 +260,9 @@ public final class Ksm implements Merger, Daemon {
             // the unstable tree and do not waste time searching for it there.
             int cs = pages.calcChecksum(frame);
             if (items.oldChecksum[item] != cs) {
+                if (items.oldChecksum[item] != 0) {
+                    work.volatilePages++; // rewritten since the last visit (0: a new rmap_item)
+                }
                 items.oldChecksum[item] = cs;
                 return;
             }

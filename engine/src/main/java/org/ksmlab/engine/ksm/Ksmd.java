@@ -65,7 +65,8 @@ final class Ksmd {
     private long cpuNanos;
     private long nextWakeNanos;
     private long batchStartNanos;
-    private long batchEndNanos;
+    /** When the last batch ended (-1 before the first): a batch starting later began with a wake-up. */
+    private long batchEndNanos = -1;
     /** Whether the last batch completed a full scan. */
     private boolean passCompleted;
 
@@ -112,6 +113,9 @@ final class Ksmd {
         batchStartNanos = nowNanos;
         batchStart.clear();
         batchStart.add(work);
+        if (nowNanos > batchEndNanos) {
+            work.wakeups++; // it slept (or waited for work) since its last batch: scheduled in anew
+        }
     }
 
     /** The batch is over: charge its CPU time, and sleep {@code sleepMillis} in ticks after it. */

@@ -165,7 +165,7 @@ final class StableTree {
         int foundLen = 0;
         for (int dup = nodes.hlistHead[node]; dup != NONE; ) {
             int nextDup = nodes.dupNext[dup];
-            work.treeSteps++; // each dup examined is a ksm_get_folio and a cache miss, like a tree step
+            work.stableSteps++; // each dup examined is a ksm_get_folio, like a tree node
             int folio = ksmGetFolio(dup);
             if (folio != NONE) {
                 if (found == NONE || (isPageSharingCandidate(dup, 0)
@@ -222,7 +222,7 @@ final class StableTree {
             RbTree tree = nodes.tree;
             int n = tree.root();
             while (n != RbTree.NIL) {
-                work.treeSteps++;
+                work.stableSteps++;
                 int dup = stableNodeChain(n, true, nowMillis);
                 if (dup == NONE) {
                     continue again; // walked over a stale node: the tree changed, restart
@@ -265,7 +265,7 @@ final class StableTree {
             asLeft = false;
             match = NONE;
             while (n != RbTree.NIL) {
-                work.treeSteps++;
+                work.stableSteps++;
                 int dup = stableNodeChain(n, false, nowMillis);
                 if (dup == NONE) {
                     continue again;
