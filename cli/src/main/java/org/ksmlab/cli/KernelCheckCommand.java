@@ -164,7 +164,9 @@ final class KernelCheckCommand implements Callable<Integer> {
                             + "on kernel " + firstLine("/proc/sys/kernel/osrelease") + ", " + cpuModel() + ", "
                             + Runtime.getRuntime().availableProcessors() + " CPUs: ksmd CPU from /proc/PID/schedstat per full scan.\n"
                             + "Use with --set cost.file=THIS_FILE, or copy into engine/src/main/resources/org/ksmlab/engine/cost/calibration.properties.";
-                    AtomicFiles.write(out.resolve("calibration.properties"), Calibration.properties(fit, provenance));
+                    String source = "fitted by kernel-check --write-calibration, " + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                            + ", Linux " + firstLine("/proc/sys/kernel/osrelease") + ", " + out;
+                    AtomicFiles.write(out.resolve("calibration.properties"), Calibration.properties(fit, provenance, source));
                     err.println("kernel-check: wrote " + out.resolve("calibration.properties") + String.format(
                             " (%d full scans; model/kernel per pass %.2f .. %.2f)", passes.size(), fit.min(), fit.max()));
                 } else {

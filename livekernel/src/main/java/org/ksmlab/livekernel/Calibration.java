@@ -81,6 +81,22 @@ public final class Calibration {
         return out;
     }
 
+    /**
+     * Where the model's costs come from: the {@link #SOURCE_PREFIX} line of the engine's
+     * calibration.properties, or a note that it has none.
+     */
+    public static String modelCostsSource() {
+        try (java.io.InputStream in = CostModel.class.getResourceAsStream("calibration.properties")) {
+            if (in == null) return "unknown (no calibration.properties in the engine)";
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith(SOURCE_PREFIX)) return "engine calibration.properties, " + line.substring(SOURCE_PREFIX.length()).strip();
+            }
+            return "engine calibration.properties (it names no source)";
+        } catch (java.io.IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
     /** Index in the model's series of its last sample at full scan {@code pass}, or -1. */
     static int indexAtPass(SideResult s, long pass) {
         int found = -1;
@@ -132,10 +148,15 @@ public final class Calibration {
         return ns;
     }
 
+    /** The prefix of the one-line provenance of a calibration file (kernel-check.json carries it). */
+    public static final String SOURCE_PREFIX = "# Source: ";
+
     /** calibration.properties text: every cost, with where the fitted ones came from. */
-    public static String properties(Fit fit, String provenance) {
+    public static String properties(Fit fit, String provenance, String source) {
         StringBuilder b = new StringBuilder();
-        b.append("# Per-operation costs of the CPU model, in nanoseconds.\n#\n");
+        b.append("# Per-operation costs of the CPU model, in nanoseconds.\n");
+        b.append(SOURCE_PREFIX).append(source).append(String.format(" (%d full scans; model/kernel CPU per pass %.2f .. %.2f)%n#%n",
+                fit.passes().size(), fit.min(), fit.max()));
         for (String line : provenance.split("\n")) {
             b.append("# ").append(line).append('\n');
         }

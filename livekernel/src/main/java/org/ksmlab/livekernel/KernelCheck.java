@@ -179,6 +179,9 @@ public final class KernelCheck {
 
     public static Map<String, Object> toJson(List<Outcome> outcomes) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model_costs_source", Calibration.modelCostsSource());
+        m.put("model_costs", org.ksmlab.engine.cost.CostModel.defaults().asMap());
+        m.put("tolerances", Map.of("time_to_converge", TIME_TOLERANCE, "ksmd_cpu", CPU_TOLERANCE));
         m.put("scenarios", outcomes.stream().map(Outcome::toJson).toList());
         return m;
     }

@@ -81,8 +81,9 @@ class KernelRunnerTest {
         assertEquals(base.asMap().get("write_protect_ns"), fit.costs().get("write_protect_ns"));
         assertEquals(1.0, fit.min(), 1e-3);
         assertEquals(1.0, fit.max(), 1e-3);
-        String props = Calibration.properties(fit, "test provenance");
+        String props = Calibration.properties(fit, "test provenance", "a test");
         assertTrue(props.contains("# test provenance"), props);
+        assertTrue(props.contains("# Source: a test (9 full scans; model/kernel CPU per pass 1.00 .. 1.00)"), props);
         assertTrue(props.contains("checksum_page_ns=850"), props);
     }
 
