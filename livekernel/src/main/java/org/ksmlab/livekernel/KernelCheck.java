@@ -187,13 +187,15 @@ public final class KernelCheck {
     }
 
     /**
-     * The model's clock for one workload: the tick rate; the late share the probe measured just
-     * before it; ksmd's CPU before the kernel run (the advisor's first pass counts it); and ksmd's
-     * share of a CPU while it runs a batch, from schedstat over the kernel run: the time it
-     * waited on a run queue, less the wake-up waits (the probe's wait per batch times the batches
-     * that began with a wake-up), is the time it was preempted in its batches, so the share is
-     * run / (run + that). With sleep_millisecs=0 ksmd is woken once, and the share is run / (run +
-     * wait). {@code model_kernel_knobs} is what the model runs with.
+     * The model's clock for one workload: the tick rate; the share of late timers, as the probe
+     * measured it just before; ksmd's CPU before the kernel run (the advisor's first pass counts
+     * it); and, from schedstat over the kernel run, how long ksmd waited for a CPU: it got one
+     * {@code timeslices} times, once per wake-up (counted by the driver's polls; once in all with
+     * sleep_millisecs=0) and once after every preemption inside a batch. Its time on run queues is
+     * shared out evenly over those times: the wake-ups' part is the wake-up latency (the mean
+     * wait per time), the preemptions' part stretches batches: share = run / (run + wait ·
+     * preemptions / timeslices).
+     * {@code model_kernel_knobs} is what the model runs with.
      */
     @SuppressWarnings("unchecked")
     static Map<String, Object> clock(KsmdPacing.Hz hz, KsmdPacing.Lateness late, SideResult kernel) {
@@ -206,14 +208,16 @@ public final class KernelCheck {
         if (kernel.available() && kernel.extra().get("timing") instanceof Map<?, ?> t) {
             Map<String, Object> timing = (Map<String, Object>) t;
             if (timing.get("ksmd_run_ns") instanceof Long run && timing.get("ksmd_wait_ns") instanceof Long wait
-                    && timing.get("wakeups") instanceof Long wakeups) {
-                long wakeWait = Math.max(0, late.wakeWaitNanos()) * wakeups;
-                long preempted = Math.max(0, wait - wakeWait);
+                    && timing.get("ksmd_timeslices") instanceof Long slices && timing.get("wakeups") instanceof Long wakeups) {
+                long preemptions = Math.max(0, slices - wakeups);
+                long preempted = slices <= 0 ? wait : Math.round(wait * (double) preemptions / slices);
+                long latencyMicros = slices <= 0 ? 0 : wait / slices / 1000;
                 int share = new Ksmd.RunWait(run, preempted).sharePermille();
                 knobs.put("kernel.ksmd_cpu_share_permille", Integer.toString(share));
-                c.put("cpu_share_source", String.format("ksmd's schedstat in the kernel run: ran %.1f ms, waited %.1f ms, of which"
-                        + " %d wake-ups x %.3f ms (probe) = %.1f ms; preempted %.1f ms", run / 1e6, wait / 1e6, wakeups,
-                        Math.max(0, late.wakeWaitNanos()) / 1e6, wakeWait / 1e6, preempted / 1e6));
+                knobs.put("kernel.ksmd_wake_latency_us", Long.toString(latencyMicros));
+                c.put("cpu_share_source", String.format("ksmd's schedstat in the kernel run: ran %.1f ms, waited %.1f ms over %d"
+                        + " times on a CPU (%d wake-ups, %d preemptions): %.3f ms per time, %.1f ms preempted in its batches",
+                        run / 1e6, wait / 1e6, slices, wakeups, preemptions, latencyMicros / 1e3, preempted / 1e6));
             }
             if (timing.get("ksmd_prior_cpu_ns") instanceof Long prior) {
                 knobs.put("kernel.ksmd_prior_cpu_ns", Long.toString(prior));

@@ -184,6 +184,7 @@ public final class KernelRunner {
             Ksmd.RunWait d = after.minus(before);
             m.put("ksmd_run_ns", d.runNanos());
             m.put("ksmd_wait_ns", d.waitNanos());
+            m.put("ksmd_timeslices", d.timeslices());
             m.put("wakeups", wakeups);
         }
         return m;

@@ -69,19 +69,26 @@ public final class Ksmd {
     }
 
     /**
-     * The first two fields of /proc/PID/schedstat: ns on a CPU and ns waiting on a run queue
-     * (runnable but not running: the wake-up latency and the preemptions).
+     * /proc/PID/schedstat: ns on a CPU, ns waiting on a run queue (runnable but not running: the
+     * wake-up latency and the preemptions) and the number of times it was given a CPU.
      */
     static RunWait parseRunWait(String schedstat) {
         String[] f = schedstat.strip().split("\\s+");
-        return new RunWait(Long.parseLong(f[0]), Long.parseLong(f[1]));
+        return new RunWait(Long.parseLong(f[0]), Long.parseLong(f[1]), f.length > 2 ? Long.parseLong(f[2]) : 0);
     }
 
-    /** ns ksmd ran and ns it waited to run (schedstat), cumulative since it started. */
-    public record RunWait(long runNanos, long waitNanos) {
+    /**
+     * ns ksmd ran, ns it waited to run and how many times it got a CPU (schedstat), cumulative
+     * since it started.
+     */
+    public record RunWait(long runNanos, long waitNanos, long timeslices) {
+        public RunWait(long runNanos, long waitNanos) {
+            this(runNanos, waitNanos, 0);
+        }
+
         /** What happened between {@code before} and this. */
         public RunWait minus(RunWait before) {
-            return new RunWait(runNanos - before.runNanos, waitNanos - before.waitNanos);
+            return new RunWait(runNanos - before.runNanos, waitNanos - before.waitNanos, timeslices - before.timeslices);
         }
 
         /** Share of its runnable time ksmd was on a CPU, per mille (1000 when it never waited; 1000 when it never ran). */

@@ -19,9 +19,7 @@ import org.ksmlab.engine.workload.DupLayout;
  * <ul>
  * <li>{@link #detectHz}: CONFIG_HZ from /proc/config.gz, else the resolution of
  *     CLOCK_MONOTONIC_COARSE (one tick).</li>
- * <li>{@link #probe}: the share of ksmd's timed sleeps that take a tick more than the timer
- *     wheel's rounding (the timer ran a tick late, or ksmd ran only after the next tick), and
- *     ksmd's wait to run after a wake-up (schedstat). ksmd scans one page
+ * <li>{@link #probe}: the share of ksmd's timed sleeps whose timer runs a tick late. ksmd scans one page
  *     per batch of a small process of its own, with sleep_millisecs=20, for a couple of seconds;
  *     the driver polls pages_scanned as it polls during a workload (every
  *     {@link KernelRunner#POLL_NANOS}). Each batch is one page, so the batches between the first
@@ -41,18 +39,25 @@ public final class KsmdPacing {
     /**
      * What {@link #probe} measured.
      *
-     * @param wakeWaitNanos ksmd's mean wait on a run queue per batch of the probe (schedstat): the
-     *                      wake-up latency of a batch too short to be preempted; -1 without schedstat
+     * @param latePermille   sleeps whose timer ran a tick late, per mille: the sleeps that took a
+     *                       tick more than the wheel's rounding ({@code extraPermille}) less those
+     *                       whose wake-up waited a tick or more for a CPU ({@code longWakePermille})
+     * @param wakeWaitNanos  ksmd's mean wait on a run queue per batch of the probe (schedstat),
+     *                       -1 without schedstat
      */
-    public record Lateness(int latePermille, long sleeps, double meanPeriodMs, long sleepMillis, int ticksPerSleep, long wakeWaitNanos) {
+    public record Lateness(int latePermille, int extraPermille, int longWakePermille, long sleeps, double meanPeriodMs,
+                           long sleepMillis, int ticksPerSleep, long wakeWaitNanos) {
         public String describe() {
             return String.format("%d per mille of %d sleeps of sleep_millisecs=%d took a tick more than %d (mean period %.2f ms);"
-                    + " wake-up wait %s", latePermille, sleeps, sleepMillis, ticksPerSleep, meanPeriodMs,
-                    wakeWaitNanos < 0 ? "unknown" : String.format("%.3f ms per batch", wakeWaitNanos / 1e6));
+                    + " %d per mille waited a tick or more for a CPU (mean wait %s): %d per mille late timers",
+                    extraPermille, sleeps, sleepMillis, ticksPerSleep, meanPeriodMs, longWakePermille,
+                    wakeWaitNanos < 0 ? "unknown" : String.format("%.3f ms", wakeWaitNanos / 1e6), latePermille);
         }
 
-        Lateness withWakeWait(long nanos) {
-            return new Lateness(latePermille, sleeps, meanPeriodMs, sleepMillis, ticksPerSleep, nanos);
+        /** With the probe's wake-up waits: the late timers are the extra ticks the long waits do not explain. */
+        Lateness withWakeWaits(long meanNanos, int longPermille) {
+            return new Lateness(Math.max(0, extraPermille - longPermille), extraPermille, longPermille, sleeps, meanPeriodMs,
+                    sleepMillis, ticksPerSleep, meanNanos);
         }
     }
 
@@ -112,8 +117,8 @@ public final class KsmdPacing {
         guard.write(sysfs, "smart_scan", "0");
         guard.write(sysfs, "pages_to_scan", "1");
         guard.write(sysfs, "sleep_millisecs", Long.toString(PROBE_SLEEP_MILLIS));
-        List<long[]> seen = new ArrayList<>(); // {nanoTime, pages_scanned} at every change
-        Ksmd.RunWait rw0 = null, rw1 = null;
+        List<long[]> seen = new ArrayList<>(); // {nanoTime, pages_scanned, ksmd's wait ns so far} at every change
+        Ksmd.RunWait rw0 = null;
         long scanned0;
         try (WorkloadProcesses p = WorkloadProcesses.start(PROBE_WORKLOAD, DupLayout.of(PROBE_WORKLOAD), "madvise", 120_000)) {
             guard.current = p;
@@ -127,11 +132,11 @@ public final class KsmdPacing {
                 LockSupport.parkNanos(KernelRunner.POLL_NANOS);
                 long v = sysfs.readLong("pages_scanned");
                 if (v != last) {
-                    seen.add(new long[] {System.nanoTime(), v});
+                    Ksmd.RunWait rw = rw0 == null ? null : ksmd.runWait().orElse(null);
+                    seen.add(new long[] {System.nanoTime(), v, rw == null ? -1 : rw.waitNanos()});
                     last = v;
                 }
             }
-            rw1 = rw0 == null ? null : ksmd.runWait().orElse(null);
             sysfs.unmergeAll(60_000);
         } finally {
             guard.current = null;
@@ -141,9 +146,21 @@ public final class KsmdPacing {
         }
         long[] first = seen.get(1); // the first one may be run=1's immediate batch, not a timed wake-up
         long[] end = seen.get(seen.size() - 1);
-        long batches = seen.get(seen.size() - 1)[1] - scanned0; // one page each, to the last one seen
-        long wait = rw0 == null || rw1 == null ? -1 : rw1.minus(rw0).waitNanos() / Math.max(1, batches);
-        return lateness(end[0] - first[0], end[1] - first[1], PROBE_SLEEP_MILLIS, hz).withWakeWait(wait);
+        Lateness l = lateness(end[0] - first[0], end[1] - first[1], PROBE_SLEEP_MILLIS, hz);
+        if (rw0 == null || first[2] < 0) {
+            return l;
+        }
+        // Each batch is one page, a sleep apart: ksmd's wait between two batches seen is the second one's wake-up wait.
+        long tick = 1_000_000_000L / hz;
+        long waits = 0, longWaits = 0, n = 0;
+        for (int i = 2; i < seen.size(); i++) {
+            long w = seen.get(i)[2] - seen.get(i - 1)[2];
+            long batches = seen.get(i)[1] - seen.get(i - 1)[1];
+            waits += w;
+            n += batches;
+            if (batches == 1 && w >= tick) longWaits++;
+        }
+        return l.withWakeWaits(n == 0 ? 0 : waits / n, n == 0 ? 0 : (int) Math.round(1000.0 * longWaits / n));
     }
 
     /**
@@ -156,6 +173,6 @@ public final class KsmdPacing {
         long ticks = Math.round(spanNanos * (double) hz / 1e9);
         long late = ticks - batches * ticksPerSleep;
         int permille = (int) Math.max(0, Math.min(1000, Math.round(1000.0 * late / batches)));
-        return new Lateness(permille, batches, spanNanos / 1e6 / batches, sleepMillis, ticksPerSleep, -1);
+        return new Lateness(permille, permille, 0, batches, spanNanos / 1e6 / batches, sleepMillis, ticksPerSleep, -1);
     }
 }

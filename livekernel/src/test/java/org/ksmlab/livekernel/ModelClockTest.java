@@ -35,6 +35,7 @@ class ModelClockTest {
         Ksmd.RunWait a = Ksmd.parseRunWait("35649034842 32583919128 44311\n");
         Ksmd.RunWait b = Ksmd.parseRunWait("35849034842 32633919128 44911\n");
         assertEquals(800, b.minus(a).sharePermille()); // ran 200 ms, waited 50 ms
+        assertEquals(600, b.minus(a).timeslices());
         assertEquals(1000, new Ksmd.RunWait(0, 0).sharePermille());
     }
 
@@ -42,14 +43,16 @@ class ModelClockTest {
     void clockShouldGiveTheModelTheMeasuredKnobsAndSayWhereTheyCameFrom() {
         SideResult kernel = KernelRunner.result(new java.util.ArrayList<>(List.of(KernelRunnerTest.s(0, 0, 0, 0, 0, 0, 0),
                 KernelRunnerTest.s(1, 24, 0, 0, 0, 10, 6_000))), false, 1);
-        // ran 900 ms, waited 300 ms, of which 10 wake-ups x 10 ms (the probe's wait per batch): preempted 200 ms
-        kernel.extra().put("timing", KernelRunner.timing(123_456, new Ksmd.RunWait(0, 0), new Ksmd.RunWait(900_000_000, 300_000_000), 10));
+        // ran 900 ms, waited 300 ms over 30 times on a CPU: 10 wake-ups, 20 preemptions: 200 ms preempted
+        kernel.extra().put("timing", KernelRunner.timing(123_456, new Ksmd.RunWait(0, 0, 0), new Ksmd.RunWait(900_000_000, 300_000_000, 30), 10));
         Map<String, Object> c = KernelCheck.clock(new KsmdPacing.Hz(250, "CONFIG_HZ in /proc/config.gz"),
-                KsmdPacing.lateness(80L * 25 * 1_000_000, 80, 20, 250).withWakeWait(10_000_000), kernel);
-        assertEquals(Map.of("kernel.hz", "250", "kernel.timer_late_permille", "250", "kernel.ksmd_cpu_share_permille", "818",
-                "kernel.ksmd_prior_cpu_ns", "123456"), c.get("model_kernel_knobs"));
+                KsmdPacing.lateness(80L * 25 * 1_000_000, 80, 20, 250).withWakeWaits(10_000_000, 100), kernel);
+        // 250 per mille of the probe's sleeps took a tick more, 100 of them for a long wake-up wait: 150 late timers
+        assertEquals(Map.of("kernel.hz", "250", "kernel.timer_late_permille", "150", "kernel.ksmd_cpu_share_permille", "818",
+                "kernel.ksmd_wake_latency_us", "10000", "kernel.ksmd_prior_cpu_ns", "123456"), c.get("model_kernel_knobs"));
         assertTrue(c.get("pacing_probe").toString().contains("250 per mille of 80 sleeps"), c.toString());
-        assertTrue(c.get("cpu_share_source").toString().contains("preempted 200.0 ms"), c.toString());
+        assertTrue(c.get("pacing_probe").toString().contains("150 per mille late timers"), c.toString());
+        assertTrue(c.get("cpu_share_source").toString().contains("(10 wake-ups, 20 preemptions): 10.000 ms per time, 200.0 ms preempted"), c.toString());
     }
 
     @Test

@@ -23,13 +23,16 @@ import org.ksmlab.engine.mm.KernelConfig;
  *     outlasts a tick therefore delays the next wake-up by whole ticks.</li>
  * <li>A fraction of the timers runs one tick late ({@code kernel.timer_late_permille}, measured:
  *     the expiring CPU's tick can run before jiffies has moved on); the model spreads the late
- *     ticks evenly over the sleeps (an error accumulator, so runs stay deterministic).</li>
+ *     ticks evenly over the sleeps (an error accumulator, so runs stay deterministic). ksmd then
+ *     waits {@code kernel.ksmd_wake_latency_us} for a CPU (a nice-5 thread on a busy machine)
+ *     before its batch starts.</li>
  * <li>sleep_millisecs=0: msecs_to_jiffies(0)=0 and the wait returns at once: batches run back to
  *     back.</li>
  * </ol>
  * Ticks lie at (k + ½)·10⁹/HZ ns of virtual time: time 0 (where a run starts ksmd) is in the
- * middle of a tick, the mean of where a real run=1 lands. Not modelled: the wake-up latency
- * (measured median a few µs, mean 0.1-0.3 ms), lru_add_drain_all's wait at the start of a pass
+ * middle of a tick, the mean of where a real run=1 lands. The wake-up latency is one value for
+ * every wake-up (its mean); real ones vary (measured on a quiet machine: median a few µs, mean
+ * 0.1-0.3 ms, a few up to a tick). Not modelled: lru_add_drain_all's wait at the start of a pass
  * (tenths of a ms).
  *
  * @see "mm/ksm.c: ksm_scan_thread, advisor_start_scan, advisor_stop_scan"
@@ -54,8 +57,10 @@ final class Ksmd {
     private int hz = KernelConfig.DEFAULTS.hz();
     /** Per mille of timed sleeps that end one tick late. */
     private int timerLatePermille = KernelConfig.DEFAULTS.timerLatePermille();
-    /** ksmd's share of a CPU while runnable, per mille. */
+    /** ksmd's share of a CPU while it runs a batch, per mille. */
     private int cpuSharePermille = KernelConfig.DEFAULTS.ksmdCpuSharePermille();
+    /** From the tick that ends a sleep to the batch's start. */
+    private long wakeLatencyNanos;
     /** ksmd's CPU time before the run (the advisor's first pass counts it). */
     private long priorCpuNanos;
     /** Late ticks owed, in per mille of a sleep: one tick is added when it reaches 1000. */
@@ -80,6 +85,7 @@ final class Ksmd {
         hz = config.hz();
         timerLatePermille = config.timerLatePermille();
         cpuSharePermille = config.ksmdCpuSharePermille();
+        wakeLatencyNanos = config.ksmdWakeLatencyMicros() * 1000;
         priorCpuNanos = config.ksmdPriorCpuNanos();
     }
 
@@ -185,7 +191,7 @@ final class Ksmd {
             lateOwedPermille -= 1000;
             bucket++;
         }
-        return tickNanos(bucket);
+        return tickNanos(bucket) + wakeLatencyNanos;
     }
 
     /** When tick {@code k} happens: (k + ½)·10⁹/HZ ns. */

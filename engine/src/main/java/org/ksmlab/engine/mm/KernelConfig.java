@@ -35,9 +35,11 @@ import java.util.Map;
  *                            tick their timer was due (measured on the development machine, a
  *                            2-vCPU VM: the expiring CPU's tick sometimes runs before jiffies
  *                            has advanced, so the timer waits for the next one)
- * @param ksmdCpuSharePermille ksmd's share of a CPU while it is runnable, per mille: 1000 when
- *                            it never waits on a run queue; a batch takes its CPU time divided
- *                            by this share (/proc/PID/schedstat: run / (run + wait))
+ * @param ksmdCpuSharePermille ksmd's share of a CPU while it runs a batch, per mille: 1000 when
+ *                            it is never preempted; a batch takes its CPU time divided by this
+ *                            share (kernel-check: /proc/PID/schedstat)
+ * @param ksmdWakeLatencyMicros how long ksmd waits on a run queue after its timer woke it,
+ *                            before its batch starts (kernel-check: /proc/PID/schedstat)
  * @param ksmdPriorCpuNanos   ksmd's CPU time before the run (task_sched_runtime since it started
  *                            at boot): the scan-time advisor's first pass after advisor_mode is
  *                            switched counts it, since switching zeroes the advisor's baseline
@@ -45,7 +47,7 @@ import java.util.Map;
 public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, boolean mremapUnmerge,
                            boolean mremapRelocateAnon, boolean processMadviseKsm, boolean ksmEnabledProcfs,
                            boolean processVmMmap, int hz, int timerLatePermille, int ksmdCpuSharePermille,
-                           long ksmdPriorCpuNanos) {
+                           long ksmdWakeLatencyMicros, long ksmdPriorCpuNanos) {
     /** The prefix of every kernel knob. */
     public static final String PREFIX = "kernel.";
 
@@ -67,8 +69,9 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
             new Knob("kernel.ksm_enabled_procfs", 0, 1, 0, "0: no /proc/PID/ksm_enabled (upstream, ENOENT); 1: the 2022 proposal (always, madvise, never)"),
             new Knob("kernel.process_vm_mmap", 0, 1, 0, "0: no process_vm_mmap (upstream, ENOSYS); 1: the 2019 proposal (VMA cloning)"),
             new Knob("kernel.hz", 1, 10_000, 250, "CONFIG_HZ, ticks per second: ksmd sleeps msecs_to_jiffies(sleep_millisecs) whole ticks and wakes on the tick after"),
-            new Knob("kernel.timer_late_permille", 0, 1000, 150, "per mille of ksmd's timed sleeps that end one tick late (a timer running after jiffies moved on; measured by kernel-check)"),
-            new Knob("kernel.ksmd_cpu_share_permille", 1, 1000, 1000, "ksmd's share of a CPU while runnable, per mille (1000: never waits on a run queue); a batch lasts its CPU time / share"),
+            new Knob("kernel.timer_late_permille", 0, 1000, 150, "per mille of ksmd's timed sleeps whose timer runs a tick late (jiffies had not moved on at its tick; measured by kernel-check)"),
+            new Knob("kernel.ksmd_cpu_share_permille", 1, 1000, 1000, "ksmd's share of a CPU while it runs a batch, per mille (1000: never preempted); a batch lasts its CPU time / share"),
+            new Knob("kernel.ksmd_wake_latency_us", 0, 1_000_000_000, 0, "how long ksmd waits for a CPU after its timer woke it (0: at once); its batch starts that much after the tick"),
             new Knob("kernel.ksmd_prior_cpu_ns", 0, Long.MAX_VALUE, 0, "ksmd's CPU time before the run, which the scan-time advisor's first pass counts (kernel-check: ksmd's schedstat)"));
 
     /** Linux 6.18 as measured on the development machine. */
@@ -125,6 +128,7 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
         m.put("kernel.hz", (long) hz);
         m.put("kernel.timer_late_permille", (long) timerLatePermille);
         m.put("kernel.ksmd_cpu_share_permille", (long) ksmdCpuSharePermille);
+        m.put("kernel.ksmd_wake_latency_us", ksmdWakeLatencyMicros);
         m.put("kernel.ksmd_prior_cpu_ns", ksmdPriorCpuNanos);
         return m;
     }
@@ -143,6 +147,6 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
                 m.get("kernel.process_madvise_ksm") == 1, m.get("kernel.ksm_enabled_procfs") == 1,
                 m.get("kernel.process_vm_mmap") == 1, Math.toIntExact(m.get("kernel.hz")),
                 Math.toIntExact(m.get("kernel.timer_late_permille")), Math.toIntExact(m.get("kernel.ksmd_cpu_share_permille")),
-                m.get("kernel.ksmd_prior_cpu_ns"));
+                m.get("kernel.ksmd_wake_latency_us"), m.get("kernel.ksmd_prior_cpu_ns"));
     }
 }
