@@ -69,7 +69,7 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
             new Knob("kernel.ksm_enabled_procfs", 0, 1, 0, "0: no /proc/PID/ksm_enabled (upstream, ENOENT); 1: the 2022 proposal (always, madvise, never)"),
             new Knob("kernel.process_vm_mmap", 0, 1, 0, "0: no process_vm_mmap (upstream, ENOSYS); 1: the 2019 proposal (VMA cloning)"),
             new Knob("kernel.hz", 1, 10_000, 250, "CONFIG_HZ, ticks per second: ksmd sleeps msecs_to_jiffies(sleep_millisecs) whole ticks and wakes on the tick after"),
-            new Knob("kernel.timer_late_permille", 0, 1000, 150, "per mille of ksmd's timed sleeps whose timer runs a tick late (jiffies had not moved on at its tick; measured by kernel-check)"),
+            new Knob("kernel.timer_late_permille", 0, 1000, 250, "per mille of ksmd's timed sleeps whose timer runs a tick late (jiffies had not moved on at its tick; measured by kernel-check)"),
             new Knob("kernel.ksmd_cpu_share_permille", 1, 1000, 1000, "ksmd's share of a CPU while it runs a batch, per mille (1000: never preempted); a batch lasts its CPU time / share"),
             new Knob("kernel.ksmd_wake_latency_us", 0, 1_000_000_000, 0, "how long ksmd waits for a CPU after its timer woke it (0: at once); its batch starts that much after the tick"),
             new Knob("kernel.ksmd_prior_cpu_ns", 0, Long.MAX_VALUE, 0, "ksmd's CPU time before the run, which the scan-time advisor's first pass counts (kernel-check: ksmd's schedstat)"));
