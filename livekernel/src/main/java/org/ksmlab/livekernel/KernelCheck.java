@@ -189,7 +189,8 @@ public final class KernelCheck {
     /**
      * The model's clock for one workload: the tick rate; the share of late timers, as the probe
      * measured it just before; ksmd's CPU before the kernel run (the advisor's first pass counts
-     * it); and, from schedstat over the kernel run, how long ksmd waited for a CPU: it got one
+     * it); and, from schedstat over the kernel run up to the full scan it converged at (the time
+     * the comparison is about), how long ksmd waited for a CPU: it got one
      * {@code timeslices} times, once per wake-up (counted by the driver's polls; once in all with
      * sleep_millisecs=0) and once after every preemption inside a batch. Its time on run queues is
      * shared out evenly over those times: the wake-ups' part is the wake-up latency (the mean
@@ -207,17 +208,23 @@ public final class KernelCheck {
         c.put("pacing_probe", late.describe());
         if (kernel.available() && kernel.extra().get("timing") instanceof Map<?, ?> t) {
             Map<String, Object> timing = (Map<String, Object>) t;
-            if (timing.get("ksmd_run_ns") instanceof Long run && timing.get("ksmd_wait_ns") instanceof Long wait
-                    && timing.get("ksmd_timeslices") instanceof Long slices && timing.get("wakeups") instanceof Long wakeups) {
+            // ksmd's waits up to the full scan the kernel converged at: the contention the time to converge saw
+            Map<String, Long> at = kernel.atPass(kernel.convergedFullScans());
+            boolean sleeps = !"0".equals(String.valueOf(timing.get("sleep_millisecs")));
+            if (at != null && at.get("ksmd_wait_ns") != null) {
+                long run = at.get("ksmd_cpu_ns");
+                long wait = at.get("ksmd_wait_ns");
+                long slices = at.get("ksmd_timeslices");
+                long wakeups = sleeps ? Math.max(1, at.get("ksmd_wakeups")) : 1;
                 long preemptions = Math.max(0, slices - wakeups);
                 long preempted = slices <= 0 ? wait : Math.round(wait * (double) preemptions / slices);
                 long latencyMicros = slices <= 0 ? 0 : wait / slices / 1000;
                 int share = new Ksmd.RunWait(run, preempted).sharePermille();
                 knobs.put("kernel.ksmd_cpu_share_permille", Integer.toString(share));
                 knobs.put("kernel.ksmd_wake_latency_us", Long.toString(latencyMicros));
-                c.put("cpu_share_source", String.format("ksmd's schedstat in the kernel run: ran %.1f ms, waited %.1f ms over %d"
-                        + " times on a CPU (%d wake-ups, %d preemptions): %.3f ms per time, %.1f ms preempted in its batches",
-                        run / 1e6, wait / 1e6, slices, wakeups, preemptions, latencyMicros / 1e3, preempted / 1e6));
+                c.put("cpu_share_source", String.format("ksmd's schedstat in the kernel run up to full scan %d: ran %.1f ms, waited %.1f ms"
+                        + " over %d times on a CPU (%d wake-ups, %d preemptions): %.3f ms per time, %.1f ms preempted in its batches",
+                        kernel.convergedFullScans(), run / 1e6, wait / 1e6, slices, wakeups, preemptions, latencyMicros / 1e3, preempted / 1e6));
             }
             if (timing.get("ksmd_prior_cpu_ns") instanceof Long prior) {
                 knobs.put("kernel.ksmd_prior_cpu_ns", Long.toString(prior));

@@ -102,7 +102,7 @@ public final class KernelRunner {
             long cpu0 = ksmd == null ? 0 : ksmd.cpuNanos();
             Ksmd.RunWait rw0 = ksmd == null ? null : ksmd.runWait().orElse(null);
             long[] wakeups = {0};
-            series.add(sample(base, base, pids, cpu0, 0));
+            series.add(sample(base, base, pids, cpu0, 0, rw0, 0));
             long t0 = System.nanoTime();
             guard.write(sysfs, "run", "1");
             long lastFs = 0;
@@ -125,7 +125,7 @@ public final class KernelRunner {
                     continue;
                 }
                 lastFs = fs;
-                series.add(sample(sysfs.counters(), base, pids, cpu0, (System.nanoTime() - t0) / 1_000_000));
+                series.add(sample(sysfs.counters(), base, pids, cpu0, (System.nanoTime() - t0) / 1_000_000, rw0, wakeups[0]));
                 if (isStable(series, limits.stableScans())) {
                     stable = true;
                     break;
@@ -136,7 +136,9 @@ public final class KernelRunner {
             SideResult r = result(series, stable, pids.size());
             // With sleep_millisecs=0 ksmd is woken once (run=1) and runs its batches back to back.
             long woken = "0".equals(sc.kernelKnobs().get("sleep_millisecs")) ? 1 : Math.max(1, wakeups[0]);
-            r.extra().put("timing", timing(cpu0, rw0, rw1, woken));
+            Map<String, Object> timing = timing(cpu0, rw0, rw1, woken);
+            timing.put("sleep_millisecs", sc.kernelKnobs().get("sleep_millisecs"));
+            r.extra().put("timing", timing);
             return r;
         } finally {
             guard.current = null;
@@ -190,7 +192,12 @@ public final class KernelRunner {
         return m;
     }
 
-    private Map<String, Long> sample(Map<String, Long> now, Map<String, Long> base, List<Integer> pids, long cpu0, long wallMs) {
+    /**
+     * One sample: the counters, ksmd's CPU, and (with schedstat) how long ksmd waited on run
+     * queues, how many times it got a CPU and how many wake-ups the polls saw, all since run=1.
+     */
+    private Map<String, Long> sample(Map<String, Long> now, Map<String, Long> base, List<Integer> pids, long cpu0, long wallMs,
+                                     Ksmd.RunWait rw0, long wakeups) {
         Map<String, Long> s = new LinkedHashMap<>();
         s.put("wall_ms", wallMs);
         for (Map.Entry<String, Long> e : now.entrySet()) {
@@ -203,6 +210,13 @@ public final class KernelRunner {
         s.putAll(KsmStat.sum(stats));
         s.put("ksmd_cpu_ns", ksmd == null ? 0 : ksmd.cpuNanos() - cpu0);
         s.put("pages_to_scan", sysfs.readLong("pages_to_scan")); // the advisor's choice for the next pass
+        Ksmd.RunWait rw = rw0 == null ? null : ksmd.runWait().orElse(null);
+        if (rw != null) {
+            Ksmd.RunWait d = rw.minus(rw0);
+            s.put("ksmd_wait_ns", d.waitNanos());
+            s.put("ksmd_timeslices", d.timeslices());
+            s.put("ksmd_wakeups", wakeups);
+        }
         return s;
     }
 

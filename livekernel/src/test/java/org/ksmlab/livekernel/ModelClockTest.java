@@ -41,10 +41,20 @@ class ModelClockTest {
 
     @Test
     void clockShouldGiveTheModelTheMeasuredKnobsAndSayWhereTheyCameFrom() {
-        SideResult kernel = KernelRunner.result(new java.util.ArrayList<>(List.of(KernelRunnerTest.s(0, 0, 0, 0, 0, 0, 0),
-                KernelRunnerTest.s(1, 24, 0, 0, 0, 10, 6_000))), false, 1);
-        // ran 900 ms, waited 300 ms over 30 times on a CPU: 10 wake-ups, 20 preemptions: 200 ms preempted
-        kernel.extra().put("timing", KernelRunner.timing(123_456, new Ksmd.RunWait(0, 0, 0), new Ksmd.RunWait(900_000_000, 300_000_000, 30), 10));
+        // converged at full scan 1: ran 900 ms, waited 300 ms over 30 times on a CPU, 10 of them wake-ups:
+        // 10 ms per time, the 20 preemptions' 200 ms stretch the batches: share 900 / 1100
+        Map<String, Long> pass1 = KernelRunnerTest.s(1, 24, 1, 9, 0, 10, 900_000_000);
+        pass1.put("ksmd_wait_ns", 300_000_000L);
+        pass1.put("ksmd_timeslices", 30L);
+        pass1.put("ksmd_wakeups", 10L);
+        Map<String, Long> pass2 = new java.util.LinkedHashMap<>(pass1);
+        pass2.put("full_scans", 2L);
+        pass2.put("ksmd_wait_ns", 900_000_000L); // after convergence: not the time to converge's contention
+        SideResult kernel = KernelRunner.result(new java.util.ArrayList<>(List.of(KernelRunnerTest.s(0, 0, 0, 0, 0, 0, 0), pass1, pass2)),
+                false, 1);
+        Map<String, Object> timing = KernelRunner.timing(123_456, new Ksmd.RunWait(0, 0, 0), new Ksmd.RunWait(900_000_000, 900_000_000, 30), 10);
+        timing.put("sleep_millisecs", "20");
+        kernel.extra().put("timing", timing);
         Map<String, Object> c = KernelCheck.clock(new KsmdPacing.Hz(250, "CONFIG_HZ in /proc/config.gz"),
                 KsmdPacing.lateness(80L * 25 * 1_000_000, 80, 20, 250).withWakeWaits(10_000_000, 100), kernel);
         // 250 per mille of the probe's sleeps took a tick more, 100 of them for a long wake-up wait: 150 late timers
@@ -52,6 +62,7 @@ class ModelClockTest {
                 "kernel.ksmd_wake_latency_us", "10000", "kernel.ksmd_prior_cpu_ns", "123456"), c.get("model_kernel_knobs"));
         assertTrue(c.get("pacing_probe").toString().contains("250 per mille of 80 sleeps"), c.toString());
         assertTrue(c.get("pacing_probe").toString().contains("150 per mille late timers"), c.toString());
+        assertTrue(c.get("cpu_share_source").toString().contains("up to full scan 1"), c.toString());
         assertTrue(c.get("cpu_share_source").toString().contains("(10 wake-ups, 20 preemptions): 10.000 ms per time, 200.0 ms preempted"), c.toString());
     }
 
