@@ -190,12 +190,10 @@ public final class KernelCheck {
      * The model's clock for one workload: the tick rate; the share of late timers, as the probe
      * measured it just before; ksmd's CPU before the kernel run (the advisor's first pass counts
      * it); and, from schedstat over the kernel run up to the full scan it converged at (the time
-     * the comparison is about), how long ksmd waited for a CPU: it got one
-     * {@code timeslices} times, once per wake-up (counted by the driver's polls; once in all with
-     * sleep_millisecs=0) and once after every preemption inside a batch. Its time on run queues is
-     * shared out evenly over those times: the wake-ups' part is the wake-up latency (the mean
-     * wait per time), the preemptions' part stretches batches: share = run / (run + wait ·
-     * preemptions / timeslices).
+     * the comparison is about), how long ksmd waited for a CPU. It waited once per wake-up (counted
+     * by the driver's polls; once in all with sleep_millisecs=0), as long as the probe measured
+     * (its one-page batches are never preempted): that is the wake-up latency. The rest of its
+     * wait followed preemptions inside batches and stretches them: share = run / (run + rest).
      * {@code model_kernel_knobs} is what the model runs with.
      */
     @SuppressWarnings("unchecked")
@@ -216,15 +214,20 @@ public final class KernelCheck {
                 long wait = at.get("ksmd_wait_ns");
                 long slices = at.get("ksmd_timeslices");
                 long wakeups = sleeps ? Math.max(1, at.get("ksmd_wakeups")) : 1;
-                long preemptions = Math.max(0, slices - wakeups);
-                long preempted = slices <= 0 ? wait : Math.round(wait * (double) preemptions / slices);
-                long latencyMicros = slices <= 0 ? 0 : wait / slices / 1000;
+                // A wake-up's wait is the probe's (its one-page batches are never preempted); the rest of
+                // the wait followed preemptions inside batches, which are longer (a nice-5 thread waits out
+                // the slices of the tasks that preempted it).
+                long perWake = late.wakeWaitNanos() < 0 ? (slices <= 0 ? 0 : wait / slices) : late.wakeWaitNanos();
+                long wakeWait = Math.min(wait, perWake * wakeups);
+                long preempted = wait - wakeWait;
+                long latencyMicros = wakeWait / wakeups / 1000;
                 int share = new Ksmd.RunWait(run, preempted).sharePermille();
                 knobs.put("kernel.ksmd_cpu_share_permille", Integer.toString(share));
                 knobs.put("kernel.ksmd_wake_latency_us", Long.toString(latencyMicros));
                 c.put("cpu_share_source", String.format("ksmd's schedstat in the kernel run up to full scan %d: ran %.1f ms, waited %.1f ms"
-                        + " over %d times on a CPU (%d wake-ups, %d preemptions): %.3f ms per time, %.1f ms preempted in its batches",
-                        kernel.convergedFullScans(), run / 1e6, wait / 1e6, slices, wakeups, preemptions, latencyMicros / 1e3, preempted / 1e6));
+                        + " over %d times on a CPU; %d wake-ups x %.3f ms (the probe's wait per wake-up) = %.1f ms, the rest, %.1f ms,"
+                        + " preempted in its batches", kernel.convergedFullScans(), run / 1e6, wait / 1e6, slices, wakeups,
+                        latencyMicros / 1e3, wakeWait / 1e6, preempted / 1e6));
             }
             if (timing.get("ksmd_prior_cpu_ns") instanceof Long prior) {
                 knobs.put("kernel.ksmd_prior_cpu_ns", Long.toString(prior));

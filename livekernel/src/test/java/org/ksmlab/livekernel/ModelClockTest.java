@@ -41,8 +41,8 @@ class ModelClockTest {
 
     @Test
     void clockShouldGiveTheModelTheMeasuredKnobsAndSayWhereTheyCameFrom() {
-        // converged at full scan 1: ran 900 ms, waited 300 ms over 30 times on a CPU, 10 of them wake-ups:
-        // 10 ms per time, the 20 preemptions' 200 ms stretch the batches: share 900 / 1100
+        // converged at full scan 1: ran 900 ms, waited 300 ms; 10 wake-ups x 10 ms (the probe's wait per wake-up),
+        // the other 200 ms stretch the batches: share 900 / 1100
         Map<String, Long> pass1 = KernelRunnerTest.s(1, 24, 1, 9, 0, 10, 900_000_000);
         pass1.put("ksmd_wait_ns", 300_000_000L);
         pass1.put("ksmd_timeslices", 30L);
@@ -63,7 +63,7 @@ class ModelClockTest {
         assertTrue(c.get("pacing_probe").toString().contains("250 per mille of 80 sleeps"), c.toString());
         assertTrue(c.get("pacing_probe").toString().contains("150 per mille late timers"), c.toString());
         assertTrue(c.get("cpu_share_source").toString().contains("up to full scan 1"), c.toString());
-        assertTrue(c.get("cpu_share_source").toString().contains("(10 wake-ups, 20 preemptions): 10.000 ms per time, 200.0 ms preempted"), c.toString());
+        assertTrue(c.get("cpu_share_source").toString().contains("10 wake-ups x 10.000 ms (the probe's wait per wake-up) = 100.0 ms, the rest, 200.0 ms"), c.toString());
     }
 
     @Test
