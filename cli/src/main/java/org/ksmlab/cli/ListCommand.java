@@ -47,7 +47,8 @@ final class ListCommand implements Callable<Integer> {
         for (Param p : CostModel.SETTINGS) {
             out.printf("      %s%n", p.help());
         }
-        out.println("  Kernel knobs, where kernels differ (--set kernel.NAME=0|1, or a scenario's variant; defaults: Linux 6.18):");
+        out.println("  Kernel knobs, where kernels and machines differ (--set kernel.NAME=VALUE, or a scenario's variant; defaults: Linux 6.18"
+                + " on the development machine; kernel-check measures the running kernel's):");
         org.ksmlab.engine.mm.KernelConfig.describe().forEach((k, d) ->
                 out.printf("      %s (default %d): %s%n", k, org.ksmlab.engine.mm.KernelConfig.DEFAULTS.values().get(k), d));
         out.println();
