@@ -122,6 +122,7 @@ final class KernelCheckCommand implements Callable<Integer> {
         }
         err.println("kernel-check: memory bound " + (WorkloadProcesses.MAX_TOTAL_BYTES >> 20) + " MiB of workload pages over all processes");
         List<KernelCheck.Outcome> outcomes;
+        String loadBefore = firstLine("/proc/loadavg");
         try {
             outcomes = check.run(scenarios, err, !noWait);
         } catch (KernelCheck.Busy e) {
@@ -153,7 +154,9 @@ final class KernelCheckCommand implements Callable<Integer> {
             String clock = check.hz() == null ? "" : "kernel.hz: " + check.hz().hz() + " (" + check.hz().source() + ")\n"
                     + "kernel.timer_late_permille, kernel.ksmd_cpu_share_permille, kernel.ksmd_prior_cpu_ns: measured per workload,"
                     + " in kernel-check.json (\"clock\")\n";
-            replaceKernelLines(out.resolve("env.txt"), environment(command), clock);
+            // Time on the kernel side depends on what else the machine runs: say how busy it was.
+            String load = "loadavg: " + loadBefore + " (start), " + firstLine("/proc/loadavg") + " (end)\n";
+            replaceKernelLines(out.resolve("env.txt"), environment(command) + load, clock);
             err.println("kernel-check: wrote " + out.resolve("kernel-check.json"));
             if (writeCalibration) {
                 List<Calibration.Pass> passes = Calibration.passes(outcomes);
