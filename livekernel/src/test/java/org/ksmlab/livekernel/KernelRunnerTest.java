@@ -87,6 +87,22 @@ class KernelRunnerTest {
         assertTrue(props.contains("checksum_page_ns=850"), props);
     }
 
+    /**
+     * The model's own passes as the "kernel": each pass's work counts (recorded per sample)
+     * reproduce its CPU, so the fit finds costs that give every pass exactly.
+     */
+    @Test
+    void calibrationOfTheModelAgainstItselfShouldFitEveryPass() {
+        Scenario sc = new Scenario("t", "dup:pages=3000,distinct=30,volatile=0.1", Map.of("pages_to_scan", "1000"));
+        SideResult model = ModelRunner.run(sc);
+        assertEquals(model.series().size(), ((List<?>) model.extra().get("work")).size(), "work counts at every sample");
+        List<Calibration.Pass> passes = Calibration.passes(List.of(new KernelCheck.Outcome(sc, model, model)));
+        assertTrue(passes.size() >= 3, passes.toString());
+        Calibration.Fit fit = Calibration.fit(passes, org.ksmlab.engine.cost.CostModel.defaults());
+        assertEquals(1.0, fit.min(), 0.002);
+        assertEquals(1.0, fit.max(), 0.002);
+    }
+
     /** A least-squares solution with a negative part: NNLS keeps it at zero and refits the rest. */
     @Test
     void nnlsShouldKeepEveryCostNonNegative() {
