@@ -27,7 +27,7 @@ public final class KernelCheck {
     public static final double TIME_TOLERANCE = 0.05;
     /** ksmd CPU, per page and pass and to convergence: the model within this fraction of the kernel's. */
     public static final double CPU_TOLERANCE = 0.20;
-    /** How long the ksmd pacing probe runs before each workload. */
+    /** How long each ksmd pacing probe runs (one before each workload, one after it). */
     static final long PACING_PROBE_MS = 2_000;
 
     /**
@@ -151,9 +151,11 @@ public final class KernelCheck {
             for (Scenario sc : scenarios) {
                 log.printf("kernel-check: %s (%s) ...%n", sc.name(), sc.workload());
                 log.flush();
-                KsmdPacing.Lateness late = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
-                log.println("kernel-check:   pacing probe: " + late.describe());
+                KsmdPacing.Lateness before = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
                 SideResult k = runner.run(sc);
+                KsmdPacing.Lateness after = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
+                KsmdPacing.Lateness late = KsmdPacing.Lateness.combine(before, after);
+                log.println("kernel-check:   pacing probes before and after: " + late.describe());
                 Map<String, Object> clock = clock(hz, late, k);
                 @SuppressWarnings("unchecked")
                 Map<String, String> kernelKnobs = (Map<String, String>) clock.get("model_kernel_knobs");
@@ -187,8 +189,8 @@ public final class KernelCheck {
     }
 
     /**
-     * The model's clock for one workload: the tick rate; the share of late timers, as the probe
-     * measured it just before; ksmd's CPU before the kernel run (the advisor's first pass counts
+     * The model's clock for one workload: the tick rate; the share of late timers, as the probes
+     * just before and just after it measured it; ksmd's CPU before the kernel run (the advisor's first pass counts
      * it); and, from schedstat over the kernel run up to the full scan it converged at (the time
      * the comparison is about), how long ksmd waited for a CPU. It waited once per wake-up (counted
      * by the driver's polls; once in all with sleep_millisecs=0), as long as the probe measured

@@ -54,6 +54,17 @@ public final class KsmdPacing {
                     wakeWaitNanos < 0 ? "unknown" : String.format("%.3f ms", wakeWaitNanos / 1e6), latePermille);
         }
 
+        /** Two probes as one (the one before a workload and the one after it), weighted by their sleeps. */
+        public static Lateness combine(Lateness a, Lateness b) {
+            long n = a.sleeps + b.sleeps;
+            int extra = (int) Math.round((a.extraPermille * (double) a.sleeps + b.extraPermille * (double) b.sleeps) / n);
+            int longWake = (int) Math.round((a.longWakePermille * (double) a.sleeps + b.longWakePermille * (double) b.sleeps) / n);
+            long wait = a.wakeWaitNanos < 0 || b.wakeWaitNanos < 0 ? Math.max(a.wakeWaitNanos, b.wakeWaitNanos)
+                    : Math.round((a.wakeWaitNanos * (double) a.sleeps + b.wakeWaitNanos * (double) b.sleeps) / n);
+            return new Lateness(Math.max(0, extra - longWake), extra, longWake, n,
+                    (a.meanPeriodMs * a.sleeps + b.meanPeriodMs * b.sleeps) / n, a.sleepMillis, a.ticksPerSleep, wait);
+        }
+
         /** With the probe's wake-up waits: the late timers are the extra ticks the long waits do not explain. */
         Lateness withWakeWaits(long meanNanos, int longPermille) {
             return new Lateness(Math.max(0, extraPermille - longPermille), extraPermille, longPermille, sleeps, meanPeriodMs,

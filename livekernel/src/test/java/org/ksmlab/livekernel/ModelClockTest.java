@@ -31,6 +31,18 @@ class ModelClockTest {
     }
 
     @Test
+    void probesBeforeAndAfterShouldCombineWeightedByTheirSleeps() {
+        KsmdPacing.Lateness a = KsmdPacing.lateness(80L * 24 * 1_000_000, 80, 20, 250).withWakeWaits(100_000, 0); // 0 extra
+        KsmdPacing.Lateness b = KsmdPacing.lateness(40L * 26 * 1_000_000, 40, 20, 250).withWakeWaits(400_000, 100); // 500 extra
+        KsmdPacing.Lateness c = KsmdPacing.Lateness.combine(a, b);
+        assertEquals(120, c.sleeps());
+        assertEquals(167, c.extraPermille());
+        assertEquals(33, c.longWakePermille());
+        assertEquals(134, c.latePermille());
+        assertEquals(200_000, c.wakeWaitNanos());
+    }
+
+    @Test
     void shareShouldBeTheRunTimeOverTheRunnableTime() {
         Ksmd.RunWait a = Ksmd.parseRunWait("35649034842 32583919128 44311\n");
         Ksmd.RunWait b = Ksmd.parseRunWait("35849034842 32633919128 44911\n");
