@@ -123,6 +123,7 @@ final class KernelCheckCommand implements Callable<Integer> {
         err.println("kernel-check: memory bound " + (WorkloadProcesses.MAX_TOTAL_BYTES >> 20) + " MiB of workload pages over all processes");
         List<KernelCheck.Outcome> outcomes;
         String loadBefore = firstLine("/proc/loadavg");
+        java.time.Instant started = java.time.Instant.now();
         try {
             outcomes = check.run(scenarios, err, !noWait);
         } catch (KernelCheck.Busy e) {
@@ -152,11 +153,11 @@ final class KernelCheckCommand implements Callable<Integer> {
             AtomicFiles.write(out.resolve("kernel-check.txt"), text.toString());
             String command = commandLine();
             String clock = check.hz() == null ? "" : "kernel.hz: " + check.hz().hz() + " (" + check.hz().source() + ")\n"
-                    + "kernel.timer_late_permille, kernel.ksmd_cpu_share_permille, kernel.ksmd_prior_cpu_ns: measured per workload,"
-                    + " in kernel-check.json (\"clock\")\n";
+                    + "kernel.timer_late_permille, kernel.ksmd_wake_latency_us, kernel.ksmd_cpu_share_permille, kernel.ksmd_prior_cpu_ns:"
+                    + " measured per workload, in kernel-check.json (\"clock\")\n";
             // Time on the kernel side depends on what else the machine runs: say how busy it was.
             String load = "loadavg: " + loadBefore + " (start), " + firstLine("/proc/loadavg") + " (end)\n";
-            replaceKernelLines(out.resolve("env.txt"), environment(command) + load, clock);
+            replaceKernelLines(out.resolve("env.txt"), environment(command, started) + load, clock);
             err.println("kernel-check: wrote " + out.resolve("kernel-check.json"));
             if (writeCalibration) {
                 List<Calibration.Pass> passes = Calibration.passes(outcomes);
@@ -278,8 +279,12 @@ final class KernelCheckCommand implements Callable<Integer> {
     }
 
     private static String environment(String command) {
+        return environment(command, java.time.Instant.now());
+    }
+
+    private static String environment(String command, java.time.Instant started) {
         StringBuilder b = new StringBuilder();
-        b.append("started: ").append(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append('\n');
+        b.append("started: ").append(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append('\n');
         b.append("command: ").append(command).append('\n');
         b.append("java: ").append(System.getProperty("java.vm.name")).append(' ').append(Runtime.version()).append('\n');
         b.append("kernel: ").append(firstLine("/proc/sys/kernel/osrelease")).append('\n');
