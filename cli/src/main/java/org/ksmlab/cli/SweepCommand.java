@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,8 +114,8 @@ final class SweepCommand implements Callable<Integer> {
                         int k = done.incrementAndGet();
                         long elapsed = System.nanoTime() - start;
                         synchronized (log) {
-                            log.printf("== [%d/%d] elapsed %s, ~%s left: %s%n", k, total, format(elapsed),
-                                    format(elapsed / k * (total - k)), job.point().label());
+                            log.printf("== [%d/%d] elapsed %s, ~%s left: %s%n", k, total, Durations.format(elapsed),
+                                    Durations.format(elapsed / k * (total - k)), job.point().label());
                             log.flush();
                         }
                         return counters;
@@ -144,7 +143,7 @@ final class SweepCommand implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
         }
-        log.printf("== sweep %s done: %d model points in %s%n", s.name(), total, format(System.nanoTime() - start));
+        log.printf("== sweep %s done: %d model points in %s%n", s.name(), total, Durations.format(System.nanoTime() - start));
         log.flush();
         return 0;
     }
@@ -197,11 +196,5 @@ final class SweepCommand implements Callable<Integer> {
 
     static String entryFile(Suites.Suite s, int entryIndex) {
         return String.format("%s-%02d.json", s.name(), entryIndex + 1);
-    }
-
-    private static String format(long nanos) {
-        Duration d = Duration.ofNanos(nanos);
-        return d.toHours() > 0 ? String.format("%dh%02dm%02ds", d.toHours(), d.toMinutesPart(), d.toSecondsPart())
-                : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
     }
 }

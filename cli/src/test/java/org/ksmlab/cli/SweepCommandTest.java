@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,19 +15,13 @@ import org.ksmlab.bench.macro.ConvergenceCounters;
 
 /** {@code sweep}: a suite's model points once each, in one JVM, over threads. */
 class SweepCommandTest {
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Ksmlab.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void theSmokeSuitesComparisonPointIsWrittenWithTheBenchmarksCounterNames(@TempDir Path dir) throws Exception {
-        Run r = run("sweep", "--suite", "smoke", "--out", dir.toString());
+        CliRun r = run("sweep", "--suite", "smoke", "--out", dir.toString());
         assertEquals(0, r.exit(), r.err());
         try (var files = Files.list(dir)) {
             assertEquals(List.of("smoke-02.json"), files.map(p -> p.getFileName().toString()).toList(), "entry 2 is the comparison");
@@ -67,7 +59,7 @@ class SweepCommandTest {
     @Test
     void resumeKeepsAnEntryThatIsThereAndASuiteWithoutModelPointsWritesNothing(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("smoke-02.json"), "kept");
-        Run r = run("sweep", "--suite", "smoke", "--out", dir.toString(), "--resume");
+        CliRun r = run("sweep", "--suite", "smoke", "--out", dir.toString(), "--resume");
         assertEquals(0, r.exit(), r.err());
         assertEquals("kept", Files.readString(dir.resolve("smoke-02.json")));
         Path empty = dir.resolve("micro");
@@ -79,7 +71,7 @@ class SweepCommandTest {
 
     @Test
     void badThreadCountsAndSuitesAreOneLineErrors(@TempDir Path dir) {
-        Run r = run("sweep", "--suite", "quick", "--out", dir.toString(), "--threads", "0");
+        CliRun r = run("sweep", "--suite", "quick", "--out", dir.toString(), "--threads", "0");
         assertEquals(Ksmlab.EXIT_USAGE, r.exit());
         assertEquals("sweep: error: --threads 0: expected a number of threads >= 1\n", r.err());
         r = run("sweep", "--suite", "nope", "--out", dir.toString());
