@@ -34,7 +34,7 @@
 #                                         ./run.sh bench JMH-ARGS... passes arguments to JMH itself
 #   ./run.sh series --suite NAME --out DIR the saving-over-time series of a suite's merger comparison:
 #                                         DIR/<mix>__<algo>.json, each a 'simulate --json' object
-#   ./run.sh sweep --suite NAME --out DIR [--threads N] [--resume]
+#   ./run.sh sweep --suite NAME --out DIR [--threads N] [--shard i/n] [--resume]
 #                                         a suite's model points once each in one JVM over N threads
 #                                         (default: all cores): DIR/<suite>-NN.json, model counters only
 #   ./run.sh scenarios --out DIR          every shipped scenario (each variant) on the model:

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sweep --suite NAME --out DIR [--threads N] [--resume]}: the model's answers for every
+ * {@code sweep --suite NAME --out DIR [--threads N] [--shard i/n] [--resume]}: the model's answers for every
  * model point of a suite ({@link MacroPoints}: ksm convergence and merger comparison), each run
  * once, all in this JVM over {@code N} threads (default: every core). The runs are seeded and in
  * virtual time, so one run per point is the whole answer and the thread a point ran on changes
@@ -63,6 +63,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "points run at the same time (default: the number of cores, ${DEFAULT-VALUE})")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--shard", paramLabel = "i/n", description = "run only the model points of the i-th of n deterministic shares of the suite's sweep points (as bench --shard)")
+    String shard;
+
     @Option(names = "--resume", description = "keep the entry files already in --out and run only the other entries")
     boolean resume;
 
@@ -77,7 +80,7 @@ final class SweepCommand implements Callable<Integer> {
         Suites.Suite s = Suites.get(suite);
         PrintWriter log = spec.commandLine().getOut();
         Map<Integer, List<Job>> byEntry = new TreeMap<>();
-        List<Suites.Point> points = Suites.points(s);
+        List<Suites.Point> points = Suites.points(s, shard == null ? Suites.Shard.ALL : Suites.Shard.parse(shard));
         int kept = 0;
         for (int i = 0; i < points.size(); i++) {
             Suites.Point p = points.get(i);
