@@ -24,6 +24,15 @@
 #                                         --scenario NAME|FILE [--variant V]: a scenario on the kernel (real
 #                                         processes: a C program compiled once with cc/gcc) and the model,
 #                                         per phase; exit 1 if an expectation failed
+#   ./run.sh capture --out DIR [--pid P]... [--run 'CMD ARGS']... [-- CMD ARGS]
+#                                         live processes into a memory dataset (hashes of their anonymous
+#                                         pages; --contents for the bytes); commands start under KSM
+#                                         merge-any; needs root (exit 77 otherwise, nothing written)
+#   ./run.sh capture-check --run 'CMD ARGS'... [--set knob=value]... [--out DIR] [--json]
+#                                         start commands under merge-any, capture them, run the kernel's KSM
+#                                         on them and the model on the capture; compare per full scan
+#   ./run.sh real-memory --out DIR [DATASET...]  per memory dataset: content histogram, ideal saving, every
+#                                         merger's saving over time (what the report's "real memory" reads)
 #   ./run.sh bench --suite NAME --out DIR [--shard i/n] [--list-points] [--resume] [--no-wait]
 #                                         run a named suite (or the i-th of n deterministic shares of
 #                                         its sweep points, to spread a grid over n machines);
@@ -376,7 +385,7 @@ case $cmd in
         [[ $# -eq 0 ]] || die 2 "test takes no arguments (got: $*)"; run_tests ;;
   build) has_help "$@" && { command_usage "./run.sh build"; exit 0; }
          [[ $# -eq 0 ]] || die 2 "build takes no arguments (got: $*)"; setup; build ;;
-  simulate|list|bench|series|scenarios|kernel-check)
+  simulate|list|bench|series|scenarios|kernel-check|capture|capture-check|real-memory)
     setup
     # --help answers from the jar as it is when there is one: nothing is built for it.
     if ! has_help "$@" || [[ ! -f "$CLI_JAR" ]]; then build; fi
@@ -387,5 +396,5 @@ case $cmd in
     if ! has_help "$@" || [[ ! -f "$ANALYSIS_JAR" ]]; then build; fi
     [[ $# -gt 0 ]] || die 2 "report needs at least one results folder (./run.sh report DIR [DIR...] [--out DIR])"
     analysis report "$@" ;;
-  *) die 2 "unknown command '$cmd' (expected: test, simulate, kernel-check, bench, series, scenarios, report, list, build, clean, --resume; see ./run.sh --help)" ;;
+  *) die 2 "unknown command '$cmd' (expected: test, simulate, kernel-check, capture, capture-check, real-memory, bench, series, scenarios, report, list, build, clean, --resume; see ./run.sh --help)" ;;
 esac

@@ -54,22 +54,34 @@ public final class RunnerBinary {
     }
 
     static Path ensure(Map<String, String> env, Path cache) throws Unavailable {
+        return ensure(env, cache, RESOURCE, "scenario-runner", "kernel-check --scenario runs each scenario process as a small C program (scenario_runner.c)");
+    }
+
+    /**
+     * Another freestanding program shipped beside the runner ({@code resource}, e.g. capture's
+     * merge-any launcher), built and cached the same way as {@code cache/NAME-HASH};
+     * {@code whatFor} opens the message a machine without a compiler gets.
+     */
+    public static Path ensureProgram(String resource, String name, String whatFor) throws Unavailable {
+        return ensure(System.getenv(), cacheDir(System.getenv()), resource, name, whatFor);
+    }
+
+    static Path ensure(Map<String, String> env, Path cache, String resource, String name, String whatFor) throws Unavailable {
         String arch = System.getProperty("os.arch");
         if (!arch.equals("amd64") && !arch.equals("x86_64")) {
-            throw new Unavailable("the scenario runner is x86_64 only (raw system calls); this machine is " + arch);
+            throw new Unavailable("the " + name + " program is x86_64 only (raw system calls); this machine is " + arch);
         }
-        String source = source();
-        Path target = cache.resolve("scenario-runner-" + hash(source));
+        String source = source(resource);
+        Path target = cache.resolve(name + "-" + hash(source));
         if (Files.isExecutable(target)) {
             return target;
         }
-        String cc = compiler(env).orElseThrow(() -> new Unavailable("kernel-check --scenario runs each scenario process as a small C program "
-                + "(scenario_runner.c), compiled once with the system's C compiler, and found neither cc nor gcc on PATH. "
+        String cc = compiler(env).orElseThrow(() -> new Unavailable(whatFor + ", compiled once with the system's C compiler, and found neither cc nor gcc on PATH. "
                 + "Install one (Debian/Ubuntu: apt-get install gcc; Fedora/RHEL: dnf install gcc; Alpine: apk add gcc) and run again"));
         try {
             Files.createDirectories(cache);
-            Path src = Files.createTempFile(cache, "scenario_runner", ".c");
-            Path out = Files.createTempFile(cache, "scenario-runner", ".tmp");
+            Path src = Files.createTempFile(cache, name, ".c");
+            Path out = Files.createTempFile(cache, name, ".tmp");
             try {
                 Files.writeString(src, source);
                 List<String> cmd = new ArrayList<>();
@@ -80,10 +92,10 @@ public final class RunnerBinary {
                 String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
-                    throw new IllegalStateException("compiling the scenario runner (" + String.join(" ", cmd) + ") took over 120 s");
+                    throw new IllegalStateException("compiling the " + name + " program (" + String.join(" ", cmd) + ") took over 120 s");
                 }
                 if (p.exitValue() != 0) {
-                    throw new IllegalStateException("compiling the scenario runner failed (" + String.join(" ", cmd) + "), exit "
+                    throw new IllegalStateException("compiling the " + name + " program failed (" + String.join(" ", cmd) + "), exit "
                             + p.exitValue() + ":\n" + output.strip());
                 }
                 Files.move(out, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -93,10 +105,10 @@ public final class RunnerBinary {
                 Files.deleteIfExists(out);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot build the scenario runner in " + cache + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot build the " + name + " program in " + cache + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while compiling the scenario runner", e);
+            throw new IllegalStateException("interrupted while compiling the " + name + " program", e);
         }
     }
 
@@ -126,9 +138,13 @@ public final class RunnerBinary {
     }
 
     static String source() {
-        try (InputStream in = RunnerBinary.class.getResourceAsStream(RESOURCE)) {
+        return source(RESOURCE);
+    }
+
+    static String source(String resource) {
+        try (InputStream in = RunnerBinary.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the class path (a broken build)");
+                throw new IllegalStateException(resource + " is missing from the class path (a broken build)");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
