@@ -17,11 +17,14 @@ public final class DatasetImages {
     }
 
     /**
-     * The image of {@code src}. {@code mergeAny}: an area is mergeable when KSM could scan its
-     * VMA (what merge-any gives); otherwise when it was VM_MERGEABLE at capture.
+     * The image of {@code src}. An area is mergeable: without {@code mergeAny}, when its VMA was
+     * VM_MERGEABLE at capture; with it, in a process that was merge-any at capture likewise (the
+     * flags are the kernel's own: a process started under merge-any has its first stack VMA,
+     * made by exec before the flag is applied, not mergeable, measured on 6.18), and in any other
+     * process when KSM could scan the VMA (what prctl PR_SET_MEMORY_MERGE at run time gives).
      */
     public static MemoryImage load(DatasetSource src, boolean mergeAny, long idBase) {
-        Builder b = new Builder(mergeAny, idBase);
+        Builder b = new Builder(mergeAny, idBase, DatasetReader.manifest(src));
         MemoryDataset.Manifest m = DatasetReader.read(src, b);
         long activityMs = m.activity().sampled() ? m.activity().durationMs() : 0;
         List<MemoryImage.Proc> procs = new ArrayList<>();
@@ -101,6 +104,8 @@ public final class DatasetImages {
     private static final class Builder implements DatasetReader.Visitor {
         final boolean mergeAny;
         final long idBase;
+        final MemoryDataset.Manifest manifest;
+        boolean capturedMergeAny;
         final LongIntMap ids = new LongIntMap(-1);
         final List<List<MemoryImage.Area>> procs = new ArrayList<>();
         List<MemoryImage.Area> areas;
@@ -111,13 +116,15 @@ public final class DatasetImages {
         int n;
         boolean anyWrites;
 
-        Builder(boolean mergeAny, long idBase) {
+        Builder(boolean mergeAny, long idBase, MemoryDataset.Manifest manifest) {
             this.mergeAny = mergeAny;
             this.idBase = idBase;
+            this.manifest = manifest;
         }
 
         @Override
         public void process(int index, int pid, long vmaCount) {
+            capturedMergeAny = index < manifest.processes().size() && manifest.processes().get(index).mergeAny();
             areas = new ArrayList<>();
             procs.add(areas);
         }
@@ -159,7 +166,7 @@ public final class DatasetImages {
             if (n == 0) return;
             int prot = (vma.has(MemoryDataset.VmaFlags.READ) ? 1 : 0) | (vma.has(MemoryDataset.VmaFlags.WRITE) ? 2 : 0)
                     | (vma.has(MemoryDataset.VmaFlags.EXEC) ? 4 : 0);
-            boolean mergeable = mergeAny ? vma.has(MemoryDataset.VmaFlags.KSM_COMPATIBLE) : vma.has(MemoryDataset.VmaFlags.MERGEABLE);
+            boolean mergeable = mergeAny && !capturedMergeAny ? vma.has(MemoryDataset.VmaFlags.KSM_COMPATIBLE) : vma.has(MemoryDataset.VmaFlags.MERGEABLE);
             areas.add(new MemoryImage.Area(vma.start(), vma.pages(), prot, mergeable, vma.name(), Arrays.copyOf(page, n),
                     Arrays.copyOf(content, n), anyWrites ? Arrays.copyOf(writes, n) : null));
         }

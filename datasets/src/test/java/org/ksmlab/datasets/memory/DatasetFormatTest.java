@@ -34,8 +34,8 @@ class DatasetFormatTest {
         });
         assertEquals(written, read);
         assertEquals(new MemoryDataset.Totals(2, 3, 225, 220), read.totals());
-        assertEquals(new MemoryDataset.ProcessInfo(0, 1001, "java", "java -version", 2, 110, 10, 5, 0, 0, true), read.processes().get(0));
-        assertEquals(new MemoryDataset.ProcessInfo(1, 1002, "java", "java -version", 1, 110, 10, 0, 1, 0, true), read.processes().get(1));
+        assertEquals(new MemoryDataset.ProcessInfo(0, 1001, "java", "java -version", 2, 110, 10, 5, 0, 0, false), read.processes().get(0));
+        assertEquals(new MemoryDataset.ProcessInfo(1, 1002, "java", "java -version", 1, 110, 10, 0, 1, 0, false), read.processes().get(1));
         assertEquals(new MemoryDataset.Activity(true, 100, 2000, 20, null), read.activity());
         assertEquals(List.of("P0:1001:2", "V7f0000000000+120:" + TestDatasets.ANON_VMA + ":rw-p mr mw me ac:",
                 "0/1/" + TestDatasets.hash(0) + "/0", "1/1/" + TestDatasets.hash(1) + "/0"), events.subList(0, 4));

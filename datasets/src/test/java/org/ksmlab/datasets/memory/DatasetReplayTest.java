@@ -60,6 +60,27 @@ class DatasetReplayTest {
     }
 
     @Test
+    void aMergeAnyProcessShouldKeepItsCapturedMergeableFlags() throws IOException {
+        // started under merge-any: the heap is VM_MERGEABLE, the first stack (made by exec before the flag applies) is not
+        Path dir = tmp.resolve("merge-any");
+        int mergeable = TestDatasets.ANON_VMA | MemoryDataset.VmaFlags.MERGEABLE;
+        try (DatasetWriter w = DatasetWriter.create(dir, false)) {
+            w.beginProcess(0, 7, "python3", "python3", true, 2);
+            w.beginVma(new MemoryDataset.Vma(TestDatasets.BASE, TestDatasets.BASE + 10 * 4096L, mergeable, "rd wr mr mw me ac mg", ""));
+            for (int i = 0; i < 10; i++) w.page(i, MemoryDataset.PageKind.ANON, TestDatasets.hash(i % 2), 0);
+            w.endVma(0, 0);
+            w.beginVma(new MemoryDataset.Vma(TestDatasets.BASE + 100 * 4096L, TestDatasets.BASE + 110 * 4096L, TestDatasets.ANON_VMA,
+                    "rd wr mr mw me gd ac", "[stack]"));
+            for (int i = 0; i < 10; i++) w.page(i, MemoryDataset.PageKind.ANON, TestDatasets.hash(i % 2), 0);
+            w.endVma(0, 0);
+            w.finish("merge-any", "", "", "", MemoryDataset.Activity.none("-"));
+        }
+        Map<String, Object> f = stable("dataset:path=" + dir, Map.of()).finalCounters();
+        assertEquals(2L, f.get("pages_shared"));
+        assertEquals(8L, f.get("pages_sharing"), "only the heap's 10 pages are scanned");
+    }
+
+    @Test
     void theReplayShouldBeDeterministicWithWriteActivity() throws IOException {
         Path dir = tmp.resolve("busy");
         TestDatasets.twoProcesses(dir, true, false);

@@ -28,7 +28,7 @@ final class TestDatasets {
      */
     static MemoryDataset.Manifest twoProcesses(Path dir, boolean activity, boolean contents) throws IOException {
         try (DatasetWriter w = DatasetWriter.create(dir, contents)) {
-            w.beginProcess(0, 1001, "java", "java -version", true, 2);
+            w.beginProcess(0, 1001, "java", "java -version", false, 2);
             w.beginVma(new MemoryDataset.Vma(BASE, BASE + 120 * 4096L, ANON_VMA, "rw-p mr mw me ac", ""));
             for (int i = 0; i < 100; i++) {
                 w.page(i, MemoryDataset.PageKind.ANON, hash(i % 10), 0);
@@ -40,7 +40,7 @@ final class TestDatasets {
             w.beginVma(new MemoryDataset.Vma(BASE + 200 * 4096L, BASE + 204 * 4096L, MemoryDataset.VmaFlags.READ | MemoryDataset.VmaFlags.KSM_COMPATIBLE,
                     "rd mr mw me", "/usr/lib/libc.so.6"));
             w.endVma(4, 0);
-            w.beginProcess(1, 1002, "java", "java -version", true, 1);
+            w.beginProcess(1, 1002, "java", "java -version", false, 1);
             w.beginVma(new MemoryDataset.Vma(BASE, BASE + 110 * 4096L, ANON_VMA, "rw-p mr mw me ac", ""));
             for (int i = 0; i < 100; i++) w.page(i, MemoryDataset.PageKind.ANON | (i == 3 ? MemoryDataset.PageKind.KSM : 0), hash(i % 10),
                     activity && i == 5 ? 4 : 0);
