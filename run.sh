@@ -155,7 +155,7 @@ setup() {
 # each file, in one find and one cksum, so the up-to-date check costs milliseconds. A file added,
 # removed, edited or touched changes it.
 source_fingerprint() {
-  (cd "$ROOT" && find pom.xml ./*/pom.xml ./*/src -type f -printf '%p %s %T@\n' 2>/dev/null | LC_ALL=C sort | cksum | cut -d' ' -f1)
+  (cd "$ROOT" && find pom.xml ./*/pom.xml ./*/src ./datasets/scenarios ./datasets/real -type f -printf '%p %s %T@\n' 2>/dev/null | LC_ALL=C sort | cksum | cut -d' ' -f1)
 }
 
 build() {
