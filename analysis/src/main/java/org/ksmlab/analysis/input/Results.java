@@ -15,9 +15,10 @@ import tech.tablesaw.api.Table;
  * @param series every {@code series/*.json} of every folder, in folder then file order
  * @param kernelChecks every scenario of every folder's {@code kernel-check.json}, in order
  * @param scenarioRuns every {@code scenarios/*.json} of every folder, in folder then file order
+ * @param realMemory every {@code real-memory/*.json} (memory dataset summaries) of every folder, in folder then file order
  */
 public record Results(List<ResultsFolder> folders, Table longTable, Table runs, List<SimulationSeries> series,
-                      List<KernelCheck.Scenario> kernelChecks, List<ScenarioRun> scenarioRuns) {
+                      List<KernelCheck.Scenario> kernelChecks, List<ScenarioRun> scenarioRuns, List<RealMemory> realMemory) {
 
     /**
      * Reads and merges the given results folders. Fails, naming the file, when a folder does not
@@ -30,6 +31,7 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
         List<SimulationSeries> series = new ArrayList<>();
         List<KernelCheck.Scenario> scenarios = new ArrayList<>();
         List<ScenarioRun> scenarioRuns = new ArrayList<>();
+        List<RealMemory> realMemory = new ArrayList<>();
         for (Path dir : dirs) {
             ResultsFolder folder = ResultsFolder.open(dir);
             JmhResults part = JmhResults.read(folder.jmhFiles());
@@ -37,7 +39,8 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
             List<KernelCheck.Scenario> folderChecks = folder.kernelCheckFile() == null ? List.of()
                     : KernelCheck.read(folder.kernelCheckFile());
             List<ScenarioRun> folderScenarios = ScenarioRun.readAll(folder.scenarioFiles());
-            if (part.entryCount() == 0 && folderSeries.isEmpty() && folderChecks.isEmpty() && folderScenarios.isEmpty()) {
+            List<RealMemory> folderReal = RealMemory.readAll(folder.realMemoryFiles());
+            if (part.entryCount() == 0 && folderSeries.isEmpty() && folderChecks.isEmpty() && folderScenarios.isEmpty() && folderReal.isEmpty()) {
                 throw new BadInputException(dir + ": contains no runs (its jmh/*.json files "
                         + folder.jmhFiles().stream().map(p -> p.getFileName().toString()).toList()
                         + " hold no benchmark entries; expected " + ResultsFolder.RUNS + ")");
@@ -47,6 +50,7 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
             series.addAll(folderSeries);
             scenarios.addAll(folderChecks);
             scenarioRuns.addAll(folderScenarios);
+            realMemory.addAll(folderReal);
         }
         JmhResults results = JmhResults.concat(parts);
         Map<String, List<String>> versions = results.sourcesByJmhVersion();
@@ -58,6 +62,6 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
                     + "; expected one JMH version across all inputs (rerun with the same benchmarks.jar)");
         }
         return new Results(List.copyOf(folders), results.longTable(), results.runsTable(), List.copyOf(series),
-                List.copyOf(scenarios), List.copyOf(scenarioRuns));
+                List.copyOf(scenarios), List.copyOf(scenarioRuns), List.copyOf(realMemory));
     }
 }

@@ -21,14 +21,15 @@ import java.util.stream.Stream;
  * @param seriesFiles its {@code series/*.json} files, sorted by name
  * @param scenarioFiles its {@code scenarios/*.json} files, sorted by name
  * @param kernelCheckFile its {@code kernel-check.json}, or null
+ * @param realMemoryFiles its {@code real-memory/*.json} files (one per memory dataset), sorted by name
  * @param envText the text of {@code env.txt}, empty when the folder has none
  */
 public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFiles, List<Path> scenarioFiles,
-                            Path kernelCheckFile, String envText) {
+                            Path kernelCheckFile, List<Path> realMemoryFiles, String envText) {
 
     /** What a folder must hold at least one of. */
     static final String RUNS = "at least one JMH result file jmh/*.json, simulated series series/*.json,"
-            + " scenario run scenarios/*.json or kernel-check.json";
+            + " scenario run scenarios/*.json, kernel-check.json or memory dataset summary real-memory/*.json";
 
     /** One {@code key: value} line of env.txt; a line without a colon has an empty key. */
     public record EnvLine(String key, String value) {}
@@ -81,7 +82,8 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFile
         List<Path> scenarios = jsonFiles(dir.resolve("scenarios"));
         Path kernelCheck = dir.resolve("kernel-check.json");
         if (!Files.isRegularFile(kernelCheck)) kernelCheck = null;
-        if (files.isEmpty() && series.isEmpty() && scenarios.isEmpty() && kernelCheck == null) {
+        List<Path> realMemory = jsonFiles(dir.resolve("real-memory"));
+        if (files.isEmpty() && series.isEmpty() && scenarios.isEmpty() && kernelCheck == null && realMemory.isEmpty()) {
             throw new BadInputException(dir + ": contains no runs (expected " + RUNS + ")");
         }
         Path env = dir.resolve("env.txt");
@@ -93,7 +95,7 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFile
                 throw new BadInputException(env + ": cannot be read (" + e.getMessage() + ")", e);
             }
         }
-        return new ResultsFolder(dir, List.copyOf(files), List.copyOf(series), List.copyOf(scenarios), kernelCheck, envText);
+        return new ResultsFolder(dir, List.copyOf(files), List.copyOf(series), List.copyOf(scenarios), kernelCheck, List.copyOf(realMemory), envText);
     }
 
     /** The regular *.json files of a directory, sorted; none when it does not exist. */

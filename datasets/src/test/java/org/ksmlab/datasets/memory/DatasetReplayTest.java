@@ -126,6 +126,20 @@ class DatasetReplayTest {
         assertTrue(e.getMessage().contains("lists page 50, outside region 'heap' of 50 pages"), e.getMessage());
     }
 
+    @Test
+    void theSummaryShouldCountCopiesAndTheIdealSaving() throws IOException {
+        Path dir = tmp.resolve("two");
+        TestDatasets.twoProcesses(dir, false, false);
+        DatasetSummary s = DatasetSummary.of(DatasetSource.of(dir));
+        assertEquals(220, s.anonPages());
+        assertEquals(20, s.zeroFilledPages());
+        assertEquals(220, s.mergeablePages());
+        assertEquals(11, s.distinctContents(), "10 contents and the zero-filled one");
+        assertEquals(java.util.List.of(new DatasetSummary.Bucket("1", 0, 0), new DatasetSummary.Bucket("2", 0, 0),
+                new DatasetSummary.Bucket("3-10", 0, 0), new DatasetSummary.Bucket("11-256", 11, 220), new DatasetSummary.Bucket(">256", 0, 0)), s.buckets());
+        assertEquals(190 + 20, s.idealSavingPages(), "19 copies of each of 10 contents, and every zero-filled page");
+    }
+
     private static SimulationResult stable(String spec, Map<String, String> knobs) {
         return new Simulation(Workloads.create(spec), "ksm", knobs, Simulation.Options.stable()).run();
     }

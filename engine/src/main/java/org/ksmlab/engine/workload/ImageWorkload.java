@@ -17,8 +17,9 @@ import org.ksmlab.engine.mm.VmFlags;
  * or zeros, or read (a zero-page mapping); the area then gets its captured protection. Then the
  * processes opt in: with {@code mergeAny} as the captured processes did, by prctl
  * PR_SET_MEMORY_MERGE (every area; an area the kernel would not make mergeable is advised
- * MADV_UNMERGEABLE, which the kernel honours under merge-any), else MADV_MERGEABLE on the areas
- * that were VM_MERGEABLE at capture.
+ * MADV_UNMERGEABLE, which the kernel honours under merge-any), and MADV_MERGEABLE on the others
+ * (a no-op for ksm, and how SKSM's mergers are asked: it stands for the program's MADV_MERGE);
+ * else MADV_MERGEABLE on the areas that were VM_MERGEABLE at capture.
  *
  * <p>Write activity: a page written in {@code w} of the sampling intervals over
  * {@link MemoryImage#activityMs()} is rewritten with a fresh content every
@@ -102,7 +103,9 @@ public final class ImageWorkload implements Workload {
             if (mergeAny) {
                 kernel.prctl(pid, VmFlags.PR_SET_MEMORY_MERGE, 1);
                 for (MemoryImage.Area a : areas) {
-                    if (!a.mergeable()) kernel.madvise(pid, a.start(), a.pages() * PAGE_SIZE, VmFlags.MADV_UNMERGEABLE);
+                    // MADV_MERGEABLE on a VMA merge-any made mergeable is a no-op for ksm (ksm_madvise returns at once);
+                    // for the SKSM mergers it is the program's own MADV_MERGE call, their only way in
+                    kernel.madvise(pid, a.start(), a.pages() * PAGE_SIZE, a.mergeable() ? VmFlags.MADV_MERGEABLE : VmFlags.MADV_UNMERGEABLE);
                 }
             } else {
                 for (MemoryImage.Area a : areas) {
