@@ -244,6 +244,9 @@ run_suite_into() {
   # The scenario sections (the seeds' VMA questions, the kernel's selftests): every shipped
   # scenario on the model (deterministic, seconds).
   ksmlab scenarios --out "$dir/scenarios" "${resume[@]}"
+  # The real memory section: every shipped memory dataset (captured processes) summarised and
+  # run by every merger on the model (deterministic, ~15 s).
+  ksmlab real-memory --out "$dir/real-memory" "${resume[@]}"
   [[ $DRY_RUN == 1 ]] || set_status "$dir" complete
   trap - INT TERM HUP
   say "run.sh: report: $dir/report.md (also report.html, tables/, charts/); headline:"

@@ -43,6 +43,9 @@ final class RealMemoryCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "the folder to write <dataset>.json into")
     Path out;
 
+    @Option(names = "--resume", description = "skip datasets whose <dataset>.json exists in DIR already")
+    boolean resume;
+
     @Parameters(paramLabel = "DATASET", description = "dataset folders or shipped names (default: every shipped dataset)")
     List<String> datasets = new ArrayList<>();
 
@@ -55,8 +58,9 @@ final class RealMemoryCommand implements Callable<Integer> {
         for (String n : names) sources.add(ShippedDatasets.resolve(n)); // every one found before any runs
         for (int i = 0; i < sources.size(); i++) {
             long t0 = System.nanoTime();
-            Map<String, Object> j = summary(names.get(i), sources.get(i));
             String file = sources.get(i).name() + ".json";
+            if (resume && java.nio.file.Files.isRegularFile(out.resolve(file))) continue;
+            Map<String, Object> j = summary(names.get(i), sources.get(i));
             AtomicFiles.write(out.resolve(file), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(j) + "\n");
             err.printf("real-memory: %s -> %s (%.1f s)%n", names.get(i), out.resolve(file), (System.nanoTime() - t0) / 1e9);
             err.flush();
