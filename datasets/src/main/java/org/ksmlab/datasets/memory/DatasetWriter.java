@@ -43,6 +43,8 @@ public final class DatasetWriter implements AutoCloseable {
     private final MessageDigest contentsDigest;
     private final DataOutputStream contents;
     private final LongSet stored;
+    /** One page's bytes on their way into the contents stream (reused: no garbage per page). */
+    private final byte[] pageBytes = new byte[MemoryDataset.PAGE_SIZE];
     private final List<MemoryDataset.ProcessInfo> processes = new ArrayList<>();
     private boolean finished;
     // the process being written
@@ -192,9 +194,8 @@ public final class DatasetWriter implements AutoCloseable {
         if (!stored.add(hash)) return;
         contents.writeByte('C');
         contents.writeLong(hash);
-        byte[] b = new byte[MemoryDataset.PAGE_SIZE];
-        page.duplicate().get(b);
-        contents.write(b);
+        page.duplicate().get(pageBytes);
+        contents.write(pageBytes);
         contentCount++;
     }
 
