@@ -152,7 +152,7 @@ final class CaptureCommand implements Callable<Integer> {
         try {
             if (launcher != null) {
                 for (List<String> c : commands) {
-                    Process p = launcher.start(c, null);
+                    Process p = launcher.start(c, ProcessBuilder.Redirect.DISCARD);
                     all.add((int) p.pid());
                     err.println("capture: started pid " + p.pid() + " under merge-any: " + String.join(" ", c));
                 }

@@ -126,7 +126,7 @@ public final class CaptureCheck {
         List<Integer> pids = new ArrayList<>();
         List<String> shown = new ArrayList<>();
         for (List<String> c : commands) {
-            Process p = launcher.start(c, null);
+            Process p = launcher.start(c, ProcessBuilder.Redirect.DISCARD);
             pids.add((int) p.pid());
             shown.add(String.join(" ", c));
             log.println("capture-check: started pid " + p.pid() + " under merge-any: " + String.join(" ", c));

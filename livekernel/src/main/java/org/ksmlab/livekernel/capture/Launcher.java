@@ -34,16 +34,15 @@ public final class Launcher implements AutoCloseable {
                 "capture starts a command under KSM merge-any through a small C program (merge_any_exec.c)"));
     }
 
-    /** Starts {@code command} (its words) with stdout and stderr to {@code log}; returns its pid. */
-    public Process start(List<String> command, Path log) throws IOException {
+    /** Starts {@code command} (its words), its stdout and stderr to {@code output} (e.g. DISCARD, or PIPE to read them). */
+    public Process start(List<String> command, ProcessBuilder.Redirect output) throws IOException {
         if (command.isEmpty()) throw new IllegalArgumentException("an empty command");
         List<String> argv = new ArrayList<>();
         argv.add(program.toString());
         argv.add(resolve(command.get(0), System.getenv()));
         argv.addAll(command.subList(1, command.size()));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        if (log != null) pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        else pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.redirectOutput(output);
         Process p = pb.start();
         started.add(p);
         return p;
