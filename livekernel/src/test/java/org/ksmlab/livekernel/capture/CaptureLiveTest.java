@@ -24,6 +24,8 @@ import org.ksmlab.datasets.memory.DatasetReader;
 import org.ksmlab.datasets.memory.DatasetSource;
 import org.ksmlab.datasets.memory.MemoryDataset;
 import org.ksmlab.engine.memory.PageChecksum;
+import org.ksmlab.livekernel.KsmLock;
+import org.ksmlab.livekernel.KsmSysfs;
 import org.ksmlab.livekernel.Libc;
 import org.ksmlab.livekernel.scenario.RunnerBinary;
 
@@ -45,11 +47,16 @@ class CaptureLiveTest {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx32m", "-cp", System.getProperty("java.class.path"),
                 DupWriterChild.class.getName());
+        // Under merge-any only while no one drives KSM (we hold its lock, and ksmd is stopped): a
+        // running ksmd could merge the child's pages or map its zero-filled ones to the zero page.
+        KsmLock lock = KsmLock.acquire(KsmLock.PATH, false, new PrintWriter(new StringWriter()));
         Launcher launcher = null;
-        try {
-            launcher = Launcher.create();
-        } catch (RunnerBinary.Unavailable e) {
-            // no C compiler: start it plainly (then it is not merge-any)
+        if (lock != null && "0".equals(new KsmSysfs(KsmSysfs.DEFAULT_DIR).exists() ? new KsmSysfs(KsmSysfs.DEFAULT_DIR).readRaw("run") : "0")) {
+            try {
+                launcher = Launcher.create();
+            } catch (RunnerBinary.Unavailable e) {
+                // no C compiler: start it plainly (then it is not merge-any)
+            }
         }
         Process child = launcher != null ? launcher.start(cmd, ProcessBuilder.Redirect.PIPE) : new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
@@ -104,6 +111,7 @@ class CaptureLiveTest {
             child.destroyForcibly();
             child.waitFor();
             if (launcher != null) launcher.close();
+            if (lock != null) lock.close();
         }
     }
 }
