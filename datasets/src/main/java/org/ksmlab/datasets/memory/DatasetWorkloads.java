@@ -17,8 +17,8 @@ public final class DatasetWorkloads implements WorkloadProvider {
             "captured real memory (./run.sh capture): the processes' VMAs and anonymous pages, equal where their hashes are equal",
             List.of(
                     new Param("path", Param.Kind.TEXT, "(required)", 0, 0, "a dataset folder, or a shipped dataset's name (datasets/real/)"),
-                    Param.integer("merge_any", 1, 0, 1, "1: the processes opt in as merge-any (prctl), every VMA KSM could scan; "
-                            + "0: only the VMAs that were VM_MERGEABLE at capture (MADV_MERGEABLE)"),
+                    Param.integer("merge_any", 1, 0, 1, "1: the processes opt in as merge-any (prctl): every VMA KSM could scan, or, for a process "
+                            + "captured under merge-any, the VMAs that were VM_MERGEABLE; 0: only the VMAs that were VM_MERGEABLE at capture (MADV_MERGEABLE)"),
                     Param.integer("activity", 1, 0, 1, "1: replay the sampled write activity (pages rewritten as often as they were written)"),
                     Param.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE, "seed of the page patterns (which content gets which bytes)")),
             v -> {
