@@ -65,6 +65,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "when another benchmark run holds the JMH lock, exit with status 75 at once instead of waiting")
     boolean noWait;
 
+    @Option(names = "--c-reference", paramLabel = "FILE", description = {"after the suite, when this run measured the page compare "
+            + "or checksum micro benchmarks, compile (once) and run their C reference (page_primitives.c: memcmp, XXH64, XXH3, a "
+            + "streaming read) with the same pool sizes and write its JSON to FILE (with --resume: only when FILE is missing); "
+            + "without a C compiler FILE records that it was skipped"})
+    Path cReference;
+
     @Option(names = {"-v", "--verbose"}, description = "show JMH's own output for every point (default: one progress line per point)")
     boolean verbose;
 
@@ -118,8 +124,27 @@ final class BenchCommand implements Callable<Integer> {
         System.setProperty("jmh.ignoreLock", "true");
         try (lock) {
             runPoints(s, share, points, log);
+            runCReference(s, Suites.points(s, share), log);
         }
         return 0;
+    }
+
+    /**
+     * The C reference, under the same JMH lock, when the suite's share (all its points, resumed or
+     * not) holds a compare or checksum point (see --c-reference).
+     */
+    private void runCReference(Suites.Suite s, List<Suites.Point> share, PrintWriter log) throws IOException {
+        if (cReference == null) return;
+        boolean primitives = share.stream().anyMatch(p -> p.benchmark().contains(".PageCompareBenchmark.")
+                || p.benchmark().contains(".PageChecksumBenchmark."));
+        var sizes = CReferenceRun.sizesFor(s);
+        if (sizes.isEmpty() || !primitives) return;
+        if (resume && Files.isRegularFile(cReference)) {
+            log.println("== resume: the C reference is already in " + cReference);
+            return;
+        }
+        CReferenceRun.run(sizes.get(), cReference, System.getenv(), log);
+        log.flush();
     }
 
     private int busy(JmhLock.Busy e) {

@@ -20,7 +20,7 @@ import org.ksmlab.livekernel.KernelCheck;
 import org.ksmlab.livekernel.KernelRunner;
 import org.ksmlab.livekernel.KsmSysfs;
 import org.ksmlab.livekernel.SideResult;
-import org.ksmlab.livekernel.scenario.RunnerBinary;
+import org.ksmlab.livekernel.capture.Launcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -99,7 +99,7 @@ final class CaptureCheckCommand implements Callable<Integer> {
         try {
             o = new CaptureCheck(sysfs, Path.of("/proc"), new KernelRunner.Limits(maxScans, 600_000, 2))
                     .run(name, commands, knobs, settleMs, datasetDir, err, !noWait);
-        } catch (RunnerBinary.Unavailable e) {
+        } catch (Launcher.Unavailable e) {
             err.println("capture-check: skipped: " + e.getMessage() + "; nothing was changed");
             err.flush();
             return KernelCheck.EXIT_UNAVAILABLE;

@@ -20,7 +20,6 @@ import org.ksmlab.livekernel.capture.Capture;
 import org.ksmlab.livekernel.capture.Launcher;
 import org.ksmlab.livekernel.capture.Signals;
 import org.ksmlab.livekernel.capture.SoftDirty;
-import org.ksmlab.livekernel.scenario.RunnerBinary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -129,7 +128,7 @@ final class CaptureCommand implements Callable<Integer> {
         if (!commands.isEmpty()) {
             try {
                 launcher = Launcher.create();
-            } catch (RunnerBinary.Unavailable e) {
+            } catch (Launcher.Unavailable e) {
                 err.println("capture: skipped: " + e.getMessage() + "; nothing was written");
                 err.flush();
                 return KernelCheck.EXIT_UNAVAILABLE;

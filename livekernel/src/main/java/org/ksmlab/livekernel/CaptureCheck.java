@@ -13,7 +13,6 @@ import org.ksmlab.datasets.memory.MemoryDataset;
 import org.ksmlab.livekernel.capture.Capture;
 import org.ksmlab.livekernel.capture.Launcher;
 import org.ksmlab.livekernel.capture.Signals;
-import org.ksmlab.livekernel.scenario.RunnerBinary;
 
 /**
  * capture-check: real programs on the live kernel's KSM beside the model's prediction from a
@@ -65,11 +64,11 @@ public final class CaptureCheck {
     /**
      * Runs {@code commands} (each a list of words) on the kernel and their capture on the model;
      * the capture is written to {@code datasetDir}. Throws {@link KernelCheck.Busy} when another
-     * process drives KSM and {@code waitForLock} is false, {@link RunnerBinary.Unavailable}
+     * process drives KSM and {@code waitForLock} is false, {@link Launcher.Unavailable}
      * without a C compiler; both having changed nothing.
      */
     public Outcome run(String name, List<List<String>> commands, Map<String, String> knobs, long settleMs, Path datasetDir,
-                       PrintWriter log, boolean waitForLock) throws IOException, InterruptedException, RunnerBinary.Unavailable {
+                       PrintWriter log, boolean waitForLock) throws IOException, InterruptedException, Launcher.Unavailable {
         for (String k : knobs.keySet()) {
             if (!KsmSysfs.KNOBS.contains(k) || k.equals("run")) {
                 throw new IllegalArgumentException("--set " + k + ": not a KSM knob capture-check can set; knobs: "

@@ -49,6 +49,8 @@ public final class Benchmarks {
     public static final String VARIANT = "variant";
     public static final String WORKING_SET = "workingSet";
     public static final String DIFFERENCE = "difference";
+    /** Visiting order of the compare and checksum pools: permuted or sequential (absent in older results: permuted). */
+    public static final String ORDER = "order";
     public static final String SIZE_MIB = "sizeMiB";
     public static final String COLD_MIB = "coldMiB";
     public static final String DISTINCT = "distinct";
@@ -89,10 +91,10 @@ public final class Benchmarks {
             List.of("madvMerge", "xxh64AndCompare"), List.of(VARIANT, MIX, PAGES), List.of());
     /** Page-pair compare: scalar, Vector API, MemorySegment.mismatch. */
     public static final Benchmark PAGE_COMPARE = new Benchmark("org.ksmlab.bench.micro.PageCompareBenchmark",
-            List.of("scalar", "vector", "mismatch"), List.of(WORKING_SET, DIFFERENCE), List.of());
+            List.of("scalar", "vector", "mismatch"), List.of(WORKING_SET, DIFFERENCE, ORDER, COLD_MIB), List.of());
     /** One page hashed: xxh64, XXH3, CRC32C. */
     public static final Benchmark PAGE_CHECKSUM = new Benchmark("org.ksmlab.bench.micro.PageChecksumBenchmark",
-            List.of("xxh64", "xxh3", "crc32c"), List.of(WORKING_SET), List.of());
+            List.of("xxh64", "xxh3", "crc32c"), List.of(WORKING_SET, ORDER, COLD_MIB), List.of());
     /** Streaming read of a buffer: the machine's memory bandwidth. */
     public static final Benchmark MEMORY_BANDWIDTH = new Benchmark("org.ksmlab.bench.micro.MemoryBandwidthBenchmark",
             List.of("streamRead"), List.of(SIZE_MIB), List.of());

@@ -15,7 +15,7 @@ public final class Sections {
         return List.of(new AlgorithmComparisonSection(), new SavingOverTimeSection(), new ScanRateGridSection(),
                 new FidelitySection(), new RealMemorySection(),
                 new MergeAnyVmaSection(), new MremapSection(), new SwitchesSection(), new VmaCloningSection(), new SelftestsSection(),
-                new ScalingSection(), new SksmMergeSection(), new PageOperationsSection(), new TreeOperationsSection(), new WorkloadBuildSection(),
+                new ScalingSection(), new SksmMergeSection(), new PageOperationsSection(), new CReferenceSection(), new TreeOperationsSection(), new WorkloadBuildSection(),
                 new ProvenanceSection(), new AllResultsSection());
     }
 }

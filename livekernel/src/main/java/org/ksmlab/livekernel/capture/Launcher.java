@@ -7,11 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.ksmlab.livekernel.scenario.RunnerBinary;
+import org.ksmlab.livekernel.CProgram;
 
 /**
  * Starts commands under KSM merge-any: each through {@code merge_any_exec} (a freestanding C
- * program shipped in the jar, compiled once with cc or gcc like the scenario runner), which sets
+ * program shipped in the jar, compiled once with cc or gcc into the scenario runner's cache,
+ * {@link CProgram}), which sets
  * PR_SET_MEMORY_MERGE and then execs the command, so the flag is on before the program's first
  * instruction and every compatible VMA it maps is mergeable. The JVM cannot do this itself: it
  * runs no code of ours between fork and exec, and setting the flag on itself for the child to
@@ -20,6 +21,18 @@ import org.ksmlab.livekernel.scenario.RunnerBinary;
  */
 public final class Launcher implements AutoCloseable {
     static final String RESOURCE = "/org/ksmlab/livekernel/scenario/merge_any_exec.c";
+    /** Freestanding and static, as the scenario runner: a compiler alone builds it, no C library needed. */
+    static final List<String> FLAGS = List.of("-O2", "-static", "-nostdlib", "-ffreestanding", "-fno-stack-protector",
+            "-fno-pie", "-no-pie", "-fcf-protection=none", "-fno-asynchronous-unwind-tables", "-Wall");
+
+    /** This machine cannot build the launcher; the message says why and what to install. */
+    public static final class Unavailable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(String message) {
+            super(message);
+        }
+    }
 
     private final Path program;
     private final List<Process> started = new ArrayList<>();
@@ -28,10 +41,19 @@ public final class Launcher implements AutoCloseable {
         this.program = program;
     }
 
-    /** Builds (or finds in the cache) the launcher; {@link RunnerBinary.Unavailable} without a C compiler. */
-    public static Launcher create() throws RunnerBinary.Unavailable {
-        return new Launcher(RunnerBinary.ensureProgram(RESOURCE, "merge-any-exec",
-                "capture starts a command under KSM merge-any through a small C program (merge_any_exec.c)"));
+    /** Builds (or finds in the cache) the launcher; {@link Unavailable} without a C compiler. */
+    public static Launcher create() throws Unavailable {
+        Map<String, String> env = System.getenv();
+        try {
+            return new Launcher(CProgram.ensure("merge-any-exec", CProgram.source(Launcher.class, RESOURCE), FLAGS, List.of(), env,
+                    CProgram.cacheDir(env)));
+        } catch (CProgram.NoCompiler e) {
+            throw new Unavailable("capture starts a command under KSM merge-any through a small C program (merge_any_exec.c), compiled once "
+                    + "with the system's C compiler, and found neither cc nor gcc on PATH. Install one (Debian/Ubuntu: apt-get install gcc; "
+                    + "Fedora/RHEL: dnf install gcc; Alpine: apk add gcc) and run again");
+        } catch (CProgram.CompileFailed e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** Starts {@code command} (its words), its stdout and stderr to {@code output} (e.g. DISCARD, or PIPE to read them). */

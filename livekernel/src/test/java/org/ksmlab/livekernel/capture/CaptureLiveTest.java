@@ -27,7 +27,7 @@ import org.ksmlab.engine.memory.PageChecksum;
 import org.ksmlab.livekernel.KsmLock;
 import org.ksmlab.livekernel.KsmSysfs;
 import org.ksmlab.livekernel.Libc;
-import org.ksmlab.livekernel.scenario.RunnerBinary;
+import org.ksmlab.livekernel.capture.Launcher;
 
 /**
  * A capture of a process this test starts itself ({@link DupWriterChild}, under merge-any when a
@@ -54,7 +54,7 @@ class CaptureLiveTest {
         if (lock != null && "0".equals(new KsmSysfs(KsmSysfs.DEFAULT_DIR).exists() ? new KsmSysfs(KsmSysfs.DEFAULT_DIR).readRaw("run") : "0")) {
             try {
                 launcher = Launcher.create();
-            } catch (RunnerBinary.Unavailable e) {
+            } catch (Launcher.Unavailable e) {
                 // no C compiler: start it plainly (then it is not merge-any)
             }
         }
