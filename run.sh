@@ -28,6 +28,15 @@
 #                                         --scenario NAME|FILE [--variant V]: a scenario on the kernel (real
 #                                         processes: a C program compiled once with cc/gcc) and the model,
 #                                         per phase; exit 1 if an expectation failed
+#   ./run.sh capture --out DIR [--pid P]... [--run 'CMD ARGS']... [-- CMD ARGS]
+#                                         live processes into a memory dataset (hashes of their anonymous
+#                                         pages; --contents for the bytes); commands start under KSM
+#                                         merge-any; needs root (exit 77 otherwise, nothing written)
+#   ./run.sh capture-check --run 'CMD ARGS'... [--set knob=value]... [--out DIR] [--json]
+#                                         start commands under merge-any, capture them, run the kernel's KSM
+#                                         on them and the model on the capture; compare per full scan
+#   ./run.sh real-memory --out DIR [DATASET...]  per memory dataset: content histogram, ideal saving, every
+#                                         merger's saving over time (what the report's "real memory" reads)
 #   ./run.sh bench --suite NAME --out DIR [--shard i/n] [--list-points] [--resume] [--no-wait]
 #                                         run a named suite (or the i-th of n deterministic shares of
 #                                         its sweep points, to spread a grid over n machines);
@@ -153,7 +162,7 @@ setup() {
 # each file, in one find and one cksum, so the up-to-date check costs milliseconds. A file added,
 # removed, edited or touched changes it.
 source_fingerprint() {
-  (cd "$ROOT" && find pom.xml ./*/pom.xml ./*/src -type f -printf '%p %s %T@\n' 2>/dev/null | LC_ALL=C sort | cksum | cut -d' ' -f1)
+  (cd "$ROOT" && find pom.xml ./*/pom.xml ./*/src ./datasets/scenarios ./datasets/real -type f -printf '%p %s %T@\n' 2>/dev/null | LC_ALL=C sort | cksum | cut -d' ' -f1)
 }
 
 build() {
@@ -249,6 +258,9 @@ run_suite_into() {
   # The scenario sections (the seeds' VMA questions, the kernel's selftests): every shipped
   # scenario on the model (deterministic, seconds).
   ksmlab scenarios --out "$dir/scenarios" "${resume[@]}"
+  # The real memory section: every shipped memory dataset (captured processes) summarised and
+  # run by every merger on the model (deterministic, ~15 s).
+  ksmlab real-memory --out "$dir/real-memory" "${resume[@]}"
   [[ $DRY_RUN == 1 ]] || set_status "$dir" complete
   trap - INT TERM HUP
   say "run.sh: report: $dir/report.md (also report.html, tables/, charts/); headline:"
@@ -400,7 +412,7 @@ case $cmd in
         [[ $# -eq 0 ]] || die 2 "test takes no arguments (got: $*)"; run_tests ;;
   build) has_help "$@" && { command_usage "./run.sh build"; exit 0; }
          [[ $# -eq 0 ]] || die 2 "build takes no arguments (got: $*)"; setup; build ;;
-  simulate|list|bench|series|sweep|scenarios|kernel-check)
+  simulate|list|bench|series|sweep|scenarios|kernel-check|capture|capture-check|real-memory)
     setup
     # --help answers from the jar as it is when there is one: nothing is built for it.
     if ! has_help "$@" || [[ ! -f "$CLI_JAR" ]]; then build; fi
@@ -411,5 +423,5 @@ case $cmd in
     if ! has_help "$@" || [[ ! -f "$ANALYSIS_JAR" ]]; then build; fi
     [[ $# -gt 0 ]] || die 2 "report needs at least one results folder (./run.sh report DIR [DIR...] [--out DIR])"
     analysis report "$@" ;;
-  *) die 2 "unknown command '$cmd' (expected: test, simulate, kernel-check, bench, series, sweep, scenarios, report, list, build, clean, --resume; see ./run.sh --help)" ;;
+  *) die 2 "unknown command '$cmd' (expected: test, simulate, kernel-check, capture, capture-check, real-memory, bench, series, sweep, scenarios, report, list, build, clean, --resume; see ./run.sh --help)" ;;
 esac

@@ -208,14 +208,14 @@ class ReportCommandTest {
     void folderWhoseJmhFilesHoldNoEntriesIsRejected() throws IOException {
         assertRejected(Fixtures.path("bad/no-runs") + ": contains no runs (its jmh/*.json files [empty.json] hold no"
                 + " benchmark entries; expected at least one JMH result file jmh/*.json, model points model/*.json, simulated series series/*.json,"
-                + " scenario run scenarios/*.json or kernel-check.json)\n", Fixtures.path("bad/no-runs"));
+                + " scenario run scenarios/*.json, kernel-check.json or memory dataset summary real-memory/*.json)\n", Fixtures.path("bad/no-runs"));
     }
 
     @Test
     void folderWithoutJmhFilesIsRejected() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty-run"));
         assertRejected(empty + ": contains no runs (expected at least one JMH result file jmh/*.json, model points model/*.json, simulated series"
-                + " series/*.json, scenario run scenarios/*.json or kernel-check.json)\n", empty);
+                + " series/*.json, scenario run scenarios/*.json, kernel-check.json or memory dataset summary real-memory/*.json)\n", empty);
     }
 
     @Test

@@ -147,7 +147,9 @@ public final class Suites {
                         "mix", v("vm-fleet", "code-patching", "all-unique"), "pages", v("16384", "131072")), 1, 0, 3, 0, 1),
                 // write-churn only small: its rewrites cost the host time per virtual second, and ksm's
                 // default scan rate takes minutes of virtual time at 131072 pages
-                new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("write-churn"), "pages", v("16384")), 1, 0, 3, 0, 1));
+                new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("write-churn"), "pages", v("16384")), 1, 0, 3, 0, 1),
+                // captured real memory (fixed size: pages is its own, 37262, so tables label it right)
+                new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("real-runtimes"), "pages", v("37262")), 1, 0, 3, 0, 1));
         List<Entry> scaling = List.of(
                 new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("1000"), "sleepMillis", v("20"),
                         "pages", v("4096", "32768", "131072", "524288", "1048576", "2097152"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1));
@@ -156,7 +158,7 @@ public final class Suites {
         add(new Suite("micro", "the page-operation micro benchmarks, hot and cold, full iterations, 2 forks (~16 min, computed)", micro));
         add(new Suite("ksm-grid", "ksm scan-rate grid: pages_to_scan 5 x sleep_millisecs 5 x 2 mixes x smart_scan 0/1, "
                 + "plus the scan-time advisor, 16384 pages (~23 min, computed)", ksmGrid));
-        add(new Suite("compare", "all 5 mergers x 3 mixes x 16384 and 131072 pages, and x write-churn at 16384 (~8 min, computed)", compare));
+        add(new Suite("compare", "all 5 mergers x 3 mixes x 16384 and 131072 pages, x write-churn at 16384, x real-runtimes (captured, 37262 pages) (~9 min, computed)", compare));
         add(new Suite("scaling", "ksm from 4096 to 2097152 pages on vm-fleet (~5 min, computed; 8 GiB of page memory at the top)", scaling));
         add(new Suite("sksm", "MADV_MERGE of every SKSM variant, duplicate and unique, 4096 to 1048576 pages, "
                 + "with its xxh64+compare baseline (~10 min, computed)", sksm));

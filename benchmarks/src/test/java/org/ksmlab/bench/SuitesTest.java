@@ -119,8 +119,8 @@ class SuitesTest {
     void theOrderShouldBeStable() {
         assertEquals(labels(Suites.points(Suites.get("full"))), labels(Suites.points(Suites.get("full"))));
         Suites.Point first = Suites.points(Suites.get("quick")).getFirst();
-        assertEquals("PageCompareBenchmark.mismatch coldMiB=256 difference=equal seed=42 workingSet=hot", first.label());
-        assertEquals(Map.of("coldMiB", "256", "difference", "equal", "seed", "42", "workingSet", "hot"), first.params());
+        assertEquals("PageCompareBenchmark.mismatch coldMiB=256 difference=equal order=permuted seed=42 workingSet=hot", first.label());
+        assertEquals(Map.of("coldMiB", "256", "difference", "equal", "order", "permuted", "seed", "42", "workingSet", "hot"), first.params());
     }
 
     @ParameterizedTest(name = "''{0}''")

@@ -24,14 +24,15 @@ import java.util.stream.Stream;
  * @param scenarioFiles its {@code scenarios/*.json} files, sorted by name
  * @param kernelCheckFile its {@code kernel-check.json}, or null
  * @param cReferenceFile its {@code c-reference.json}, or null
+ * @param realMemoryFiles its {@code real-memory/*.json} files (one per memory dataset), sorted by name
  * @param envText the text of {@code env.txt}, empty when the folder has none
  */
 public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> modelFiles, List<Path> seriesFiles, List<Path> scenarioFiles,
-                            Path kernelCheckFile, Path cReferenceFile, String envText) {
+                            Path kernelCheckFile, Path cReferenceFile, List<Path> realMemoryFiles, String envText) {
 
     /** What a folder must hold at least one of. */
     static final String RUNS = "at least one JMH result file jmh/*.json, model points model/*.json, simulated series series/*.json,"
-            + " scenario run scenarios/*.json or kernel-check.json";
+            + " scenario run scenarios/*.json, kernel-check.json or memory dataset summary real-memory/*.json";
 
     /** One {@code key: value} line of env.txt; a line without a colon has an empty key. */
     public record EnvLine(String key, String value) {}
@@ -87,7 +88,8 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> modelFiles
         if (!Files.isRegularFile(kernelCheck)) kernelCheck = null;
         Path cReference = dir.resolve(CReference.FILE);
         if (!Files.isRegularFile(cReference)) cReference = null;
-        if (files.isEmpty() && model.isEmpty() && series.isEmpty() && scenarios.isEmpty() && kernelCheck == null) {
+        List<Path> realMemory = jsonFiles(dir.resolve("real-memory"));
+        if (files.isEmpty() && model.isEmpty() && series.isEmpty() && scenarios.isEmpty() && kernelCheck == null && realMemory.isEmpty()) {
             throw new BadInputException(dir + ": contains no runs (expected " + RUNS + ")");
         }
         Path env = dir.resolve("env.txt");
@@ -99,7 +101,7 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> modelFiles
                 throw new BadInputException(env + ": cannot be read (" + e.getMessage() + ")", e);
             }
         }
-        return new ResultsFolder(dir, List.copyOf(files), List.copyOf(model), List.copyOf(series), List.copyOf(scenarios), kernelCheck, cReference, envText);
+        return new ResultsFolder(dir, List.copyOf(files), List.copyOf(model), List.copyOf(series), List.copyOf(scenarios), kernelCheck, cReference, List.copyOf(realMemory), envText);
     }
 
     /** The regular *.json files of a directory, sorted; none when it does not exist. */

@@ -13,7 +13,7 @@ public final class Sections {
 
     public static List<ReportSection> all() {
         return List.of(new AlgorithmComparisonSection(), new SavingOverTimeSection(), new ScanRateGridSection(),
-                new FidelitySection(),
+                new FidelitySection(), new RealMemorySection(),
                 new MergeAnyVmaSection(), new MremapSection(), new SwitchesSection(), new VmaCloningSection(), new SelftestsSection(),
                 new ScalingSection(), new SksmMergeSection(), new PageOperationsSection(), new CReferenceSection(), new TreeOperationsSection(), new WorkloadBuildSection(),
                 new ProvenanceSection(), new AllResultsSection());

@@ -426,6 +426,12 @@ public final class ScenarioRun {
             case Content.Unique u -> {
                 for (int i = 0; i < out.length; i++) out[i] = nextUniqueId++;
             }
+            case Content.Listed l -> {
+                if (l.ids().length != count) {
+                    throw new IllegalArgumentException(origin + ": " + l.source() + " lists " + l.ids().length + " pages, the write covers " + count);
+                }
+                System.arraycopy(l.ids(), 0, out, 0, out.length);
+            }
             case Content.SameAs s -> {
                 Region src = region(proc(s.process()), s.region());
                 if (s.first() + count > src.pages()) {
