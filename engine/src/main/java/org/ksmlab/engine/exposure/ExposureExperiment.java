@@ -62,6 +62,12 @@ public record ExposureExperiment(String workload, long horizonMs, AttackPlan pla
      */
     public static ExposureExperiment run(Supplier<Workload> fresh, List<Merger> mergers, List<Long> waitsMs, int probesPerWait,
                                          int trials, long seed, FaultLatency latency) {
+        return run(fresh, mergers, waitsMs, probesPerWait, trials, seed, latency, line -> { });
+    }
+
+    /** {@link #run(Supplier, List, List, int, int, long, FaultLatency)}, telling {@code progress} as each merger starts. */
+    public static ExposureExperiment run(Supplier<Workload> fresh, List<Merger> mergers, List<Long> waitsMs, int probesPerWait,
+                                         int trials, long seed, FaultLatency latency, java.util.function.Consumer<String> progress) {
         if (mergers.isEmpty()) {
             throw new IllegalArgumentException("an exposure experiment needs at least one merger");
         }
@@ -70,7 +76,9 @@ public record ExposureExperiment(String workload, long horizonMs, AttackPlan pla
         AttackPlan plan = new AttackPlan(waitsMs, probesPerWait, 0, horizonMs, trials, seed);
         String spec = fresh.get().spec().toString();
         List<Row> rows = new ArrayList<>();
+        progress.accept("horizon " + horizonMs + " virtual ms (every merger until stable)");
         for (Merger merger : mergers) {
+            progress.accept(merger.label() + ": saving to the horizon, then " + trials + " attack trials");
             CrossDomainAtEnd alone = new CrossDomainAtEnd(fresh.get());
             SimulationResult r = new Simulation(alone, merger.algo(), merger.knobs(), Simulation.Options.forMs(horizonMs)).run();
             List<AttackTrial.Result> results = new ArrayList<>();
