@@ -88,8 +88,8 @@ public final class ExposureSection implements ReportSection {
                 + " merger sees the same trials. Timing is the model's, without noise (see the README's threat model).");
         prose.add("Saving, CPU and COW faults come from each merger's run of the same mix to one equal horizon; saving"
                 + " retained is against " + UNRESTRICTED + " (in-tree KSM, default knobs). Cross-domain merges: merged"
-                + " pages mapped by several security domains at the horizon, counting each extra domain (each guest of a"
-                + " mix is a domain of its own). The attack's rates are those of the channel that exposes the most, the"
+                + " pages mapped by several security domains at the horizon, counting each extra domain (every guest of vm-fleet,"
+                + " write-churn and all-unique is a domain of its own; code-patching's processes are one tenant's, one domain). The attack's rates are those of the channel that exposes the most, the"
                 + " store channel's after the longest wait; accuracy is balanced accuracy ((TPR + 1 − FPR) / 2: 0.5 is"
                 + " chance, 1 every decision right), with 95 % Wilson score intervals over the probes. Reliable after:"
                 + " the shortest wait after which at least 90 % of held guesses are found with at most 10 % false alarms"
