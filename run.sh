@@ -8,6 +8,10 @@
 #                                         CSVs and charts there, and print the headline table.
 #                                         env.txt says "status: partial (...)" until every point ran, then
 #                                         "status: complete"; the report says so when it is partial
+#   ./run.sh --suite NAME --model-only    the main job with the suite's model answers only: its model
+#                                         points (ksm convergence, merger comparison) run once each in
+#                                         one JVM over all cores (sweep: model/*.json, no JMH, no lock),
+#                                         then series, scenarios and the report (no wall-time figures)
 #   ./run.sh --resume DIR                 finish a partial results folder: run only the suite entries
 #                                         whose results are missing, then write the report
 #   ./run.sh clean [--dry-run]            delete partial results folders under results/ (not complete
@@ -30,6 +34,9 @@
 #                                         ./run.sh bench JMH-ARGS... passes arguments to JMH itself
 #   ./run.sh series --suite NAME --out DIR the saving-over-time series of a suite's merger comparison:
 #                                         DIR/<mix>__<algo>.json, each a 'simulate --json' object
+#   ./run.sh sweep --suite NAME --out DIR [--threads N] [--resume]
+#                                         a suite's model points once each in one JVM over N threads
+#                                         (default: all cores): DIR/<suite>-NN.json, model counters only
 #   ./run.sh scenarios --out DIR          every shipped scenario (each variant) on the model:
 #                                         DIR/<name>__<variant>__<algo>.json (what the report reads)
 #   ./run.sh exposure --suite NAME --out DIR [--resume] | --mix MIX [--pages N] [--trials N]
@@ -227,7 +234,7 @@ set_status() {
 # Runs the suite's benchmarks and series into $dir (resuming what is there with --resume), marks
 # the folder complete, then writes the report. An interruption leaves "status: partial (...)".
 run_suite_into() {
-  local dir=$1 suite=$2; shift 2
+  local dir=$1 suite=$2 model_only=$3; shift 3
   local resume=("$@")
   if [[ $DRY_RUN == 0 ]]; then
     trap 'set_status "$dir" "partial (interrupted at $(date -u +%Y-%m-%dT%H:%M:%SZ); finish it with ./run.sh --resume $dir)"; exit 130' INT TERM HUP
@@ -235,7 +242,12 @@ run_suite_into() {
   say "run.sh: running suite '$suite' into $dir"
   # With the micro benchmarks, their C reference (page_primitives.c) runs right after them,
   # under the same JMH lock, into c-reference.json: the report's Java/C ratios.
-  ksmlab bench --suite "$suite" --out "$dir/jmh" --c-reference "$dir/c-reference.json" "${resume[@]}" "${NO_WAIT[@]}"
+  if [[ $model_only == 1 ]]; then
+    # The model's answers only, every point once in this JVM over all cores (no JMH, no lock).
+    ksmlab sweep --suite "$suite" --out "$dir/model" "${resume[@]}"
+  else
+    ksmlab bench --suite "$suite" --out "$dir/jmh" --c-reference "$dir/c-reference.json" "${resume[@]}" "${NO_WAIT[@]}"
+  fi
   # The saving-over-time chart: the suite's merger comparison runs, their samples (writes
   # nothing when the suite compares no mergers).
   ksmlab series --suite "$suite" --out "$dir/series" "${resume[@]}"
@@ -252,12 +264,13 @@ run_suite_into() {
 }
 
 main_job() {
-  local suite=quick
+  local suite=quick model_only=0
   while [[ $# -gt 0 ]]; do
     case $1 in
       --suite) [[ $# -ge 2 ]] || die 2 "--suite needs a NAME (see ./run.sh list)"; suite=$2; shift 2 ;;
+      --model-only) model_only=1; shift ;;
       -h|--help) usage; exit 0 ;;
-      *) die 2 "unknown option '$1' for the main job (expected --suite NAME; see ./run.sh --help)" ;;
+      *) die 2 "unknown option '$1' for the main job (expected --suite NAME [--model-only]; see ./run.sh --help)" ;;
     esac
   done
   setup
@@ -271,8 +284,10 @@ main_job() {
   STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   dir="$RESULTS/$(date -u +%Y%m%dT%H%M%SZ)-$sha"
   run mkdir -p "$dir/jmh"
-  [[ $DRY_RUN == 1 ]] || write_env "$dir" "partial (running since $STARTED, pid $$; if no run is active, it was killed: finish it with ./run.sh --resume $dir)" "./run.sh --suite $suite"
-  run_suite_into "$dir" "$suite"
+  local flag=""
+  [[ $model_only == 1 ]] && flag=" --model-only"
+  [[ $DRY_RUN == 1 ]] || write_env "$dir" "partial (running since $STARTED, pid $$; if no run is active, it was killed: finish it with ./run.sh --resume $dir)" "./run.sh --suite $suite$flag"
+  run_suite_into "$dir" "$suite" "$model_only"
 }
 
 resume_job() {
@@ -285,11 +300,13 @@ resume_job() {
   [[ "$status" == complete ]] && die 2 "--resume $1: env.txt says it is complete; nothing to resume (./run.sh report $1 rebuilds its report)"
   suite=$(sed -n 's/^command: .*--suite \([^ ]*\).*/\1/p' "$dir/env.txt" | head -1)
   [[ -n "$suite" ]] || die 2 "--resume $1: env.txt names no suite in its command line"
+  local model_only=0
+  grep -q '^command: .*--model-only' "$dir/env.txt" && model_only=1
   setup
   build
   STARTED=$(sed -n 's/^started: //p' "$dir/env.txt" | head -1)
   [[ $DRY_RUN == 1 ]] || set_status "$dir" "partial (resumed at $(date -u +%Y-%m-%dT%H:%M:%SZ), pid $$; if no run is active, it was killed: ./run.sh --resume $dir)"
-  run_suite_into "$dir" "$suite" --resume
+  run_suite_into "$dir" "$suite" "$model_only" --resume
 }
 
 # Deletes partial results folders under $RESULTS: those whose env.txt status is not "complete",
@@ -347,12 +364,17 @@ run_tests() {
   trap 'rm -rf "$tmp"' RETURN
   say "run.sh: end-to-end smoke: suite 'smoke' -> report"
   ksmlab bench --suite smoke --out "$tmp/jmh"
+  # The same model point through sweep (one JVM, no JMH) into the same folder: the report pools
+  # both and says so if any model counter differs between them.
+  ksmlab sweep --suite smoke --out "$tmp/model"
   [[ $DRY_RUN == 1 ]] || write_env "$tmp" complete "./run.sh test (smoke)"
   analysis report --quiet "$tmp"
   if [[ $DRY_RUN == 0 ]]; then
     for f in report.md report.html; do
       [[ -s "$tmp/$f" ]] || die 1 "end-to-end smoke: $f was not written"
     done
+    ! grep -q "Some model counters differed" "$tmp/report.md" \
+      || die 1 "end-to-end smoke: sweep and JMH gave different model counters for the same point (see $tmp/report.md)"
     say "run.sh: end-to-end smoke passed (report.md, report.html written)"
   fi
 }
@@ -386,7 +408,7 @@ case $cmd in
         [[ $# -eq 0 ]] || die 2 "test takes no arguments (got: $*)"; run_tests ;;
   build) has_help "$@" && { command_usage "./run.sh build"; exit 0; }
          [[ $# -eq 0 ]] || die 2 "build takes no arguments (got: $*)"; setup; build ;;
-  simulate|list|bench|series|scenarios|exposure|kernel-check)
+  simulate|list|bench|series|sweep|scenarios|exposure|kernel-check)
     setup
     # --help answers from the jar as it is when there is one: nothing is built for it.
     if ! has_help "$@" || [[ ! -f "$CLI_JAR" ]]; then build; fi
@@ -397,5 +419,5 @@ case $cmd in
     if ! has_help "$@" || [[ ! -f "$ANALYSIS_JAR" ]]; then build; fi
     [[ $# -gt 0 ]] || die 2 "report needs at least one results folder (./run.sh report DIR [DIR...] [--out DIR])"
     analysis report "$@" ;;
-  *) die 2 "unknown command '$cmd' (expected: test, simulate, kernel-check, bench, series, scenarios, exposure, report, list, build, clean, --resume; see ./run.sh --help)" ;;
+  *) die 2 "unknown command '$cmd' (expected: test, simulate, kernel-check, bench, series, sweep, scenarios, exposure, report, list, build, clean, --resume; see ./run.sh --help)" ;;
 esac

@@ -207,7 +207,7 @@ class ReportCommandTest {
     @Test
     void folderWhoseJmhFilesHoldNoEntriesIsRejected() throws IOException {
         assertRejected(Fixtures.path("bad/no-runs") + ": contains no runs (its jmh/*.json files [empty.json] hold no"
-                + " benchmark entries; expected at least one JMH result file jmh/*.json, simulated series series/*.json,"
+                + " benchmark entries; expected at least one JMH result file jmh/*.json, model points model/*.json, simulated series series/*.json,"
                 + " scenario run scenarios/*.json, exposure experiment exposure/*.json or kernel-check.json)\n",
                 Fixtures.path("bad/no-runs"));
     }
@@ -228,7 +228,7 @@ class ReportCommandTest {
     @Test
     void folderWithoutJmhFilesIsRejected() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty-run"));
-        assertRejected(empty + ": contains no runs (expected at least one JMH result file jmh/*.json, simulated series"
+        assertRejected(empty + ": contains no runs (expected at least one JMH result file jmh/*.json, model points model/*.json, simulated series"
                 + " series/*.json, scenario run scenarios/*.json, exposure experiment exposure/*.json or kernel-check.json)\n", empty);
     }
 

@@ -37,7 +37,7 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
         List<ExposureRun> exposures = new ArrayList<>();
         for (Path dir : dirs) {
             ResultsFolder folder = ResultsFolder.open(dir);
-            JmhResults part = JmhResults.read(folder.jmhFiles());
+            JmhResults part = JmhResults.concat(List.of(JmhResults.read(folder.jmhFiles()), ModelPoints.read(folder.modelFiles())));
             List<SimulationSeries> folderSeries = SimulationSeries.readAll(folder.seriesFiles());
             List<KernelCheck.Scenario> folderChecks = folder.kernelCheckFile() == null ? List.of()
                     : KernelCheck.read(folder.kernelCheckFile());

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
  *
  * @param dir the folder
  * @param jmhFiles its {@code jmh/*.json} files, sorted by name
+ * @param modelFiles its {@code model/*.json} files (a sweep's), sorted by name
  * @param seriesFiles its {@code series/*.json} files, sorted by name
  * @param scenarioFiles its {@code scenarios/*.json} files, sorted by name
  * @param kernelCheckFile its {@code kernel-check.json}, or null
@@ -27,11 +28,11 @@ import java.util.stream.Stream;
  * @param envText the text of {@code env.txt}, empty when the folder has none
  * @param exposureFiles its {@code exposure/*.json} files, sorted by name
  */
-public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFiles, List<Path> scenarioFiles,
+public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> modelFiles, List<Path> seriesFiles, List<Path> scenarioFiles,
                             Path kernelCheckFile, Path cReferenceFile, String envText, List<Path> exposureFiles) {
 
     /** What a folder must hold at least one of. */
-    static final String RUNS = "at least one JMH result file jmh/*.json, simulated series series/*.json,"
+    static final String RUNS = "at least one JMH result file jmh/*.json, model points model/*.json, simulated series series/*.json,"
             + " scenario run scenarios/*.json, exposure experiment exposure/*.json or kernel-check.json";
 
     /** One {@code key: value} line of env.txt; a line without a colon has an empty key. */
@@ -81,6 +82,7 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFile
                     + " (expected results/<timestamp>-<gitsha>/ with jmh/*.json)");
         }
         List<Path> files = jsonFiles(dir.resolve("jmh"));
+        List<Path> model = jsonFiles(dir.resolve("model"));
         List<Path> series = jsonFiles(dir.resolve("series"));
         List<Path> scenarios = jsonFiles(dir.resolve("scenarios"));
         List<Path> exposure = jsonFiles(dir.resolve("exposure"));
@@ -88,7 +90,7 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFile
         if (!Files.isRegularFile(kernelCheck)) kernelCheck = null;
         Path cReference = dir.resolve(CReference.FILE);
         if (!Files.isRegularFile(cReference)) cReference = null;
-        if (files.isEmpty() && series.isEmpty() && scenarios.isEmpty() && exposure.isEmpty() && kernelCheck == null) {
+        if (files.isEmpty() && model.isEmpty() && series.isEmpty() && scenarios.isEmpty() && exposure.isEmpty() && kernelCheck == null) {
             throw new BadInputException(dir + ": contains no runs (expected " + RUNS + ")");
         }
         Path env = dir.resolve("env.txt");
@@ -100,8 +102,8 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFile
                 throw new BadInputException(env + ": cannot be read (" + e.getMessage() + ")", e);
             }
         }
-        return new ResultsFolder(dir, List.copyOf(files), List.copyOf(series), List.copyOf(scenarios), kernelCheck, cReference, envText,
-                List.copyOf(exposure));
+        return new ResultsFolder(dir, List.copyOf(files), List.copyOf(model), List.copyOf(series), List.copyOf(scenarios), kernelCheck,
+                cReference, envText, List.copyOf(exposure));
     }
 
     /** The regular *.json files of a directory, sorted; none when it does not exist. */
