@@ -48,6 +48,11 @@
 #                                         (default: all cores): DIR/<suite>-NN.json, model counters only
 #   ./run.sh scenarios --out DIR          every shipped scenario (each variant) on the model:
 #                                         DIR/<name>__<variant>__<algo>.json (what the report reads)
+#   ./run.sh exposure --suite NAME --out DIR [--resume] | --mix MIX [--pages N] [--trials N]
+#                                         exposure vs saving: every merger and defence on a mix, saving to
+#                                         an equal horizon and seeded trials of a co-tenant's timing attack:
+#                                         DIR/<mix>__<pages>.json per experiment of the suite (what the
+#                                         report reads), or one experiment's JSON on stdout
 #   ./run.sh report DIR [DIR...]          (re)build the report of one or more results folders;
 #                                         with several folders add --out DIR
 #   ./run.sh list                         workloads, mixes, algorithms and suites
@@ -261,6 +266,9 @@ run_suite_into() {
   # The real memory section: every shipped memory dataset (captured processes) summarised and
   # run by every merger on the model (deterministic, ~15 s).
   ksmlab real-memory --out "$dir/real-memory" "${resume[@]}"
+  # The exposure-vs-saving section: the suite's exposure experiments (model runs; writes nothing
+  # when the suite has none).
+  ksmlab exposure --suite "$suite" --out "$dir/exposure" "${resume[@]}"
   [[ $DRY_RUN == 1 ]] || set_status "$dir" complete
   trap - INT TERM HUP
   say "run.sh: report: $dir/report.md (also report.html, tables/, charts/); headline:"
@@ -412,7 +420,7 @@ case $cmd in
         [[ $# -eq 0 ]] || die 2 "test takes no arguments (got: $*)"; run_tests ;;
   build) has_help "$@" && { command_usage "./run.sh build"; exit 0; }
          [[ $# -eq 0 ]] || die 2 "build takes no arguments (got: $*)"; setup; build ;;
-  simulate|list|bench|series|sweep|scenarios|kernel-check|capture|capture-check|real-memory)
+  simulate|list|bench|series|sweep|scenarios|exposure|kernel-check|capture|capture-check|real-memory)
     setup
     # --help answers from the jar as it is when there is one: nothing is built for it.
     if ! has_help "$@" || [[ ! -f "$CLI_JAR" ]]; then build; fi
@@ -423,5 +431,5 @@ case $cmd in
     if ! has_help "$@" || [[ ! -f "$ANALYSIS_JAR" ]]; then build; fi
     [[ $# -gt 0 ]] || die 2 "report needs at least one results folder (./run.sh report DIR [DIR...] [--out DIR])"
     analysis report "$@" ;;
-  *) die 2 "unknown command '$cmd' (expected: test, simulate, kernel-check, capture, capture-check, real-memory, bench, series, sweep, scenarios, report, list, build, clean, --resume; see ./run.sh --help)" ;;
+  *) die 2 "unknown command '$cmd' (expected: test, simulate, kernel-check, capture, capture-check, real-memory, bench, series, sweep, scenarios, exposure, report, list, build, clean, --resume; see ./run.sh --help)" ;;
 esac

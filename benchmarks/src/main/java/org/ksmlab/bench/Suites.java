@@ -98,6 +98,8 @@ public final class Suites {
     public static final String COMPARISON = "org.ksmlab.bench.macro.MergerComparisonBenchmark.converge";
 
     private static final Map<String, Suite> SUITES = new LinkedHashMap<>();
+    /** Each suite's exposure experiments ({@link #exposurePoints}); declared before the block that fills it. */
+    private static final Map<String, List<ExposurePoint>> EXPOSURE = new LinkedHashMap<>();
 
     static {
         // quick: every report table at small sizes. Iterations: the model's results are deterministic (one
@@ -162,12 +164,41 @@ public final class Suites {
         add(new Suite("scaling", "ksm from 4096 to 2097152 pages on vm-fleet (~5 min, computed; 8 GiB of page memory at the top)", scaling));
         add(new Suite("sksm", "MADV_MERGE of every SKSM variant, duplicate and unique, 4096 to 1048576 pages, "
                 + "with its xxh64+compare baseline (~10 min, computed)", sksm));
+        // security: the merger comparison of the mix its exposure experiments run on, for context; the
+        // experiments themselves are model runs (EXPOSURE below, run by the exposure command), not JMH.
+        List<Entry> security = List.of(
+                new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("vm-fleet"), "pages", v("8000")), 1, 0, 3, 0, 1));
+        add(new Suite("security", "exposure vs saving: every merger and defence on vm-fleet and code-patching at 8000 pages "
+                + "(50 seeded attack trials each) and write-churn at 2000 (20 trials): model runs, the exposure command; with the "
+                + "vm-fleet merger comparison for context (see the README for the duration)", security));
         List<Entry> full = new ArrayList<>();
         for (List<Entry> section : List.of(micro, ksmGrid, compare, scaling, sksm)) {
             full.addAll(section);
         }
-        add(new Suite("full", "the real sweeps: micro + ksm-grid + compare + scaling + sksm (~1 h on 2 cores, computed "
-                + "from measured single-run times; spread it with --shard i/n)", full));
+        add(new Suite("full", "the real sweeps: micro + ksm-grid + compare + scaling + sksm, and the security suite's exposure "
+                + "experiments (~1 h on 2 cores, computed from measured single-run times; spread it with --shard i/n)", full));
+        // The exposure experiments of each suite (the exposure command runs them: model runs, no JMH).
+        // write-churn smaller: its rewrites (half the pages every 50 ms) cost the host time per virtual second,
+        // and every trial runs up to 40 virtual s (measured: 2000 pages x 20 trials, 2 min 14 s)
+        List<ExposurePoint> securityExposure = List.of(new ExposurePoint("vm-fleet", 8000, 50),
+                new ExposurePoint("write-churn", 2000, 20), new ExposurePoint("code-patching", 8000, 50));
+        EXPOSURE.put("quick", List.of(new ExposurePoint("vm-fleet", 2000, 20)));
+        EXPOSURE.put("security", securityExposure);
+        EXPOSURE.put("full", securityExposure);
+    }
+
+    /**
+     * One exposure-vs-saving experiment of a suite (engine {@code exposure.ExposureExperiment}):
+     * every merger and defence on mix {@code mix} at {@code pages} total pages (seed 42), with
+     * {@code trials} seeded attack trials per merger. The {@code exposure} command runs a suite's.
+     */
+    public record ExposurePoint(String mix, long pages, int trials) {
+    }
+
+    /** The exposure experiments of suite {@code suite} (none for most suites); an unknown suite is an error. */
+    public static List<ExposurePoint> exposurePoints(String suite) {
+        get(suite);
+        return EXPOSURE.getOrDefault(suite, List.of());
     }
 
     private Suites() {

@@ -37,7 +37,7 @@ final class ListCommand implements Callable<Integer> {
         out.println();
         out.println("Algorithms (--algo NAME, knobs with --set key=value):");
         for (AlgorithmDefinition a : Algorithms.all()) {
-            out.printf("  %-12s %s%n", a.name(), a.description());
+            out.printf("  %-16s %s%n", a.name(), a.description());
             for (Param p : a.knobs()) {
                 out.printf("      %s%n", p.help());
             }

@@ -93,7 +93,7 @@ public final class ScenarioReader {
 
     private Scenario scenario(Node root) {
         Map<String, Node> top = map(root, "the scenario", Set.of("ksmlab-scenario", "name", "description", "seed",
-                "unique_ids_from", "applies_to", "model_only", "knobs", "variants", "files", "processes", "steps"));
+                "unique_ids_from", "applies_to", "model_only", "knobs", "variants", "files", "processes", "domains", "steps"));
         Node version = top.get("ksmlab-scenario");
         if (version == null) {
             throw bad(root, "missing 'ksmlab-scenario: " + Scenario.FORMAT_VERSION + "' (the format version) at the top");
@@ -145,7 +145,37 @@ public final class ScenarioReader {
             }
         }
         String modelOnly = top.containsKey("model_only") ? text(top.get("model_only"), "model_only") : null;
-        return new Scenario((int) v, name, description, seed, uniqueFrom, applies, modelOnly, knobs, variants, files, steps, origin(root));
+        Map<String, String> domains = top.containsKey("domains") ? domains(top.get("domains"), steps) : Map.of();
+        return new Scenario((int) v, name, description, seed, uniqueFrom, applies, modelOnly, knobs, variants, files, steps, origin(root),
+                domains);
+    }
+
+    /**
+     * {@code domains: {PROCESS: DOMAIN, ...}}: the security domain of spawned processes. Each
+     * PROCESS must be spawned by the scenario ({@code processes} or a {@code spawn} step); a forked
+     * child is always in its parent's domain, so naming one is an error.
+     */
+    private Map<String, String> domains(Node n, List<Step> steps) {
+        Set<String> spawned = new java.util.HashSet<>();
+        Set<String> forked = new java.util.HashSet<>();
+        for (Step s : steps) {
+            if (s instanceof Step.Spawn sp) spawned.add(sp.process());
+            if (s instanceof Step.Fork f) forked.add(f.child());
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        for (NodeTuple t : tuples(n, "domains")) {
+            String process = key(t);
+            if (forked.contains(process) && !spawned.contains(process)) {
+                throw bad(t.getKeyNode(), "domains: '" + process + "' is a forked child, which is always in its parent's domain;"
+                        + " expected a process the scenario spawns");
+            }
+            if (!spawned.contains(process)) {
+                throw bad(t.getKeyNode(), "domains: no process '" + process + "' is spawned; expected one of "
+                        + new java.util.TreeSet<>(spawned));
+            }
+            m.put(process, text(t.getValueNode(), "a domain name"));
+        }
+        return m;
     }
 
     /** One step (several when it is a repeat); {@code vars} are the enclosing repeats' counters. */

@@ -155,7 +155,13 @@ public final class ScenarioRun {
 
     private void apply(Step s) {
         switch (s) {
-            case Step.Spawn sp -> newProc(sp.process(), machine.spawn());
+            case Step.Spawn sp -> {
+                Proc p = newProc(sp.process(), machine.spawn());
+                int domain = scenario.domainOf(sp.process());
+                if (domain >= 0) {
+                    machine.setDomain(p.pid, domain);
+                }
+            }
             case Step.Mmap m -> mmap(m);
             case Step.Munmap m -> {
                 Proc p = proc(m.process());
