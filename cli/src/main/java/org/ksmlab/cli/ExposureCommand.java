@@ -88,7 +88,9 @@ final class ExposureCommand implements Callable<Integer> {
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper();
         int k = 0;
-        for (Suites.ExposurePoint p : points) {
+        for (Suites.ExposurePoint point : points) {
+            Suites.ExposurePoint p = point;
+            p = sized(p);
             Path file = out.resolve(p.mix() + "__" + p.pages() + ".json");
             k++;
             if (resume && Files.isRegularFile(file)) {
@@ -109,9 +111,19 @@ final class ExposureCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The point with the pages its workload really has: a mix of fixed size (a captured dataset,
+     * which ignores the page count) is recorded, and its file named, by its own size.
+     */
+    static Suites.ExposurePoint sized(Suites.ExposurePoint p) {
+        long frames = MacroRuns.workload(p.mix(), p.pages(), SEED).framesAtMost(); // an unknown mix or a bad size fails here
+        if (org.ksmlab.datasets.Mixes.get(p.mix()).scales() || frames <= 0) return p;
+        return new Suites.ExposurePoint(p.mix(), frames, p.trials());
+    }
+
     /** One experiment as the file's object: format, mix, pages, seed, then the engine's fields. */
-    private static Map<String, Object> experiment(Suites.ExposurePoint p, java.util.function.Consumer<String> progress) {
-        MacroRuns.workload(p.mix(), p.pages(), SEED); // an unknown mix or a bad size fails here, before any run
+    private static Map<String, Object> experiment(Suites.ExposurePoint given, java.util.function.Consumer<String> progress) {
+        Suites.ExposurePoint p = sized(given);
         ExposureExperiment e = ExposureExperiment.run(() -> MacroRuns.workload(p.mix(), p.pages(), SEED),
                 ExposureExperiment.defaultMergers(), AttackPlan.DEFAULT_WAITS_MS, 4, p.trials(), SEED, FaultLatency.defaults(), progress);
         Map<String, Object> m = new LinkedHashMap<>();
