@@ -29,7 +29,9 @@ class SectionsFedByFixturesTest {
             Map.entry("fidelity", "macro"), Map.entry("scaling", "macro"), Map.entry("sksm-merge", "macro"),
             Map.entry("page-ops", "micro"), Map.entry("tree-ops", "tree"), Map.entry("provenance", "micro"),
             Map.entry("all-results", "micro"), Map.entry("seed-merge-any", "scenarios"), Map.entry("seed-mremap", "scenarios"),
-            Map.entry("seed-switches", "scenarios"), Map.entry("seed-vma-cloning", "scenarios"), Map.entry("selftests", "scenarios"));
+            Map.entry("seed-switches", "scenarios"), Map.entry("seed-vma-cloning", "scenarios"), Map.entry("selftests", "scenarios"),
+            Map.entry("workload-build", "build"), Map.entry("real-memory", "real"), Map.entry("c-reference", "cref"),
+            Map.entry("exposure", "exposure"));
 
     static List<ReportSection> sections() {
         return Sections.all();
@@ -48,7 +50,7 @@ class SectionsFedByFixturesTest {
     /** Every benchmark of the table feeds some fixture, under the package and class name the table gives. */
     @Test
     void everyRecognisedBenchmarkAppearsInAFixture() throws Exception {
-        Results all = Results.read(List.of(Fixtures.path("macro"), Fixtures.path("micro"), Fixtures.path("tree")));
+        Results all = Results.read(List.of(Fixtures.path("macro"), Fixtures.path("micro"), Fixtures.path("tree"), Fixtures.path("build")));
         Set<String> seen = all.longTable().stream()
                 .map(r -> r.getString("package") + "." + r.getString("benchmark") + "." + r.getString("method"))
                 .collect(Collectors.toSet());

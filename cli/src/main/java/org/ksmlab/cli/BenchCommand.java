@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -65,6 +64,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "when another benchmark run holds the JMH lock, exit with status 75 at once instead of waiting")
     boolean noWait;
 
+    @Option(names = "--c-reference", paramLabel = "FILE", description = {"after the suite, when this run measured the page compare "
+            + "or checksum micro benchmarks, compile (once) and run their C reference (page_primitives.c: memcmp, XXH64, XXH3, a "
+            + "streaming read) with the same pool sizes and write its JSON to FILE (with --resume: only when FILE is missing); "
+            + "without a C compiler FILE records that it was skipped"})
+    Path cReference;
+
     @Option(names = {"-v", "--verbose"}, description = "show JMH's own output for every point (default: one progress line per point)")
     boolean verbose;
 
@@ -118,8 +123,27 @@ final class BenchCommand implements Callable<Integer> {
         System.setProperty("jmh.ignoreLock", "true");
         try (lock) {
             runPoints(s, share, points, log);
+            runCReference(s, Suites.points(s, share), log);
         }
         return 0;
+    }
+
+    /**
+     * The C reference, under the same JMH lock, when the suite's share (all its points, resumed or
+     * not) holds a compare or checksum point (see --c-reference).
+     */
+    private void runCReference(Suites.Suite s, List<Suites.Point> share, PrintWriter log) throws IOException {
+        if (cReference == null) return;
+        boolean primitives = share.stream().anyMatch(p -> p.benchmark().contains(".PageCompareBenchmark.")
+                || p.benchmark().contains(".PageChecksumBenchmark."));
+        var sizes = CReferenceRun.sizesFor(s);
+        if (sizes.isEmpty() || !primitives) return;
+        if (resume && Files.isRegularFile(cReference)) {
+            log.println("== resume: the C reference is already in " + cReference);
+            return;
+        }
+        CReferenceRun.run(sizes.get(), cReference, System.getenv(), log);
+        log.flush();
     }
 
     private int busy(JmhLock.Busy e) {
@@ -139,8 +163,8 @@ final class BenchCommand implements Callable<Integer> {
         List<RunResult> entryResults = new ArrayList<>();
         for (int k = 0; k < points.size(); k++) {
             Suites.Point p = points.get(k);
-            log.printf("== [%d/%d] elapsed %s, %s: %s%n", k + 1, points.size(), format(System.nanoTime() - start),
-                    k == 0 ? "remaining estimated after the first point" : "~" + format((System.nanoTime() - start) / k * (points.size() - k)) + " left",
+            log.printf("== [%d/%d] elapsed %s, %s: %s%n", k + 1, points.size(), Durations.format(System.nanoTime() - start),
+                    k == 0 ? "remaining estimated after the first point" : "~" + Durations.format((System.nanoTime() - start) / k * (points.size() - k)) + " left",
                     p.label());
             log.flush();
             Collection<RunResult> results = new Runner(options(p).build(), ForkOutput.format(verbose)).run();
@@ -166,7 +190,7 @@ final class BenchCommand implements Callable<Integer> {
                 entryResults.clear();
             }
         }
-        log.printf("== suite %s done: %d points in %s%n", s.name(), points.size(), format(System.nanoTime() - start));
+        log.printf("== suite %s done: %d points in %s%n", s.name(), points.size(), Durations.format(System.nanoTime() - start));
         log.flush();
     }
 
@@ -188,11 +212,5 @@ final class BenchCommand implements Callable<Integer> {
         }
         p.params().forEach(b::param);
         return b;
-    }
-
-    private static String format(long nanos) {
-        Duration d = Duration.ofNanos(nanos);
-        return d.toHours() > 0 ? String.format("%dh%02dm%02ds", d.toHours(), d.toMinutesPart(), d.toSecondsPart())
-                : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
     }
 }

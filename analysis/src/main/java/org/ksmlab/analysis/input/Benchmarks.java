@@ -49,8 +49,11 @@ public final class Benchmarks {
     public static final String VARIANT = "variant";
     public static final String WORKING_SET = "workingSet";
     public static final String DIFFERENCE = "difference";
+    /** Visiting order of the compare and checksum pools: permuted or sequential (absent in older results: permuted). */
+    public static final String ORDER = "order";
     public static final String SIZE_MIB = "sizeMiB";
     public static final String COLD_MIB = "coldMiB";
+    public static final String DISTINCT = "distinct";
 
     // @AuxCounters of one model run (bench.macro.ConvergenceCounters; definitions in engine sim.Convergence)
     /** Virtual ms from opt-in until 50/90/99 % of the final saving. */
@@ -88,10 +91,10 @@ public final class Benchmarks {
             List.of("madvMerge", "xxh64AndCompare"), List.of(VARIANT, MIX, PAGES), List.of());
     /** Page-pair compare: scalar, Vector API, MemorySegment.mismatch. */
     public static final Benchmark PAGE_COMPARE = new Benchmark("org.ksmlab.bench.micro.PageCompareBenchmark",
-            List.of("scalar", "vector", "mismatch"), List.of(WORKING_SET, DIFFERENCE), List.of());
+            List.of("scalar", "vector", "mismatch"), List.of(WORKING_SET, DIFFERENCE, ORDER, COLD_MIB), List.of());
     /** One page hashed: xxh64, XXH3, CRC32C. */
     public static final Benchmark PAGE_CHECKSUM = new Benchmark("org.ksmlab.bench.micro.PageChecksumBenchmark",
-            List.of("xxh64", "xxh3", "crc32c"), List.of(WORKING_SET), List.of());
+            List.of("xxh64", "xxh3", "crc32c"), List.of(WORKING_SET, ORDER, COLD_MIB), List.of());
     /** Streaming read of a buffer: the machine's memory bandwidth. */
     public static final Benchmark MEMORY_BANDWIDTH = new Benchmark("org.ksmlab.bench.micro.MemoryBandwidthBenchmark",
             List.of("streamRead"), List.of(SIZE_MIB), List.of());
@@ -99,7 +102,11 @@ public final class Benchmarks {
     public static final Benchmark PAGE_TREE = new Benchmark("org.ksmlab.bench.micro.PageTreeBenchmark",
             List.of("search", "insert"), List.of(WORKING_SET, COLD_MIB), List.of());
 
+    /** Building a workload in the model against one bulk fill of as much fresh memory. */
+    public static final Benchmark WORKLOAD_BUILD = new Benchmark("org.ksmlab.bench.workload.WorkloadBuildBenchmark",
+            List.of("build", "bulkFill"), List.of(PAGES, DISTINCT), List.of());
+
     /** Every benchmark the analysis recognises. */
     public static final List<Benchmark> ALL = List.of(MERGER_COMPARISON, KSM_CONVERGENCE, SKSM_MERGE, PAGE_COMPARE,
-            PAGE_CHECKSUM, MEMORY_BANDWIDTH, PAGE_TREE);
+            PAGE_CHECKSUM, MEMORY_BANDWIDTH, PAGE_TREE, WORKLOAD_BUILD);
 }

@@ -51,7 +51,7 @@ public final class PageOperationsSection implements ReportSection {
             Benchmarks.PAGE_COMPARE.simpleName() + "/late", 2L * PAGE_BYTES,
             Benchmarks.PAGE_CHECKSUM.simpleName() + "/", (long) PAGE_BYTES);
 
-    private static final List<String> WORKING_SET_ORDER = List.of("hot", "cold");
+    private static final List<String> WORKING_SET_ORDER = List.of("hot", "hot sequential", "cold", "cold sequential");
     private static final List<String> DIFFERENCE_ORDER = List.of("equal", "early", "late");
 
     public static final String OPERATION = "operation";
@@ -100,6 +100,8 @@ public final class PageOperationsSection implements ReportSection {
                     Statistics.Interval wall = Points.wall(points, r);
                     if (wall == null) continue;
                     String ws = Points.param(points, WORKING_SET, r);
+                    // the visiting order is part of the working set's name where it is not the default (permuted)
+                    if (Points.param(points, Benchmarks.ORDER, r).equals("sequential")) ws += " sequential";
                     String diff = Points.param(points, DIFFERENCE, r);
                     double bytes;
                     double pages;
@@ -156,15 +158,15 @@ public final class PageOperationsSection implements ReportSection {
                 + " machine: comparing a page pair (" + Benchmarks.PAGE_COMPARE.simpleName() + ": scalar loop, Vector"
                 + " API, MemorySegment.mismatch; equal pages read 2 × 4096 bytes, a first difference at byte 64 reads"
                 + " 2 × 64, at byte 4095 reads 2 × 4096) and hashing one page (" + Benchmarks.PAGE_CHECKSUM.simpleName()
-                + ", 4096 bytes). Hot: the pages are in cache; cold: a working set larger than the last-level cache."
+                + ", 4096 bytes). Hot: the pages are in cache; cold: a working set larger than the last-level cache;"
+                + " both visited in a seeded random permutation, and \"sequential\": in address order, the prefetcher's best case."
                 + " GB/s = bytes read per op / median ns per op.");
         prose.add(bandwidth == null ? "No " + Benchmarks.MEMORY_BANDWIDTH.simpleName() + " in these results, so no"
                 + " hardware reference." : "Baseline (hardware reference): " + Benchmarks.MEMORY_BANDWIDTH.simpleName()
                 + ".streamRead over its largest buffer (" + bandwidth.workingSet() + ") reads " + Numbers.sig3(bandwidthGbs)
                 + " GB/s; the last column divides each operation's GB/s by it (1.00 = as fast as streaming memory)."
-                + " Within each primitive, the scalar loop and xxh64 are the baselines of the faster variants. No C"
-                + " reference (the kernel's memcmp or xxhash) was measured here; kernel-check compares ksmd's CPU per"
-                + " page with the model's cost model instead.");
+                + " Within each primitive, the scalar loop and xxh64 are the baselines of the faster variants; the next"
+                + " section holds each against its C reference (memcmp, XXH64, XXH3) when the run measured one.");
         ChartSpec chart = ChartSpec.bars("page-ops",
                 "Time per page (ns, median) of each page primitive, hot vs cold working set (lower is faster)",
                 "Simulator page primitives: time per 4 KiB page, hot vs cold (Java, wall time)",

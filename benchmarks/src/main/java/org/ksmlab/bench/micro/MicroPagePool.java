@@ -17,6 +17,9 @@ final class MicroPagePool {
     /** Working-set sizes, the {@code workingSet} parameter. */
     static final String HOT = "hot";
     static final String COLD = "cold";
+    /** Visiting orders, the {@code order} parameter of the compare and checksum benchmarks. */
+    static final String PERMUTED = "permuted";
+    static final String SEQUENTIAL = "sequential";
     /** Bytes of page data in a hot pool: 16 page pairs, or 32 single pages. */
     static final int HOT_BYTES = 32 * PageStore.PAGE_SIZE;
 
@@ -60,5 +63,18 @@ final class MicroPagePool {
      */
     static int[] order(int n, SplittableRandom rnd) {
         return org.ksmlab.engine.workload.Shuffle.permutation(n, rnd);
+    }
+
+    /**
+     * The visiting order named {@code order}: {@code permuted} ({@link #order(int, SplittableRandom)})
+     * or {@code sequential} (address order, {@code 0..n-1}: what the hardware prefetcher streams best,
+     * the order the C reference also measures). Draws from {@code rnd} only when permuted.
+     */
+    static int[] order(String order, int n, SplittableRandom rnd) {
+        return switch (order) {
+            case PERMUTED -> order(n, rnd);
+            case SEQUENTIAL -> java.util.stream.IntStream.range(0, n).toArray();
+            default -> throw new IllegalArgumentException("order must be permuted or sequential, was '" + order + "'");
+        };
     }
 }

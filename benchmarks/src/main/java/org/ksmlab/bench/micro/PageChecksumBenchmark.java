@@ -42,6 +42,13 @@ public class PageChecksumBenchmark {
     @Param("1024")
     int coldMiB;
 
+    /**
+     * Visiting order of the pages: {@code permuted} (a seeded permutation: every cold op misses the
+     * caches and the prefetcher) or {@code sequential} (address order, the prefetcher's best case).
+     */
+    @Param({"permuted", "sequential"})
+    String order;
+
     /** Seed of the page contents and of the visiting order. */
     @Param("42")
     long seed;
@@ -51,8 +58,8 @@ public class PageChecksumBenchmark {
     /** Chunk and offset of each page (pre-resolved: no lookup in the op). */
     private MemorySegment[] chunk;
     private long[] offset;
-    /** Visiting order, a seeded permutation. */
-    private int[] order;
+    /** The pages in the visiting order {@link #order}. */
+    private int[] visit;
     /** {@code pages - 1}; pages is a power of two. */
     private int mask;
     /** Ops done so far in this trial; selects the next page. */
@@ -71,7 +78,7 @@ public class PageChecksumBenchmark {
             chunk[i] = store.chunk(frame);
             offset[i] = PageStore.offset(frame);
         }
-        order = MicroPagePool.order(pages, rnd);
+        visit = MicroPagePool.order(order, pages, rnd);
         mask = pages - 1;
         cursor = 0;
     }
@@ -84,21 +91,21 @@ public class PageChecksumBenchmark {
     /** xxh64 seed 0, the kernel's checksum. */
     @Benchmark
     public long xxh64() {
-        int i = order[cursor++ & mask];
+        int i = visit[cursor++ & mask];
         return PageChecksum.XXH64.hash64(chunk[i], offset[i]);
     }
 
     /** XXH3 64-bit, seed 0. */
     @Benchmark
     public long xxh3() {
-        int i = order[cursor++ & mask];
+        int i = visit[cursor++ & mask];
         return PageChecksum.XXH3.hash64(chunk[i], offset[i]);
     }
 
     /** CRC32C (the JDK's intrinsic). */
     @Benchmark
     public long crc32c() {
-        int i = order[cursor++ & mask];
+        int i = visit[cursor++ & mask];
         return PageChecksum.CRC32C.hash64(chunk[i], offset[i]);
     }
 
@@ -118,6 +125,6 @@ public class PageChecksumBenchmark {
 
     /** Index of the page the next op will hash (for tests). */
     int nextPage() {
-        return order[cursor & mask];
+        return visit[cursor & mask];
     }
 }

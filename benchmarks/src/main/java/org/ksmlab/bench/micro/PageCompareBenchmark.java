@@ -58,6 +58,13 @@ public class PageCompareBenchmark {
     @Param("1024")
     int coldMiB;
 
+    /**
+     * Visiting order of the pairs: {@code permuted} (a seeded permutation: every cold op misses the
+     * caches and the prefetcher) or {@code sequential} (address order, the prefetcher's best case).
+     */
+    @Param({"permuted", "sequential"})
+    String order;
+
     /** Seed of the page contents and of the visiting order. */
     @Param("42")
     long seed;
@@ -70,8 +77,8 @@ public class PageCompareBenchmark {
     /** Chunk and offset of the second page of each pair. */
     private MemorySegment[] bChunk;
     private long[] bOffset;
-    /** Visiting order of the pairs, a seeded permutation. */
-    private int[] order;
+    /** The pairs in the visiting order {@link #order}. */
+    private int[] visit;
     /** {@code pairs - 1}; pairs is a power of two. */
     private int mask;
     /** Ops done so far in this trial; selects the next pair. */
@@ -109,7 +116,7 @@ public class PageCompareBenchmark {
             bChunk[i] = store.chunk(b);
             bOffset[i] = PageStore.offset(b);
         }
-        order = MicroPagePool.order(pairs, rnd);
+        visit = MicroPagePool.order(order, pairs, rnd);
         mask = pairs - 1;
         cursor = 0;
     }
@@ -122,21 +129,21 @@ public class PageCompareBenchmark {
     /** Eight bytes at a time ({@link PageCompare#scalar()}). */
     @Benchmark
     public int scalar() {
-        int i = order[cursor++ & mask];
+        int i = visit[cursor++ & mask];
         return SCALAR.firstDifference(aChunk[i], aOffset[i], bChunk[i], bOffset[i]);
     }
 
     /** Vector API, one preferred-width vector per step ({@link PageCompare#vector()}). */
     @Benchmark
     public int vector() {
-        int i = order[cursor++ & mask];
+        int i = visit[cursor++ & mask];
         return VECTOR.firstDifference(aChunk[i], aOffset[i], bChunk[i], bOffset[i]);
     }
 
     /** The JDK's intrinsic {@code MemorySegment.mismatch} ({@link PageCompare#mismatch()}). */
     @Benchmark
     public int mismatch() {
-        int i = order[cursor++ & mask];
+        int i = visit[cursor++ & mask];
         return MISMATCH.firstDifference(aChunk[i], aOffset[i], bChunk[i], bOffset[i]);
     }
 

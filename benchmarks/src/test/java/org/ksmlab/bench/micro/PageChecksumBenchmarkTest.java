@@ -11,8 +11,13 @@ import org.ksmlab.engine.memory.PageChecksum;
 class PageChecksumBenchmarkTest {
 
     private static PageChecksumBenchmark state(String workingSet) {
+        return state(workingSet, "permuted");
+    }
+
+    private static PageChecksumBenchmark state(String workingSet, String order) {
         PageChecksumBenchmark b = new PageChecksumBenchmark();
         b.workingSet = workingSet;
+        b.order = order;
         b.coldMiB = 8;
         b.seed = 42;
         b.setup();
@@ -51,6 +56,20 @@ class PageChecksumBenchmarkTest {
         } finally {
             x.tearDown();
             y.tearDown();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void sequentialOrderShouldVisitThePagesInAddressOrder() {
+        PageChecksumBenchmark b = state("cold", "sequential");
+        try {
+            for (int i = 0; i < b.pages(); i++) {
+                assertEquals(i, b.nextPage());
+                b.xxh64();
+            }
+            assertEquals(0, b.nextPage());
+        } finally {
+            b.tearDown();
         }
     }
 }

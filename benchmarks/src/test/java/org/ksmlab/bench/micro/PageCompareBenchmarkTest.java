@@ -15,15 +15,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PageCompareBenchmarkTest {
 
     static Stream<Arguments> cases() {
-        return Stream.of("hot", "cold").flatMap(ws -> Stream.of(
-                Arguments.of(ws, "equal", -1),
-                Arguments.of(ws, "early", 64),
-                Arguments.of(ws, "late", 4095)));
+        return Stream.of("hot", "cold").flatMap(ws -> Stream.of("permuted", "sequential").flatMap(order -> Stream.of(
+                Arguments.of(ws, order, "equal", -1),
+                Arguments.of(ws, order, "early", 64),
+                Arguments.of(ws, order, "late", 4095))));
     }
 
     private static PageCompareBenchmark state(String workingSet, String difference) {
+        return state(workingSet, "permuted", difference);
+    }
+
+    private static PageCompareBenchmark state(String workingSet, String order, String difference) {
         PageCompareBenchmark b = new PageCompareBenchmark();
         b.workingSet = workingSet;
+        b.order = order;
         b.difference = difference;
         b.coldMiB = 8;
         b.seed = 42;
@@ -31,10 +36,10 @@ class PageCompareBenchmarkTest {
         return b;
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("cases")
-    void everyMethodShouldReturnTheFirstDifference(String workingSet, String difference, int expected) {
-        PageCompareBenchmark b = state(workingSet, difference);
+    void everyMethodShouldReturnTheFirstDifference(String workingSet, String order, String difference, int expected) {
+        PageCompareBenchmark b = state(workingSet, order, difference);
         try {
             List<ToIntFunction<PageCompareBenchmark>> methods = List.of(
                     PageCompareBenchmark::scalar, PageCompareBenchmark::vector, PageCompareBenchmark::mismatch);
@@ -66,5 +71,6 @@ class PageCompareBenchmarkTest {
     void unknownParametersShouldBeRejected() {
         assertThrows(IllegalArgumentException.class, () -> state("warm", "equal"));
         assertThrows(IllegalArgumentException.class, () -> state("hot", "middle"));
+        assertThrows(IllegalArgumentException.class, () -> state("hot", "random", "equal"));
     }
 }

@@ -70,6 +70,13 @@
  *     modelled.</li>
  * <li>stable_node_chains_prune_millisecs uses virtual time; chain pruning otherwise follows
  *     stable_node_dup().</li>
+ * <li>Three variants that are in no kernel, defences against the merge side channel
+ *     ({@link org.ksmlab.engine.ksm.MergePolicy}): {@code ksm-zero-only} (only all-zero pages,
+ *     with the zero page), {@code ksm-same-domain} (trees ordered by the process's security domain
+ *     first, which partitions them the way merge_across_nodes=0 partitions them by NUMA node), and
+ *     {@code ksm-fake-merge} (a candidate page without a twin becomes a KSM page of its own, so
+ *     every candidate copies on write, after VUsion's "same behaviour"). Same ksmd, knobs and
+ *     counters as {@code ksm}.</li>
  * </ul>
  */
 package org.ksmlab.engine.ksm;

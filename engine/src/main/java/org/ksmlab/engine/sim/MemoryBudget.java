@@ -53,6 +53,16 @@ public final class MemoryBudget {
         }
     }
 
+    /** What a run of {@code workload} holds at most, bytes: its pages and the heap estimate of their metadata. */
+    public static long bytesNeeded(Workload workload) {
+        return Math.max(0, workload.framesAtMost()) * (PageStore.PAGE_SIZE + HEAP_BYTES_PER_FRAME);
+    }
+
+    /** This machine's MemAvailable, bytes; empty where /proc/meminfo cannot be read. */
+    public static OptionalLong availableBytes() {
+        return availableBytes(Path.of("/proc/meminfo"));
+    }
+
     /** MemAvailable of a /proc/meminfo file, in bytes; empty when it cannot be read. */
     static OptionalLong availableBytes(Path meminfo) {
         try {

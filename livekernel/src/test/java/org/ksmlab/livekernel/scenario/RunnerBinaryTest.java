@@ -1,37 +1,20 @@
 package org.ksmlab.livekernel.scenario;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Finding a compiler, the cache folder and its key, and what a machine without a compiler is told. */
+/** What a machine without a compiler is told, and the runner built once into the cache (the cache itself: CProgramTest). */
 class RunnerBinaryTest {
-    @Test
-    void theCacheShouldFollowXdgThenHome() {
-        assertEquals(Path.of("/x/cache/ksmlab"), RunnerBinary.cacheDir(Map.of("XDG_CACHE_HOME", "/x/cache", "HOME", "/home/u")));
-        assertEquals(Path.of("/home/u/.cache/ksmlab"), RunnerBinary.cacheDir(Map.of("HOME", "/home/u")));
-    }
-
-    @Test
-    void theCompilerShouldBeCcElseGccOnPath(@TempDir Path a, @TempDir Path b) throws IOException {
-        Path gcc = Files.createFile(b.resolve("gcc"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        assertEquals(Optional.of(gcc.toString()), RunnerBinary.compiler(Map.of("PATH", a + ":" + b)));
-        Path cc = Files.createFile(a.resolve("cc"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        assertEquals(Optional.of(cc.toString()), RunnerBinary.compiler(Map.of("PATH", a + ":" + b)));
-        assertEquals(Optional.empty(), RunnerBinary.compiler(Map.of("PATH", "/nonexistent")));
-    }
-
     @Test
     void withoutACompilerTheMessageShouldSayWhatToInstall(@TempDir Path cache) {
         Assumptions.assumeTrue(System.getProperty("os.arch").equals("amd64"), "x86_64 only");
@@ -46,19 +29,11 @@ class RunnerBinaryTest {
     }
 
     @Test
-    void theKeyShouldChangeWithTheSource() {
-        String src = RunnerBinary.source();
-        assertEquals(16, RunnerBinary.hash(src).length());
-        assertEquals(RunnerBinary.hash(src), RunnerBinary.hash(src));
-        assertNotEquals(RunnerBinary.hash(src), RunnerBinary.hash(src + " "));
-    }
-
-    @Test
     void aCompilerShouldBuildItOnceIntoTheCache(@TempDir Path cache) throws Exception {
-        Optional<String> cc = RunnerBinary.compiler(System.getenv());
+        Optional<String> cc = org.ksmlab.livekernel.CProgram.compiler(System.getenv());
         Assumptions.assumeTrue(cc.isPresent() && System.getProperty("os.arch").equals("amd64"), "needs cc or gcc on x86_64");
         Path bin = RunnerBinary.ensure(System.getenv(), cache);
-        assertEquals(cache.resolve("scenario-runner-" + RunnerBinary.hash(RunnerBinary.source())), bin);
+        assertEquals(cache.resolve("scenario-runner-" + org.ksmlab.livekernel.CProgram.hash(RunnerBinary.source(), RunnerBinary.FLAGS, java.util.List.of())), bin);
         assertTrue(Files.isExecutable(bin));
         long modified = Files.getLastModifiedTime(bin).toMillis();
         assertEquals(bin, RunnerBinary.ensure(System.getenv(), cache));

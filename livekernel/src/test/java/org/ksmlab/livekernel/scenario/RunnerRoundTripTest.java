@@ -25,7 +25,7 @@ class RunnerRoundTripTest {
     private static final long PAGE = 4096;
 
     private static Path runner() {
-        Optional<String> cc = RunnerBinary.compiler(System.getenv());
+        Optional<String> cc = org.ksmlab.livekernel.CProgram.compiler(System.getenv());
         Assumptions.assumeTrue(cc.isPresent() && System.getProperty("os.arch").equals("amd64"), "needs cc or gcc on x86_64");
         try {
             return RunnerBinary.ensure();

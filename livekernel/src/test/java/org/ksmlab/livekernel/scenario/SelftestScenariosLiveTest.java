@@ -33,7 +33,7 @@ class SelftestScenariosLiveTest {
         KsmSysfs sysfs = new KsmSysfs(KsmSysfs.DEFAULT_DIR);
         Optional<String> why = new KernelCheck(sysfs, Path.of("/proc"), KernelRunner.Limits.defaults()).precondition();
         Assumptions.assumeTrue(why.isEmpty(), () -> "live scenarios skipped: " + why.orElse(""));
-        Assumptions.assumeTrue(RunnerBinary.compiler(System.getenv()).isPresent() && System.getProperty("os.arch").equals("amd64"),
+        Assumptions.assumeTrue(org.ksmlab.livekernel.CProgram.compiler(System.getenv()).isPresent() && System.getProperty("os.arch").equals("amd64"),
                 "live scenarios skipped: no C compiler (cc or gcc) on x86_64");
         Map<String, String> before = sysfs.knobs();
         ScenarioCheck check = new ScenarioCheck(sysfs, Path.of("/proc"), LiveMachine.Limits.defaults());
