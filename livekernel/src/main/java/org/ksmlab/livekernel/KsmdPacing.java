@@ -28,7 +28,7 @@ import org.ksmlab.engine.workload.DupLayout;
  *     beyond that, per sleep, are the late share. Measured on the development machine (a
  *     2-vCPU VM): 50-500 per mille, depending on the load; the mechanism is a timer whose CPU's
  *     tick ran before jiffies had advanced (trace: the timer expires with jiffies one past its
- *     bucket), see docs/kernel-probes/findings-linux-6.18.md part 4.</li>
+ *     bucket), see docs/kernel-probes/findings-linux-6.18.md part 5.</li>
  * </ul>
  */
 public final class KsmdPacing {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ksmd's pacing in ticks, as measured on Linux 6.18 at HZ=250 (docs/kernel-probes,
- * findings part 4): a sleep of sleep_millisecs is msecs_to_jiffies of it plus the timer wheel's
+ * findings part 5): a sleep of sleep_millisecs is msecs_to_jiffies of it plus the timer wheel's
  * round-up, counted from the tick the batch ended in; a share of the timers runs a tick late.
  */
 class KsmdPacingTest {

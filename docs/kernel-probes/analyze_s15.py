@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""analyze_s14.py TRACE [--batches | --on-cpu] — ksmd's batches from a trace_ksmd.sh recording (issue 14).
+"""analyze_s15.py TRACE [--batches | --on-cpu] — ksmd's batches from a trace_ksmd.sh recording (issue 14).
 
 ksmd's pid is taken from the trace (the task that emits timer_start for process_timeout and is named ksmd).
 A batch starts when ksmd is woken (sched_wakeup: its sleep's timer expired, or run=1 was written) and ends when

@@ -1,10 +1,10 @@
-/* s14_ksmd_time.c — ksmd's pacing, measured for issue 14 (time fidelity). One run: map N pages with C contents (0: every
+/* s15_ksmd_time.c — ksmd's pacing, measured for issue 14 (time fidelity). One run: map N pages with C contents (0: every
  * page unique), MADV_MERGEABLE, write run=1 at t0, poll every 1 ms and print, for every full scan, the time since run=1,
  * pages_scanned, ksmd CPU (schedstat), pages_to_scan (the advisor changes it) and the stability counters; stop after S
  * full scans (or after MAX_MS). Knobs are set by the wrapper (ksmwrap.sh); run it under trace_ksmd.sh to get ksmd's wake-ups, batches and
  * timers from the kernel's own tracepoints (sched_switch, sched_wakeup, timer_start, ksm_start_scan, ksm_advisor).
- * Build: gcc -O2 -Wall -o s14_ksmd_time s14_ksmd_time.c
- * Run:   flock /run/lock/ksmlab-ksm.lock ./trace_ksmd.sh OUT.trace ./ksmwrap.sh pages_to_scan=P sleep_millisecs=S -- ./s14_ksmd_time N C S [MAX_MS] */
+ * Build: gcc -O2 -Wall -o s15_ksmd_time s15_ksmd_time.c
+ * Run:   flock /run/lock/ksmlab-ksm.lock ./trace_ksmd.sh OUT.trace ./ksmwrap.sh pages_to_scan=P sleep_millisecs=S -- ./s15_ksmd_time N C S [MAX_MS] */
 #include "ksmlib.h"
 #include <dirent.h>
 static pid_t ksmd_pid(void) {
