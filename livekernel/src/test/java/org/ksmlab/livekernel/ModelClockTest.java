@@ -78,6 +78,14 @@ class ModelClockTest {
         assertTrue(c.get("cpu_share_source").toString().contains("10 wake-ups x 10.000 ms (the probe's wait per wake-up) = 100.0 ms, the rest, 200.0 ms"), c.toString());
     }
 
+    /** run.sh starts the CLI with an ahead-of-time cache; a workload child must not inherit it (its JVM rejects it). */
+    @Test
+    void workloadChildrenShouldNotInheritTheAheadOfTimeCacheNorTheHeapSize() {
+        assertEquals(false, WorkloadProcesses.inherited("-XX:AOTCache=/x/cli/target/ksmlab.aot"));
+        assertEquals(false, WorkloadProcesses.inherited("-Xmx4g"));
+        assertEquals(true, WorkloadProcesses.inherited("--enable-native-access=ALL-UNNAMED"));
+    }
+
     @Test
     void ratiosBeyondTheToleranceShouldBeFlagged() {
         assertEquals("0.980", ComparisonTable.ratio(980, 1000, 0.05));
