@@ -48,7 +48,8 @@
  * Linux 6.18 (kernel-check and the measurements in the README): per-pass counters of the
  * duplicate, unique, zero-page (use_zero_pages 0 and 1), chain, volatile and multi-process
  * scenarios equal the kernel's in every pass; the scan-time advisor's pages_to_scan sequence
- * (500, 70, 700, 7000, 30000 with advisor_target_scan_time=1) equals the kernel's pass by pass;
+ * (500, 70, 700, 7000, 30000 with advisor_target_scan_time=1) equals the kernel's pass by pass
+ * whenever the modelled CPU lands in the kernel's integer percent of a CPU (4 of 5 runs);
  * ksmd's sleep in ticks (traced: msecs_to_jiffies plus the wheel's round-up); the chain rule;
  * the smart-scan visit schedule; zero-page merges counted as volatile in the merging pass; a forked child joining its parent's
  * KSM page beyond max_page_sharing; an mm with nothing mergeable left dropped (with its
