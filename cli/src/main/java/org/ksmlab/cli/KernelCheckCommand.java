@@ -142,6 +142,7 @@ final class KernelCheckCommand implements Callable<Integer> {
             text.append(ComparisonTable.render(o)).append('\n');
         }
         text.append(ComparisonTable.summary(outcomes));
+        text.append(ComparisonTable.speed(outcomes));
         String jsonText = new ObjectMapper().writeValueAsString(KernelCheck.toJson(outcomes));
         if (json) {
             stdout.println(jsonText);

@@ -129,6 +129,52 @@ public final class ComparisonTable {
         return b.toString();
     }
 
+    /**
+     * Cells (full scan × {@link #COMPARED} counter) in which kernel and model differ, over the full
+     * scans both sides sampled; -1 when either side did not run.
+     */
+    public static long differingCells(SideResult kernel, SideResult model) {
+        if (!kernel.available() || !model.available()) return -1;
+        long n = 0;
+        long last = Math.min(lastPass(kernel), lastPass(model));
+        for (long pass = 0; pass <= last; pass++) {
+            Map<String, Long> k = kernel.atPass(pass);
+            Map<String, Long> m = model.atPass(pass);
+            if (k == null || m == null) continue;
+            for (String c : COMPARED) {
+                if (k.get(c) != null && m.get(c) != null && !k.get(c).equals(m.get(c))) n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The speed table: the kernel's wall time to converge against the simulator's wall time to build
+     * and run the same workload until stable, their ratio (how much sooner the model answers), and
+     * whether every compared counter agreed in every full scan. Both are wall times on this machine;
+     * the model's own (virtual) time to converge is in {@link #summary}.
+     */
+    public static String speed(List<KernelCheck.Outcome> outcomes) {
+        StringBuilder b = new StringBuilder();
+        b.append("== speed (wall time, this machine): the kernel converging against the simulator building and running the same"
+                + " workload until stable\n");
+        b.append(String.format("%-34s %-40s %12s %14s %16s %s%n", "scenario", "knobs", "kernel ms", "simulator ms", "kernel/simulator",
+                "counters"));
+        for (KernelCheck.Outcome o : outcomes) {
+            SideResult k = o.kernel();
+            SideResult m = o.model();
+            String knobs = String.join(",", o.scenario().knobs().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+            if (!k.available() || !m.available() || !(m.extra().get(ModelRunner.SIMULATOR_WALL_MS) instanceof Number sim)) {
+                continue;
+            }
+            long cells = differingCells(k, m);
+            b.append(String.format("%-34s %-40s %12d %14.1f %15.1fx %s%n", o.scenario().name(), knobs, k.convergedMs(),
+                    sim.doubleValue(), k.convergedMs() / Math.max(0.1, sim.doubleValue()),
+                    cells == 0 ? "equal in every full scan" : cells + " cells differ"));
+        }
+        return b.toString();
+    }
+
     /** ksmd CPU up to the sample at which the side converged. */
     static long cpuToConvergence(SideResult s) {
         Map<String, Long> at = s.atPass(s.convergedFullScans());

@@ -48,6 +48,8 @@ public final class KernelCheck {
             if (!clock.isEmpty()) m.put("clock", clock);
             m.put("kernel", kernel.toJson());
             m.put("model", model.toJson());
+            long cells = ComparisonTable.differingCells(kernel, model);
+            if (cells >= 0) m.put("counter_cells_differing", cells);
             return m;
         }
     }

@@ -133,4 +133,29 @@ class KernelRunnerTest {
         assertTrue(table.contains("model unavailable"), table);
         assertTrue(table.contains("NOT stable"), table);
     }
+
+    /**
+     * The speed table holds the simulator's measured wall time (from the model run) against the
+     * kernel's time to converge, and counts every full-scan cell in which the counters differ.
+     */
+    @Test
+    void theSpeedTableShouldSayHowMuchSoonerTheModelAnswersAndWhetherEveryCounterAgreed() {
+        Scenario sc = new Scenario("t", "dup:pages=3000,distinct=30", Map.of("pages_to_scan", "1000"));
+        SideResult model = ModelRunner.run(sc);
+        Object wall = model.extra().get(ModelRunner.SIMULATOR_WALL_MS);
+        assertTrue(wall instanceof Double d && d > 0, "measured: " + wall);
+        assertEquals(0, ComparisonTable.differingCells(model, model));
+        // a "kernel" that agrees in every pass but one counter of one pass
+        List<Map<String, Long>> off = new ArrayList<>();
+        for (Map<String, Long> x : model.series()) off.add(new java.util.LinkedHashMap<>(x));
+        Map<String, Long> last = off.get(off.size() - 1);
+        last.put("pages_sharing", last.get("pages_sharing") + 1);
+        SideResult kernel = new SideResult(model.finalCounters(), model.convergedFullScans(), 4000, off, Map.of(), null);
+        assertEquals(1, ComparisonTable.differingCells(kernel, model));
+        String speed = ComparisonTable.speed(List.of(new KernelCheck.Outcome(sc, kernel, model), new KernelCheck.Outcome(sc, model, model)));
+        double ratio = 4000 / (Double) wall;
+        assertTrue(speed.contains(String.format("%15.1fx 1 cells differ", ratio)), speed);
+        assertTrue(speed.contains("equal in every full scan"), speed);
+        assertEquals(1L, new KernelCheck.Outcome(sc, kernel, model).toJson().get("counter_cells_differing"));
+    }
 }
