@@ -8,6 +8,10 @@
 #                                         CSVs and charts there, and print the headline table.
 #                                         env.txt says "status: partial (...)" until every point ran, then
 #                                         "status: complete"; the report says so when it is partial
+#   ./run.sh --suite NAME --model-only    the main job with the suite's model answers only: its model
+#                                         points (ksm convergence, merger comparison) run once each in
+#                                         one JVM over all cores (sweep: model/*.json, no JMH, no lock),
+#                                         then series, scenarios and the report (no wall-time figures)
 #   ./run.sh --resume DIR                 finish a partial results folder: run only the suite entries
 #                                         whose results are missing, then write the report
 #   ./run.sh clean [--dry-run]            delete partial results folders under results/ (not complete
@@ -24,14 +28,31 @@
 #                                         --scenario NAME|FILE [--variant V]: a scenario on the kernel (real
 #                                         processes: a C program compiled once with cc/gcc) and the model,
 #                                         per phase; exit 1 if an expectation failed
+#   ./run.sh capture --out DIR [--pid P]... [--run 'CMD ARGS']... [-- CMD ARGS]
+#                                         live processes into a memory dataset (hashes of their anonymous
+#                                         pages; --contents for the bytes); commands start under KSM
+#                                         merge-any; needs root (exit 77 otherwise, nothing written)
+#   ./run.sh capture-check --run 'CMD ARGS'... [--set knob=value]... [--out DIR] [--json]
+#                                         start commands under merge-any, capture them, run the kernel's KSM
+#                                         on them and the model on the capture; compare per full scan
+#   ./run.sh real-memory --out DIR [DATASET...]  per memory dataset: content histogram, ideal saving, every
+#                                         merger's saving over time (what the report's "real memory" reads)
 #   ./run.sh bench --suite NAME --out DIR [--shard i/n] [--list-points] [--resume] [--no-wait]
 #                                         run a named suite (or the i-th of n deterministic shares of
 #                                         its sweep points, to spread a grid over n machines);
 #                                         ./run.sh bench JMH-ARGS... passes arguments to JMH itself
 #   ./run.sh series --suite NAME --out DIR the saving-over-time series of a suite's merger comparison:
 #                                         DIR/<mix>__<algo>.json, each a 'simulate --json' object
+#   ./run.sh sweep --suite NAME --out DIR [--threads N] [--shard i/n] [--resume]
+#                                         a suite's model points once each in one JVM over N threads
+#                                         (default: all cores): DIR/<suite>-NN.json, model counters only
 #   ./run.sh scenarios --out DIR          every shipped scenario (each variant) on the model:
 #                                         DIR/<name>__<variant>__<algo>.json (what the report reads)
+#   ./run.sh exposure --suite NAME --out DIR [--resume] | --mix MIX [--pages N] [--trials N]
+#                                         exposure vs saving: every merger and defence on a mix, saving to
+#                                         an equal horizon and seeded trials of a co-tenant's timing attack:
+#                                         DIR/<mix>__<pages>.json per experiment of the suite (what the
+#                                         report reads), or one experiment's JSON on stdout
 #   ./run.sh report DIR [DIR...]          (re)build the report of one or more results folders;
 #                                         with several folders add --out DIR
 #   ./run.sh list                         workloads, mixes, algorithms and suites
@@ -146,7 +167,7 @@ setup() {
 # each file, in one find and one cksum, so the up-to-date check costs milliseconds. A file added,
 # removed, edited or touched changes it.
 source_fingerprint() {
-  (cd "$ROOT" && find pom.xml ./*/pom.xml ./*/src -type f -printf '%p %s %T@\n' 2>/dev/null | LC_ALL=C sort | cksum | cut -d' ' -f1)
+  (cd "$ROOT" && find pom.xml ./*/pom.xml ./*/src ./datasets/scenarios ./datasets/real -type f -printf '%p %s %T@\n' 2>/dev/null | LC_ALL=C sort | cksum | cut -d' ' -f1)
 }
 
 build() {
@@ -222,7 +243,7 @@ set_status() {
 # Runs the suite's benchmarks and series into $dir (resuming what is there with --resume), marks
 # the folder complete, then writes the report. An interruption leaves "status: partial (...)".
 run_suite_into() {
-  local dir=$1 suite=$2; shift 2
+  local dir=$1 suite=$2 model_only=$3; shift 3
   local resume=("$@")
   if [[ $DRY_RUN == 0 ]]; then
     trap 'set_status "$dir" "partial (interrupted at $(date -u +%Y-%m-%dT%H:%M:%SZ); finish it with ./run.sh --resume $dir)"; exit 130' INT TERM HUP
@@ -230,13 +251,24 @@ run_suite_into() {
   say "run.sh: running suite '$suite' into $dir"
   # With the micro benchmarks, their C reference (page_primitives.c) runs right after them,
   # under the same JMH lock, into c-reference.json: the report's Java/C ratios.
-  ksmlab bench --suite "$suite" --out "$dir/jmh" --c-reference "$dir/c-reference.json" "${resume[@]}" "${NO_WAIT[@]}"
+  if [[ $model_only == 1 ]]; then
+    # The model's answers only, every point once in this JVM over all cores (no JMH, no lock).
+    ksmlab sweep --suite "$suite" --out "$dir/model" "${resume[@]}"
+  else
+    ksmlab bench --suite "$suite" --out "$dir/jmh" --c-reference "$dir/c-reference.json" "${resume[@]}" "${NO_WAIT[@]}"
+  fi
   # The saving-over-time chart: the suite's merger comparison runs, their samples (writes
   # nothing when the suite compares no mergers).
   ksmlab series --suite "$suite" --out "$dir/series" "${resume[@]}"
   # The scenario sections (the seeds' VMA questions, the kernel's selftests): every shipped
   # scenario on the model (deterministic, seconds).
   ksmlab scenarios --out "$dir/scenarios" "${resume[@]}"
+  # The real memory section: every shipped memory dataset (captured processes) summarised and
+  # run by every merger on the model (deterministic, ~15 s).
+  ksmlab real-memory --out "$dir/real-memory" "${resume[@]}"
+  # The exposure-vs-saving section: the suite's exposure experiments (model runs; writes nothing
+  # when the suite has none).
+  ksmlab exposure --suite "$suite" --out "$dir/exposure" "${resume[@]}"
   [[ $DRY_RUN == 1 ]] || set_status "$dir" complete
   trap - INT TERM HUP
   say "run.sh: report: $dir/report.md (also report.html, tables/, charts/); headline:"
@@ -244,12 +276,13 @@ run_suite_into() {
 }
 
 main_job() {
-  local suite=quick
+  local suite=quick model_only=0
   while [[ $# -gt 0 ]]; do
     case $1 in
       --suite) [[ $# -ge 2 ]] || die 2 "--suite needs a NAME (see ./run.sh list)"; suite=$2; shift 2 ;;
+      --model-only) model_only=1; shift ;;
       -h|--help) usage; exit 0 ;;
-      *) die 2 "unknown option '$1' for the main job (expected --suite NAME; see ./run.sh --help)" ;;
+      *) die 2 "unknown option '$1' for the main job (expected --suite NAME [--model-only]; see ./run.sh --help)" ;;
     esac
   done
   setup
@@ -263,8 +296,10 @@ main_job() {
   STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   dir="$RESULTS/$(date -u +%Y%m%dT%H%M%SZ)-$sha"
   run mkdir -p "$dir/jmh"
-  [[ $DRY_RUN == 1 ]] || write_env "$dir" "partial (running since $STARTED, pid $$; if no run is active, it was killed: finish it with ./run.sh --resume $dir)" "./run.sh --suite $suite"
-  run_suite_into "$dir" "$suite"
+  local flag=""
+  [[ $model_only == 1 ]] && flag=" --model-only"
+  [[ $DRY_RUN == 1 ]] || write_env "$dir" "partial (running since $STARTED, pid $$; if no run is active, it was killed: finish it with ./run.sh --resume $dir)" "./run.sh --suite $suite$flag"
+  run_suite_into "$dir" "$suite" "$model_only"
 }
 
 resume_job() {
@@ -277,11 +312,13 @@ resume_job() {
   [[ "$status" == complete ]] && die 2 "--resume $1: env.txt says it is complete; nothing to resume (./run.sh report $1 rebuilds its report)"
   suite=$(sed -n 's/^command: .*--suite \([^ ]*\).*/\1/p' "$dir/env.txt" | head -1)
   [[ -n "$suite" ]] || die 2 "--resume $1: env.txt names no suite in its command line"
+  local model_only=0
+  grep -q '^command: .*--model-only' "$dir/env.txt" && model_only=1
   setup
   build
   STARTED=$(sed -n 's/^started: //p' "$dir/env.txt" | head -1)
   [[ $DRY_RUN == 1 ]] || set_status "$dir" "partial (resumed at $(date -u +%Y-%m-%dT%H:%M:%SZ), pid $$; if no run is active, it was killed: ./run.sh --resume $dir)"
-  run_suite_into "$dir" "$suite" --resume
+  run_suite_into "$dir" "$suite" "$model_only" --resume
 }
 
 # Deletes partial results folders under $RESULTS: those whose env.txt status is not "complete",
@@ -341,12 +378,17 @@ run_tests() {
   trap 'rm -rf "$tmp"' RETURN
   say "run.sh: end-to-end smoke: suite 'smoke' -> report"
   ksmlab bench --suite smoke --out "$tmp/jmh"
+  # The same model point through sweep (one JVM, no JMH) into the same folder: the report pools
+  # both and says so if any model counter differs between them.
+  ksmlab sweep --suite smoke --out "$tmp/model"
   [[ $DRY_RUN == 1 ]] || write_env "$tmp" complete "./run.sh test (smoke)"
   analysis report --quiet "$tmp"
   if [[ $DRY_RUN == 0 ]]; then
     for f in report.md report.html; do
       [[ -s "$tmp/$f" ]] || die 1 "end-to-end smoke: $f was not written"
     done
+    ! grep -q "Some model counters differed" "$tmp/report.md" \
+      || die 1 "end-to-end smoke: sweep and JMH gave different model counters for the same point (see $tmp/report.md)"
     say "run.sh: end-to-end smoke passed (report.md, report.html written)"
   fi
 }
@@ -380,7 +422,7 @@ case $cmd in
         [[ $# -eq 0 ]] || die 2 "test takes no arguments (got: $*)"; run_tests ;;
   build) has_help "$@" && { command_usage "./run.sh build"; exit 0; }
          [[ $# -eq 0 ]] || die 2 "build takes no arguments (got: $*)"; setup; build ;;
-  simulate|list|bench|series|scenarios|kernel-check)
+  simulate|list|bench|series|sweep|scenarios|exposure|kernel-check|capture|capture-check|real-memory)
     setup
     # --help answers from the jar as it is when there is one: nothing is built for it.
     if ! has_help "$@" || [[ ! -f "$CLI_JAR" ]]; then build; fi
@@ -391,5 +433,5 @@ case $cmd in
     if ! has_help "$@" || [[ ! -f "$ANALYSIS_JAR" ]]; then build; fi
     [[ $# -gt 0 ]] || die 2 "report needs at least one results folder (./run.sh report DIR [DIR...] [--out DIR])"
     analysis report "$@" ;;
-  *) die 2 "unknown command '$cmd' (expected: test, simulate, kernel-check, bench, series, scenarios, report, list, build, clean, --resume; see ./run.sh --help)" ;;
+  *) die 2 "unknown command '$cmd' (expected: test, simulate, kernel-check, capture, capture-check, real-memory, bench, series, sweep, scenarios, exposure, report, list, build, clean, --resume; see ./run.sh --help)" ;;
 esac

@@ -36,7 +36,7 @@ for c in test build clean --resume; do
 done
 out=$(MVN=/bin/false "$RUN" --suite quick --help 2>&1); code=$?
 if [[ $code == 0 && "$out" == *"the main job"* ]]; then ok "./run.sh --suite quick --help prints the usage"; else fail "./run.sh --suite quick --help" "$out"; fi
-for c in simulate bench series kernel-check list; do
+for c in simulate bench series exposure kernel-check list; do
   out=$("$RUN" "$c" --help 2>&1); code=$?
   if [[ $code == 0 && "$out" == *"Usage: ksmlab $c"* ]]; then ok "./run.sh $c --help"; else fail "./run.sh $c --help (exit $code)" "$out"; fi
 done

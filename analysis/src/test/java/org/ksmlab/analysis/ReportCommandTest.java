@@ -207,15 +207,31 @@ class ReportCommandTest {
     @Test
     void folderWhoseJmhFilesHoldNoEntriesIsRejected() throws IOException {
         assertRejected(Fixtures.path("bad/no-runs") + ": contains no runs (its jmh/*.json files [empty.json] hold no"
-                + " benchmark entries; expected at least one JMH result file jmh/*.json, simulated series series/*.json,"
-                + " scenario run scenarios/*.json or kernel-check.json)\n", Fixtures.path("bad/no-runs"));
+                + " benchmark entries; expected at least one JMH result file jmh/*.json, model points model/*.json, simulated series series/*.json,"
+                + " scenario run scenarios/*.json, exposure experiment exposure/*.json, kernel-check.json or memory dataset"
+                + " summary real-memory/*.json)\n",
+                Fixtures.path("bad/no-runs"));
+    }
+
+    @Test
+    void truncatedExposureFileIsRejected() throws IOException {
+        assertRejected(Fixtures.path("bad/exposure-truncated/exposure/vm-fleet__400.json")
+                + ": not valid JSON (truncated or corrupt?) at line 1, column ", Fixtures.path("bad/exposure-truncated"));
+    }
+
+    @Test
+    void exposureFileWithANegativeCountIsRejected() throws IOException {
+        assertRejected(Fixtures.path("bad/exposure-negative/exposure/vm-fleet__400.json")
+                + ": merger 0: decision count \"fp\" missing or negative; expected the object 'exposure --suite' writes",
+                Fixtures.path("bad/exposure-negative"));
     }
 
     @Test
     void folderWithoutJmhFilesIsRejected() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty-run"));
-        assertRejected(empty + ": contains no runs (expected at least one JMH result file jmh/*.json, simulated series"
-                + " series/*.json, scenario run scenarios/*.json or kernel-check.json)\n", empty);
+        assertRejected(empty + ": contains no runs (expected at least one JMH result file jmh/*.json, model points model/*.json, simulated series"
+                + " series/*.json, scenario run scenarios/*.json, exposure experiment exposure/*.json, kernel-check.json or memory dataset"
+                + " summary real-memory/*.json)\n", empty);
     }
 
     @Test

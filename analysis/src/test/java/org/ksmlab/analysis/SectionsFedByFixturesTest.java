@@ -30,7 +30,8 @@ class SectionsFedByFixturesTest {
             Map.entry("page-ops", "micro"), Map.entry("tree-ops", "tree"), Map.entry("provenance", "micro"),
             Map.entry("all-results", "micro"), Map.entry("seed-merge-any", "scenarios"), Map.entry("seed-mremap", "scenarios"),
             Map.entry("seed-switches", "scenarios"), Map.entry("seed-vma-cloning", "scenarios"), Map.entry("selftests", "scenarios"),
-            Map.entry("workload-build", "build"), Map.entry("c-reference", "cref"));
+            Map.entry("workload-build", "build"), Map.entry("real-memory", "real"), Map.entry("c-reference", "cref"),
+            Map.entry("exposure", "exposure"));
 
     static List<ReportSection> sections() {
         return Sections.all();

@@ -110,6 +110,8 @@ public final class Suites {
     public static final String COMPARISON = "org.ksmlab.bench.macro.MergerComparisonBenchmark.converge";
 
     private static final Map<String, Suite> SUITES = new LinkedHashMap<>();
+    /** Each suite's exposure experiments ({@link #exposurePoints}); declared before the block that fills it. */
+    private static final Map<String, List<ExposurePoint>> EXPOSURE = new LinkedHashMap<>();
 
     static {
         // quick: every report table at small sizes. Iterations: the model's results are deterministic (one
@@ -159,7 +161,9 @@ public final class Suites {
                         "mix", v("vm-fleet", "code-patching", "all-unique"), "pages", v("16384", "131072")), 1, 0, 3, 0, 1),
                 // write-churn only small: its rewrites cost the host time per virtual second, and ksm's
                 // default scan rate takes minutes of virtual time at 131072 pages
-                new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("write-churn"), "pages", v("16384")), 1, 0, 3, 0, 1));
+                new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("write-churn"), "pages", v("16384")), 1, 0, 3, 0, 1),
+                // captured real memory (fixed size: pages is its own, 37262, so tables label it right)
+                new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("real-runtimes"), "pages", v("37262")), 1, 0, 3, 0, 1));
         List<Entry> scaling = List.of(
                 new Entry(MACRO + "KsmConvergenceBenchmark\\.", Map.of("pagesToScan", v("1000"), "sleepMillis", v("20"),
                         "pages", v("4096", "32768", "131072", "524288", "1048576", "2097152"), "mix", v("vm-fleet")), 1, 0, 3, 0, 1),
@@ -172,16 +176,48 @@ public final class Suites {
         add(new Suite("micro", "the page-operation micro benchmarks, hot and cold, full iterations, 2 forks (~16 min, computed)", micro));
         add(new Suite("ksm-grid", "ksm scan-rate grid: pages_to_scan 5 x sleep_millisecs 5 x 2 mixes x smart_scan 0/1, "
                 + "plus the scan-time advisor, 16384 pages (~23 min, computed)", ksmGrid));
-        add(new Suite("compare", "all 5 mergers x 3 mixes x 16384 and 131072 pages, and x write-churn at 16384 (~8 min, computed)", compare));
+        add(new Suite("compare", "all 5 mergers x 3 mixes x 16384 and 131072 pages, x write-churn at 16384, x real-runtimes (captured, 37262 pages) (~9 min, computed)", compare));
         add(new Suite("scaling", "ksm from 4096 to 2097152 pages on vm-fleet (~5 min, computed; 8 GiB of page memory at the top)", scaling));
         add(new Suite("sksm", "MADV_MERGE of every SKSM variant, duplicate and unique, 4096 to 1048576 pages, "
                 + "with its xxh64+compare baseline (~10 min, computed)", sksm));
+        // security: the merger comparison of the mix its exposure experiments run on, for context; the
+        // experiments themselves are model runs (EXPOSURE below, run by the exposure command), not JMH.
+        List<Entry> security = List.of(
+                new Entry(MACRO + "MergerComparisonBenchmark\\.", Map.of("mix", v("vm-fleet"), "pages", v("8000")), 1, 0, 3, 0, 1));
+        add(new Suite("security", "exposure vs saving: every merger and defence on vm-fleet and code-patching at 8000 pages "
+                + "(50 seeded attack trials each), write-churn at 2000 (20 trials) and the captured real-runtimes dataset (37,262 "
+                + "pages, 20 trials): model runs, the exposure command; with the "
+                + "vm-fleet merger comparison for context (see the README for the duration)", security));
         List<Entry> full = new ArrayList<>();
         for (List<Entry> section : List.of(micro, ksmGrid, compare, scaling, sksm)) {
             full.addAll(section);
         }
-        add(new Suite("full", "the real sweeps: micro + ksm-grid + compare + scaling + sksm (~1 h on 2 cores, computed "
-                + "from measured single-run times; spread it with --shard i/n)", full));
+        add(new Suite("full", "the real sweeps: micro + ksm-grid + compare + scaling + sksm, and the security suite's exposure "
+                + "experiments (~1 h on 2 cores, computed from measured single-run times; spread it with --shard i/n)", full));
+        // The exposure experiments of each suite (the exposure command runs them: model runs, no JMH).
+        // write-churn smaller: its rewrites (half the pages every 50 ms) cost the host time per virtual second,
+        // and every trial runs up to 40 virtual s (measured: 2000 pages x 20 trials, 2 min 14 s)
+        // real-runtimes: the captured mixed-idle dataset, of fixed size (37,262 pages; measured: 20 trials, 1 min 47 s)
+        List<ExposurePoint> securityExposure = List.of(new ExposurePoint("vm-fleet", 8000, 50),
+                new ExposurePoint("write-churn", 2000, 20), new ExposurePoint("code-patching", 8000, 50),
+                new ExposurePoint("real-runtimes", 37262, 20));
+        EXPOSURE.put("quick", List.of(new ExposurePoint("vm-fleet", 2000, 20)));
+        EXPOSURE.put("security", securityExposure);
+        EXPOSURE.put("full", securityExposure);
+    }
+
+    /**
+     * One exposure-vs-saving experiment of a suite (engine {@code exposure.ExposureExperiment}):
+     * every merger and defence on mix {@code mix} at {@code pages} total pages (seed 42), with
+     * {@code trials} seeded attack trials per merger. The {@code exposure} command runs a suite's.
+     */
+    public record ExposurePoint(String mix, long pages, int trials) {
+    }
+
+    /** The exposure experiments of suite {@code suite} (none for most suites); an unknown suite is an error. */
+    public static List<ExposurePoint> exposurePoints(String suite) {
+        get(suite);
+        return EXPOSURE.getOrDefault(suite, List.of());
     }
 
     private Suites() {

@@ -90,6 +90,20 @@ class SuitesTest {
     }
 
     @Test
+    void theExposureExperimentsShouldRunOnKnownMixesInTheSecurityQuickAndFullSuites() {
+        for (Suites.Suite s : Suites.all()) {
+            for (Suites.ExposurePoint p : Suites.exposurePoints(s.name())) {
+                assertTrue(org.ksmlab.datasets.Mixes.names().contains(p.mix()), s.name() + ": " + p);
+                assertTrue(p.pages() > 0 && p.trials() > 0, s.name() + ": " + p);
+            }
+        }
+        assertTrue(Suites.exposurePoints("security").stream().anyMatch(p -> p.mix().equals("vm-fleet")));
+        assertEquals(Suites.exposurePoints("security"), Suites.exposurePoints("full"));
+        assertEquals(List.of("vm-fleet"), Suites.exposurePoints("quick").stream().map(Suites.ExposurePoint::mix).toList());
+        assertEquals(List.of(), Suites.exposurePoints("smoke"));
+    }
+
+    @Test
     void pointsShouldHaveOneValuePerParameterAndNoDuplicates() {
         for (Suites.Suite s : Suites.all()) {
             List<Suites.Point> points = Suites.points(s);
@@ -133,7 +147,7 @@ class SuitesTest {
     @Test
     void anUnknownSuiteShouldListTheNames() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Suites.get("quik"));
-        assertEquals("unknown suite 'quik'; available: quick, smoke, micro, ksm-grid, compare, scaling, sksm, full", e.getMessage());
+        assertEquals("unknown suite 'quik'; available: quick, smoke, micro, ksm-grid, compare, scaling, sksm, security, full", e.getMessage());
     }
 
     private static List<String> labels(List<Suites.Point> points) {

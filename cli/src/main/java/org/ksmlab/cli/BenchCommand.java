@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -163,8 +162,8 @@ final class BenchCommand implements Callable<Integer> {
         List<RunResult> entryResults = new ArrayList<>();
         for (int k = 0; k < points.size(); k++) {
             Suites.Point p = points.get(k);
-            log.printf("== [%d/%d] elapsed %s, %s: %s%n", k + 1, points.size(), format(System.nanoTime() - start),
-                    k == 0 ? "remaining estimated after the first point" : "~" + format((System.nanoTime() - start) / k * (points.size() - k)) + " left",
+            log.printf("== [%d/%d] elapsed %s, %s: %s%n", k + 1, points.size(), Durations.format(System.nanoTime() - start),
+                    k == 0 ? "remaining estimated after the first point" : "~" + Durations.format((System.nanoTime() - start) / k * (points.size() - k)) + " left",
                     p.label());
             log.flush();
             Collection<RunResult> results = new Runner(options(p).build(), ForkOutput.format(verbose)).run();
@@ -190,7 +189,7 @@ final class BenchCommand implements Callable<Integer> {
                 entryResults.clear();
             }
         }
-        log.printf("== suite %s done: %d points in %s%n", s.name(), points.size(), format(System.nanoTime() - start));
+        log.printf("== suite %s done: %d points in %s%n", s.name(), points.size(), Durations.format(System.nanoTime() - start));
         log.flush();
     }
 
@@ -212,11 +211,5 @@ final class BenchCommand implements Callable<Integer> {
         }
         p.params().forEach(b::param);
         return b;
-    }
-
-    private static String format(long nanos) {
-        Duration d = Duration.ofNanos(nanos);
-        return d.toHours() > 0 ? String.format("%dh%02dm%02ds", d.toHours(), d.toMinutesPart(), d.toSecondsPart())
-                : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
     }
 }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.ksmlab.engine.cost.CostModel;
+import org.ksmlab.livekernel.Calibration;
 import org.ksmlab.livekernel.ComparisonTable;
 import org.ksmlab.livekernel.KernelCheck;
 import org.ksmlab.livekernel.KernelRunner;
@@ -37,6 +39,8 @@ import picocli.CommandLine.Spec;
                 "Needs root and /sys/kernel/mm/ksm (exit 77 otherwise, nothing changed). Saves every KSM knob and restores it",
                 "afterwards, also on failure and Ctrl-C; ends only the processes it started; maps at most 2 GiB of real memory.",
                 "Spec key via=prctl (kernel side only) makes the processes opt in with PR_SET_MEMORY_MERGE instead of MADV_MERGEABLE.",
+                "Per workload: time to converge and ksmd CPU of both sides, model/kernel, flagged OUTSIDE beyond 5 % (time) or 20 % (CPU);",
+                "the model runs on the clock measured beside each workload (CONFIG_HZ, pacing probes, ksmd's schedstat).",
                 "With --scenario: one scenario file (or a shipped one by name) run by real processes (a small C program, compiled once",
                 "with cc or gcc; exit 77 without one) and by the model with this kernel's detected behaviour (kernel.* knobs), compared",
                 "phase by phase. Exit 1 when an expectation failed on either side or a side could not run the scenario."})
@@ -65,8 +69,13 @@ final class KernelCheckCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "also write kernel-check.json (and kernel-check.txt) into DIR, atomically")
     Path out;
 
-    @Option(names = "--write-calibration", description = "write the measured per-page ksmd CPU as calibration.properties into --out DIR")
+    @Option(names = "--write-calibration", description = "fit the model's per-operation costs to the measured ksmd CPU of every full scan"
+            + " and write them as calibration.properties into --out DIR")
     boolean writeCalibration;
+
+    @Option(names = "--grid", description = "also run the timing grid: 65,536 pages of 16 contents, pages_to_scan 100, 1000, 10000"
+            + " x sleep_millisecs 20, 0 (about 3 minutes)")
+    boolean grid;
 
     @Option(names = "--max-scans", paramLabel = "N", defaultValue = "30", description = "full scans per scenario at most (default ${DEFAULT-VALUE})")
     int maxScans;
@@ -102,6 +111,9 @@ final class KernelCheckCommand implements Callable<Integer> {
         } else {
             for (String w : workloads) scenarios.add(new Scenario(w, w, knobs));
         }
+        if (grid) {
+            scenarios.addAll(Scenario.grid());
+        }
         KernelCheck check = new KernelCheck(new KsmSysfs(ksmDir), Path.of("/proc"),
                 new KernelRunner.Limits(maxScans, KernelRunner.Limits.defaults().maxMs(), 2));
         Optional<String> why = check.precondition();
@@ -112,6 +124,8 @@ final class KernelCheckCommand implements Callable<Integer> {
         }
         err.println("kernel-check: memory bound " + (WorkloadProcesses.MAX_TOTAL_BYTES >> 20) + " MiB of workload pages over all processes");
         List<KernelCheck.Outcome> outcomes;
+        String loadBefore = firstLine("/proc/loadavg");
+        java.time.Instant started = java.time.Instant.now();
         try {
             outcomes = check.run(scenarios, err, !noWait);
         } catch (KernelCheck.Busy e) {
@@ -125,8 +139,10 @@ final class KernelCheckCommand implements Callable<Integer> {
         }
         StringBuilder text = new StringBuilder();
         for (KernelCheck.Outcome o : outcomes) {
-            text.append(ComparisonTable.render(o.scenario(), o.kernel(), o.model())).append('\n');
+            text.append(ComparisonTable.render(o)).append('\n');
         }
+        text.append(ComparisonTable.summary(outcomes));
+        text.append(ComparisonTable.speed(outcomes));
         String jsonText = new ObjectMapper().writeValueAsString(KernelCheck.toJson(outcomes));
         if (json) {
             stdout.println(jsonText);
@@ -138,17 +154,31 @@ final class KernelCheckCommand implements Callable<Integer> {
             AtomicFiles.write(out.resolve("kernel-check.json"),
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(KernelCheck.toJson(outcomes)) + "\n");
             AtomicFiles.write(out.resolve("kernel-check.txt"), text.toString());
-            if (!java.nio.file.Files.exists(out.resolve("env.txt"))) {
-                AtomicFiles.write(out.resolve("env.txt"), environment());
-            }
+            String command = commandLine();
+            String clock = check.hz() == null ? "" : "kernel.hz: " + check.hz().hz() + " (" + check.hz().source() + ")\n"
+                    + "kernel.timer_late_permille, kernel.ksmd_wake_latency_us, kernel.ksmd_cpu_share_permille, kernel.ksmd_prior_cpu_ns:"
+                    + " measured per workload, in kernel-check.json (\"clock\")\n";
+            // Time on the kernel side depends on what else the machine runs: say how busy it was.
+            String load = "loadavg: " + loadBefore + " (start), " + firstLine("/proc/loadavg") + " (end)\n";
+            replaceKernelLines(out.resolve("env.txt"), environment(command, started) + load, clock);
             err.println("kernel-check: wrote " + out.resolve("kernel-check.json"));
             if (writeCalibration) {
-                Optional<String> cal = KernelCheck.calibration(outcomes);
-                if (cal.isPresent()) {
-                    AtomicFiles.write(out.resolve("calibration.properties"), cal.get());
-                    err.println("kernel-check: wrote " + out.resolve("calibration.properties"));
+                List<Calibration.Pass> passes = Calibration.passes(outcomes);
+                if (passes.size() >= Calibration.FITTED.size()) {
+                    Calibration.Fit fit = Calibration.fit(passes, CostModel.defaults());
+                    String provenance = "Fitted by " + command + " (kernel-check --write-calibration), "
+                            + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ",\n"
+                            + "on kernel " + firstLine("/proc/sys/kernel/osrelease") + ", " + cpuModel() + ", "
+                            + Runtime.getRuntime().availableProcessors() + " CPUs: ksmd CPU from /proc/PID/schedstat per full scan.\n"
+                            + "Use with --set cost.file=THIS_FILE, or copy into engine/src/main/resources/org/ksmlab/engine/cost/calibration.properties.";
+                    String source = "fitted by kernel-check --write-calibration, " + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                            + ", Linux " + firstLine("/proc/sys/kernel/osrelease") + ", " + out;
+                    AtomicFiles.write(out.resolve("calibration.properties"), Calibration.properties(fit, provenance, source));
+                    err.println("kernel-check: wrote " + out.resolve("calibration.properties") + String.format(
+                            " (%d full scans; model/kernel per pass %.2f .. %.2f)", passes.size(), fit.min(), fit.max()));
                 } else {
-                    err.println("kernel-check: no calibration written: no scenario measured both a first pass and a merged steady state");
+                    err.println("kernel-check: no calibration written: " + passes.size() + " usable full scans (sleep_millisecs > 0,"
+                            + " madvise, same pages on both sides); the fit needs at least " + Calibration.FITTED.size());
                 }
             }
         }
@@ -200,18 +230,9 @@ final class KernelCheckCommand implements Callable<Integer> {
         if (out != null && o.skipped() == null) {
             AtomicFiles.write(out.resolve("kernel-check.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
             AtomicFiles.write(out.resolve("kernel-check.txt"), text);
-            Path env = out.resolve("env.txt");
-            String features = KernelFeatures.envLines(o.features());
-            if (java.nio.file.Files.exists(env)) {
-                // keep the folder's provenance; replace any earlier kernel.* findings with these
-                StringBuilder b = new StringBuilder();
-                for (String line : java.nio.file.Files.readAllLines(env)) {
-                    if (!line.startsWith("kernel.")) b.append(line).append('\n');
-                }
-                AtomicFiles.write(env, b + features);
-            } else {
-                AtomicFiles.write(env, environment("./run.sh kernel-check --scenario " + scenario + (variant == null ? "" : " --variant " + variant)) + features);
-            }
+            replaceKernelLines(out.resolve("env.txt"),
+                    environment("./run.sh kernel-check --scenario " + scenario + (variant == null ? "" : " --variant " + variant)),
+                    KernelFeatures.envLines(o.features()));
             err.println("kernel-check: wrote " + out.resolve("kernel-check.json"));
         }
         err.flush();
@@ -223,25 +244,54 @@ final class KernelCheckCommand implements Callable<Integer> {
         return o.passed() ? 0 : 1;
     }
 
-    /** Provenance of a kernel-check results folder, in the key: value form run.sh writes. */
-    private static String environment() {
-        return environment("./run.sh kernel-check");
+    /**
+     * env.txt with {@code kernelLines} as its {@code kernel.*} lines: an existing file keeps its
+     * provenance and loses only its earlier kernel.* findings; a new one gets {@code environment}.
+     */
+    private static void replaceKernelLines(Path env, String environment, String kernelLines) throws java.io.IOException {
+        if (java.nio.file.Files.exists(env)) {
+            StringBuilder b = new StringBuilder();
+            for (String line : java.nio.file.Files.readAllLines(env)) {
+                if (!line.startsWith("kernel.")) b.append(line).append('\n');
+            }
+            AtomicFiles.write(env, b + kernelLines);
+        } else {
+            AtomicFiles.write(env, environment + kernelLines);
+        }
+    }
+
+    /** This kernel-check's command line, as env.txt and a calibration's provenance name it. */
+    private String commandLine() {
+        StringBuilder b = new StringBuilder("./run.sh kernel-check");
+        for (String w : workloads) b.append(" --workload ").append(w);
+        knobs.forEach((k, v) -> b.append(" --set ").append(k).append('=').append(v));
+        if (grid) b.append(" --grid");
+        if (maxScans != 30) b.append(" --max-scans ").append(maxScans);
+        if (out != null) b.append(" --out ").append(out);
+        if (writeCalibration) b.append(" --write-calibration");
+        return b.toString();
+    }
+
+    private static String cpuModel() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String environment(String command) {
+        return environment(command, java.time.Instant.now());
+    }
+
+    private static String environment(String command, java.time.Instant started) {
         StringBuilder b = new StringBuilder();
-        b.append("started: ").append(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append('\n');
+        b.append("started: ").append(started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append('\n');
         b.append("command: ").append(command).append('\n');
         b.append("java: ").append(System.getProperty("java.vm.name")).append(' ').append(Runtime.version()).append('\n');
         b.append("kernel: ").append(firstLine("/proc/sys/kernel/osrelease")).append('\n');
-        String cpu = "unknown";
-        try {
-            cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
-        } catch (java.io.IOException | RuntimeException e) {
-            // keep "unknown"
-        }
-        b.append("cpu: ").append(cpu).append('\n');
+        b.append("cpu: ").append(cpuModel()).append('\n');
         b.append("cpus: ").append(Runtime.getRuntime().availableProcessors()).append('\n');
         b.append("thp: ").append(firstLine("/sys/kernel/mm/transparent_hugepage/enabled")).append('\n');
         return b.toString();

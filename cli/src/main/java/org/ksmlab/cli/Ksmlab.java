@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ksmlab", mixinStandardHelpOptions = true, version = "ksmlab 0.1",
         description = "Linux page-deduplication model and benchmark harness.",
-        subcommands = {SimulateCommand.class, ListCommand.class, BenchCommand.class, SeriesCommand.class, ScenariosCommand.class, KernelCheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateCommand.class, ListCommand.class, BenchCommand.class, SeriesCommand.class, SweepCommand.class, ScenariosCommand.class, ExposureCommand.class, KernelCheckCommand.class, CaptureCommand.class, CaptureCheckCommand.class, RealMemoryCommand.class, CommandLine.HelpCommand.class})
 public final class Ksmlab implements Runnable {
     /** Exit status for bad input. */
     public static final int EXIT_USAGE = 2;

@@ -37,7 +37,7 @@ final class ListCommand implements Callable<Integer> {
         out.println();
         out.println("Algorithms (--algo NAME, knobs with --set key=value):");
         for (AlgorithmDefinition a : Algorithms.all()) {
-            out.printf("  %-12s %s%n", a.name(), a.description());
+            out.printf("  %-16s %s%n", a.name(), a.description());
             for (Param p : a.knobs()) {
                 out.printf("      %s%n", p.help());
             }
@@ -47,7 +47,8 @@ final class ListCommand implements Callable<Integer> {
         for (Param p : CostModel.SETTINGS) {
             out.printf("      %s%n", p.help());
         }
-        out.println("  Kernel knobs, where kernels differ (--set kernel.NAME=0|1, or a scenario's variant; defaults: Linux 6.18):");
+        out.println("  Kernel knobs, where kernels and machines differ (--set kernel.NAME=VALUE, or a scenario's variant; defaults: Linux 6.18"
+                + " on the development machine; kernel-check measures the running kernel's):");
         org.ksmlab.engine.mm.KernelConfig.describe().forEach((k, d) ->
                 out.printf("      %s (default %d): %s%n", k, org.ksmlab.engine.mm.KernelConfig.DEFAULTS.values().get(k), d));
         out.println();
@@ -60,7 +61,14 @@ final class ListCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.println("Workload mixes (the benchmarks' mix parameter; datasets/README.md), at 8000 pages:");
+        out.println("Memory datasets (captured real processes, hashes only; --workload dataset:path=NAME; datasets/real/README.md):");
+        for (String name : org.ksmlab.datasets.memory.ShippedDatasets.names()) {
+            var m = org.ksmlab.datasets.memory.DatasetReader.manifest(org.ksmlab.datasets.memory.DatasetSource.shipped(name));
+            out.printf("  %-14s %d processes (%s), %d anonymous pages%n", name, m.processes().size(),
+                    String.join(", ", m.processes().stream().map(org.ksmlab.datasets.memory.MemoryDataset.ProcessInfo::comm).toList()), m.totals().anonPages());
+        }
+        out.println();
+        out.println("Workload mixes (the benchmarks' mix parameter; datasets/README.md), at 8000 pages (a fixed-size mix as it is):");
         for (Mixes.Mix m : Mixes.all()) {
             out.printf("  %-14s %s%n", m.name(), m.description());
             out.printf("      %s%n", Mixes.spec(m.name(), 8000));

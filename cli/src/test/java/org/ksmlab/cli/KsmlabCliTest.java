@@ -125,7 +125,8 @@ class KsmlabCliTest {
     void listNamesEveryWorkloadAlgorithmAndSuite() {
         Run r = run("list");
         assertEquals(0, r.code());
-        for (String name : List.of("dup", "codepatch", "none", "ksm", "sksm", "sksm-resizable", "sksm-aged", "quick", "smoke")) {
+        for (String name : List.of("dup", "codepatch", "none", "ksm", "sksm", "sksm-resizable", "sksm-aged", "ksm-zero-only",
+                "ksm-same-domain", "ksm-fake-merge", "quick", "smoke", "security", "tenants")) {
             assertTrue(r.out().contains(name), "list lacks " + name);
         }
     }
@@ -145,7 +146,8 @@ class KsmlabCliTest {
     void listShowsEveryAlgorithmsKnobsTheSameWayAndTheCostSettingsOnce() {
         Run r = run("list");
         assertEquals(0, r.code());
-        assertEquals(5, r.out().lines().filter(l -> l.contains("the cost settings below")).count(), r.out());
+        assertEquals(org.ksmlab.engine.sim.Algorithms.all().size(),
+                r.out().lines().filter(l -> l.contains("the cost settings below")).count(), r.out());
         assertEquals(1, r.out().lines().filter(l -> l.strip().startsWith("cost.file (default no file)")).count(), r.out());
         assertEquals(1, r.out().lines().filter(l -> l.strip().startsWith("cost.checksum_page_ns (default")).count(), r.out());
     }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,19 +13,13 @@ import org.ksmlab.bench.Suites;
 
 /** {@code bench --suite ... --shard/--list-points} and {@code series}, through the command line. */
 class SuiteCommandsTest {
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Ksmlab.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void listPointsShouldPrintTheShardsPoints() {
-        Run r = run("bench", "--suite", "quick", "--shard", "2/3", "--list-points");
+        CliRun r = run("bench", "--suite", "quick", "--shard", "2/3", "--list-points");
         assertEquals(0, r.exit(), r.err());
         List<String> expected = Suites.points(Suites.get("quick"), new Suites.Shard(2, 3)).stream().map(Suites.Point::label).toList();
         assertEquals(expected, r.out().lines().toList());
@@ -35,7 +27,7 @@ class SuiteCommandsTest {
 
     @Test
     void aBadShardShouldExitTwoWithAClearMessage() {
-        Run r = run("bench", "--suite", "quick", "--shard", "4/3", "--out", "/nonexistent");
+        CliRun r = run("bench", "--suite", "quick", "--shard", "4/3", "--out", "/nonexistent");
         assertEquals(Ksmlab.EXIT_USAGE, r.exit());
         assertEquals("bench: error: --shard 4/3: expected i/n with 1 <= i <= n\n", r.err());
         r = run("bench", "--suite", "quick", "--shard", "half");
@@ -55,13 +47,13 @@ class SuiteCommandsTest {
      */
     @Test
     void seriesShouldWriteExactlyTheSimulateJsonOfEachComparisonPointToTheHorizon(@TempDir Path dir) throws Exception {
-        Run r = run("series", "--suite", "smoke", "--out", dir.toString());
+        CliRun r = run("series", "--suite", "smoke", "--out", dir.toString());
         assertEquals(0, r.exit(), r.err());
         try (var files = Files.list(dir)) {
             assertEquals(List.of("vm-fleet__ksm.json"), files.map(p -> p.getFileName().toString()).toList());
         }
         assertTrue(r.out().contains("vm-fleet__ksm, 400 pages, 8000 virtual ms"), r.out());
-        Run sim = run("simulate", "--workload", "dup:procs=4,pages=100,distinct=50,zero=0.2,volatile=0.05,period_ms=1000,seed=42",
+        CliRun sim = run("simulate", "--workload", "dup:procs=4,pages=100,distinct=50,zero=0.2,volatile=0.05,period_ms=1000,seed=42",
                 "--algo", "ksm", "--for-ms", "8000", "--json");
         assertEquals(0, sim.exit(), sim.err());
         assertEquals(sim.out(), Files.readString(dir.resolve("vm-fleet__ksm.json")));
@@ -69,7 +61,7 @@ class SuiteCommandsTest {
 
     @Test
     void seriesOfASuiteWithoutComparisonPointsShouldWriteNothing(@TempDir Path dir) {
-        Run r = run("series", "--suite", "micro", "--out", dir.resolve("series").toString());
+        CliRun r = run("series", "--suite", "micro", "--out", dir.resolve("series").toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("no comparison points"), r.out());
         assertFalse(Files.exists(dir.resolve("series")));

@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
 public final class Mixes {
     /** A mix: its name, spec template and one-line description, in file order. */
     public record Mix(String name, String template, String description) {
+        /** Whether the mix scales to a page count ({@code {P}} in its template); a captured dataset does not. */
+        public boolean scales() {
+            return PLACEHOLDER.matcher(template).find();
+        }
     }
 
     private static final String RESOURCE = "mixes.properties";
@@ -69,6 +73,10 @@ public final class Mixes {
         }
         long pages = DEFAULT_PAGES;
         long seed = 42;
+        if (spec.params().containsKey("pages") && !MIXES.get(spec.name()).scales()) {
+            throw new IllegalArgumentException("workload mix '" + spec.name() + "' does not scale (" + MIXES.get(spec.name()).template()
+                    + ": a captured dataset has the size it was captured at); leave out pages=");
+        }
         for (Map.Entry<String, String> e : spec.params().entrySet()) {
             long v;
             try {
@@ -91,7 +99,11 @@ public final class Mixes {
         return spec(name, pages, 42);
     }
 
-    /** The workload spec of mix {@code name} sized to {@code pages} total pages, seeded with {@code seed}. */
+    /**
+     * The workload spec of mix {@code name} sized to {@code pages} total pages, seeded with
+     * {@code seed}. A mix that does not {@linkplain Mix#scales scale} ignores {@code pages}: it is
+     * the size it was captured at.
+     */
     public static String spec(String name, long pages, long seed) {
         Mix m = get(name);
         if (pages < 1) {

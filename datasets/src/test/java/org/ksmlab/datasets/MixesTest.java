@@ -15,7 +15,7 @@ import org.ksmlab.engine.workload.Workloads;
 class MixesTest {
     @Test
     void theDocumentedMixesShouldExistInFileOrder() {
-        assertEquals(List.of("vm-fleet", "code-patching", "all-unique", "write-churn", "vm-host"), Mixes.names());
+        assertEquals(List.of("vm-fleet", "code-patching", "all-unique", "write-churn", "real-runtimes", "vm-host"), Mixes.names());
         Mixes.all().forEach(m -> assertFalse(m.description().isBlank(), m.name()));
     }
 
@@ -48,9 +48,22 @@ class MixesTest {
     }
 
     @Test
+    void theRealDataMixShouldBeTheCapturedSizeAndSaySo() {
+        assertFalse(Mixes.get("real-runtimes").scales());
+        assertTrue(Mixes.get("vm-fleet").scales());
+        assertEquals("dataset:path=mixed-idle,seed=42", Mixes.spec("real-runtimes", 8000));
+        assertEquals("dataset:path=mixed-idle,seed=42", Mixes.spec("real-runtimes", 100));
+        assertEquals(37262, Workloads.create(Mixes.spec("real-runtimes", 1)).framesAtMost());
+        assertEquals("dataset:path=mixed-idle,seed=42", Mixes.resolve("real-runtimes"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Mixes.resolve("real-runtimes:pages=1000"));
+        assertEquals("workload mix 'real-runtimes' does not scale (dataset:path=mixed-idle: a captured dataset has the size it was captured at); leave out pages=",
+                e.getMessage());
+    }
+
+    @Test
     void anUnknownMixShouldBeAnErrorListingTheNames() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Mixes.spec("vm-flet", 1000));
-        assertEquals("unknown workload mix 'vm-flet'; available: vm-fleet, code-patching, all-unique, write-churn, vm-host", e.getMessage());
+        assertEquals("unknown workload mix 'vm-flet'; available: vm-fleet, code-patching, all-unique, write-churn, real-runtimes, vm-host", e.getMessage());
     }
 
     @Test

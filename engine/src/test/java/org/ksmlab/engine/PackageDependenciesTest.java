@@ -44,7 +44,7 @@ class PackageDependenciesTest {
             List.of("mm"),
             List.of("ksm", "sksm", "workload"),
             List.of("sim"),
-            List.of("scenario"));
+            List.of("scenario", "exposure"));
 
     private static final Pattern REFERENCE = Pattern.compile("\\borg\\.ksmlab\\.engine\\.([a-z][a-z0-9_]*)\\.");
 

@@ -23,15 +23,33 @@ public final class KernelCheck {
     /** Exit status when the kernel does not allow the check (no KSM, not root): autotools' "skipped". */
     public static final int EXIT_UNAVAILABLE = 77;
 
-    /** One scenario's outcome. */
-    public record Outcome(Scenario scenario, SideResult kernel, SideResult model) {
+    /** Time to converge: the model within this fraction of the kernel's (issue 14's target). */
+    public static final double TIME_TOLERANCE = 0.05;
+    /** ksmd CPU, per page and pass and to convergence: the model within this fraction of the kernel's. */
+    public static final double CPU_TOLERANCE = 0.20;
+    /** How long each ksmd pacing probe runs (one before each workload, one after it). */
+    static final long PACING_PROBE_MS = 2_000;
+
+    /**
+     * One scenario's outcome. {@code clock}: how the model's clock was set for it (the
+     * {@code kernel.*} timing knobs it ran with, and where each came from); empty when the
+     * kernel side did not run.
+     */
+    public record Outcome(Scenario scenario, SideResult kernel, SideResult model, Map<String, Object> clock) {
+        public Outcome(Scenario scenario, SideResult kernel, SideResult model) {
+            this(scenario, kernel, model, Map.of());
+        }
+
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", scenario.name());
             m.put("workload", scenario.workload());
             m.put("knobs", scenario.kernelKnobs());
+            if (!clock.isEmpty()) m.put("clock", clock);
             m.put("kernel", kernel.toJson());
             m.put("model", model.toJson());
+            long cells = ComparisonTable.differingCells(kernel, model);
+            if (cells >= 0) m.put("counter_cells_differing", cells);
             return m;
         }
     }
@@ -39,11 +57,18 @@ public final class KernelCheck {
     private final KsmSysfs sysfs;
     private final Path proc;
     private final KernelRunner.Limits limits;
+    /** The tick rate found by the last {@link #run}, for env.txt. */
+    private KsmdPacing.Hz hz;
 
     public KernelCheck(KsmSysfs sysfs, Path proc, KernelRunner.Limits limits) {
         this.sysfs = sysfs;
         this.proc = proc;
         this.limits = limits;
+    }
+
+    /** The running kernel's tick rate as the last {@link #run} found it, or null before one. */
+    public KsmdPacing.Hz hz() {
+        return hz;
     }
 
     public static KernelCheck live() {
@@ -122,13 +147,22 @@ public final class KernelCheck {
         log.println("kernel-check: saved knobs " + saved.values());
         List<Outcome> out = new ArrayList<>();
         try {
+            hz = KsmdPacing.detectHz(proc.resolve("config.gz"));
+            log.println("kernel-check: kernel.hz " + hz.hz() + " (" + hz.source() + ")");
             KernelRunner runner = new KernelRunner(sysfs, ksmd, proc, limits, guard);
             for (Scenario sc : scenarios) {
                 log.printf("kernel-check: %s (%s) ...%n", sc.name(), sc.workload());
                 log.flush();
+                KsmdPacing.Lateness before = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
                 SideResult k = runner.run(sc);
-                SideResult m = ModelRunner.run(sc);
-                out.add(new Outcome(sc, k, m));
+                KsmdPacing.Lateness after = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
+                KsmdPacing.Lateness late = KsmdPacing.Lateness.combine(before, after);
+                log.println("kernel-check:   pacing probes before and after: " + late.describe());
+                Map<String, Object> clock = clock(hz, late, k);
+                @SuppressWarnings("unchecked")
+                Map<String, String> kernelKnobs = (Map<String, String>) clock.get("model_kernel_knobs");
+                SideResult m = ModelRunner.run(sc, kernelKnobs);
+                out.add(new Outcome(sc, k, m, clock));
             }
         } finally {
             List<String> problems = saved.restore();
@@ -149,38 +183,62 @@ public final class KernelCheck {
 
     public static Map<String, Object> toJson(List<Outcome> outcomes) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model_costs_source", Calibration.modelCostsSource());
+        m.put("model_costs", org.ksmlab.engine.cost.CostModel.defaults().asMap());
+        m.put("tolerances", Map.of("time_to_converge", TIME_TOLERANCE, "ksmd_cpu", CPU_TOLERANCE));
         m.put("scenarios", outcomes.stream().map(Outcome::toJson).toList());
         return m;
     }
 
     /**
-     * A calibration of the model's per-page costs from the measured ksmd CPU, in the keys of the
-     * engine's {@code calibration.properties}: {@code page_visit_ns} from passes over pages that
-     * are already merged (no checksum, no tree search: follow_page plus the rmap_item lookup),
-     * {@code checksum_page_ns} from first passes (checksum only) minus the visit. Medians over
-     * the scenarios that have each figure. Empty when nothing was measured.
+     * The model's clock for one workload: the tick rate; the share of late timers, as the probes
+     * just before and just after it measured it; ksmd's CPU before the kernel run (the advisor's first pass counts
+     * it); and, from schedstat over the kernel run up to the full scan it converged at (the time
+     * the comparison is about), how long ksmd waited for a CPU. It waited once per wake-up (counted
+     * by the driver's polls; once in all with sleep_millisecs=0), as long as the probe measured
+     * (its one-page batches are never preempted): that is the wake-up latency. The rest of its
+     * wait followed preemptions inside batches and stretches them: share = run / (run + rest).
+     * {@code model_kernel_knobs} is what the model runs with.
      */
     @SuppressWarnings("unchecked")
-    public static Optional<String> calibration(List<Outcome> outcomes) {
-        List<Double> steady = new ArrayList<>();
-        List<Double> first = new ArrayList<>();
-        for (Outcome o : outcomes) {
-            if (!o.kernel().available() || !(o.kernel().extra().get("cpu") instanceof Map<?, ?> c)) continue;
-            Map<String, Object> cpu = (Map<String, Object>) c;
-            Map<String, Object> fin = o.kernel().finalCounters();
-            boolean allMerged = Long.valueOf(0).equals(fin.get("pages_unshared")) && Long.valueOf(0).equals(fin.get("pages_volatile"))
-                    && fin.get("pages_sharing") instanceof Long s && s > 0;
-            if (allMerged && cpu.get("steady_ns_per_page") instanceof Double d) steady.add(d);
-            if (cpu.get("first_pass_ns_per_page") instanceof Double d) first.add(d);
+    static Map<String, Object> clock(KsmdPacing.Hz hz, KsmdPacing.Lateness late, SideResult kernel) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        Map<String, String> knobs = new LinkedHashMap<>();
+        knobs.put("kernel.hz", Integer.toString(hz.hz()));
+        c.put("hz_source", hz.source());
+        knobs.put("kernel.timer_late_permille", Integer.toString(late.latePermille()));
+        c.put("pacing_probe", late.describe());
+        if (kernel.available() && kernel.extra().get("timing") instanceof Map<?, ?> t) {
+            Map<String, Object> timing = (Map<String, Object>) t;
+            // ksmd's waits up to the full scan the kernel converged at: the contention the time to converge saw
+            Map<String, Long> at = kernel.atPass(kernel.convergedFullScans());
+            boolean sleeps = !"0".equals(String.valueOf(timing.get("sleep_millisecs")));
+            if (at != null && at.get("ksmd_wait_ns") != null) {
+                long run = at.get("ksmd_cpu_ns");
+                long wait = at.get("ksmd_wait_ns");
+                long slices = at.get("ksmd_timeslices");
+                long wakeups = sleeps ? Math.max(1, at.get("ksmd_wakeups")) : 1;
+                // A wake-up's wait is the probe's (its one-page batches are never preempted); the rest of
+                // the wait followed preemptions inside batches, which are longer (a nice-5 thread waits out
+                // the slices of the tasks that preempted it).
+                long perWake = late.wakeWaitNanos() < 0 ? (slices <= 0 ? 0 : wait / slices) : late.wakeWaitNanos();
+                long wakeWait = Math.min(wait, perWake * wakeups);
+                long preempted = wait - wakeWait;
+                long latencyMicros = wakeWait / wakeups / 1000;
+                int share = new Ksmd.RunWait(run, preempted).sharePermille();
+                knobs.put("kernel.ksmd_cpu_share_permille", Integer.toString(share));
+                knobs.put("kernel.ksmd_wake_latency_us", Long.toString(latencyMicros));
+                c.put("cpu_share_source", String.format("ksmd's schedstat in the kernel run up to full scan %d: ran %.1f ms, waited %.1f ms"
+                        + " over %d times on a CPU; %d wake-ups x %.3f ms (the probe's wait per wake-up) = %.1f ms, the rest, %.1f ms,"
+                        + " preempted in its batches", kernel.convergedFullScans(), run / 1e6, wait / 1e6, slices, wakeups,
+                        latencyMicros / 1e3, wakeWait / 1e6, preempted / 1e6));
+            }
+            if (timing.get("ksmd_prior_cpu_ns") instanceof Long prior) {
+                knobs.put("kernel.ksmd_prior_cpu_ns", Long.toString(prior));
+            }
         }
-        if (steady.isEmpty() || first.isEmpty()) return Optional.empty();
-        double visit = median(steady);
-        double checksum = Math.max(0, median(first) - visit);
-        return Optional.of("# Measured by ./run.sh kernel-check: ksmd CPU per scanned page on this machine.\n"
-                + "# page_visit_ns: median over fully merged scenarios of ns per page in passes after convergence (" + steady + ")\n"
-                + "# checksum_page_ns: median first-pass ns per page (" + first + ") minus page_visit_ns\n"
-                + "# Use with --set cost.file=THIS_FILE (or --set cost.page_visit_ns=...), or copy into engine/src/main/resources/org/ksmlab/engine/cost/calibration.properties.\n"
-                + String.format("page_visit_ns=%.1f%nchecksum_page_ns=%.1f%n", visit, checksum));
+        c.put("model_kernel_knobs", knobs);
+        return c;
     }
 
     static double median(List<Double> xs) {

@@ -35,8 +35,9 @@ public final class KernelRunner {
 
     /** Bounds of one scenario run. */
     public record Limits(int maxFullScans, long maxMs, int stableScans) {
+        /** 30 full scans, 300 s: the grid's slowest point (65,536 pages, pages_to_scan=100) needs about 70 s. */
         public static Limits defaults() {
-            return new Limits(30, 60_000, 2);
+            return new Limits(30, 300_000, 2);
         }
     }
 
@@ -91,13 +92,7 @@ public final class KernelRunner {
         guard.check();
         sysfs.unmergeAll(60_000);
         guard.write(sysfs, "run", "0");
-        for (String k : SavedKnobs.order(sc.kernelKnobs().keySet())) {
-            guard.check();
-            String v = sc.kernelKnobs().get(k);
-            if (sysfs.hasKnob(k) && !sysfs.readKnob(k).equals(v)) {
-                guard.write(sysfs, k, v);
-            }
-        }
+        writeKnobs(sc.kernelKnobs());
         List<Map<String, Long>> series = new ArrayList<>();
         try (WorkloadProcesses procs = WorkloadProcesses.start(sc.modelSpec(), layout, sc.via(), 120_000)) {
             guard.current = procs;
@@ -105,34 +100,104 @@ public final class KernelRunner {
             List<Integer> pids = procs.pids();
             Map<String, Long> base = sysfs.counters();
             long cpu0 = ksmd == null ? 0 : ksmd.cpuNanos();
-            series.add(sample(base, base, pids, cpu0, 0));
+            Ksmd.RunWait rw0 = ksmd == null ? null : ksmd.runWait().orElse(null);
+            long[] wakeups = {0};
+            series.add(sample(base, base, pids, cpu0, 0, rw0, 0));
             long t0 = System.nanoTime();
             guard.write(sysfs, "run", "1");
             long lastFs = 0;
             long deadline = t0 + limits.maxMs() * 1_000_000L;
             boolean stable = false;
+            long lastScanned = base.get("pages_scanned");
+            boolean moving = false; // whether ksmd's counters moved since the poll before
             while (System.nanoTime() < deadline && lastFs < limits.maxFullScans()) {
                 guard.check();
                 LockSupport.parkNanos(POLL_NANOS);
                 long fs = sysfs.readLong("full_scans") - base.get("full_scans");
+                long scanned = sysfs.readLong("pages_scanned");
+                boolean moved = scanned != lastScanned || fs != lastFs;
+                if (moved && !moving) {
+                    wakeups[0]++; // a batch began: with batches a sleep apart (>= 4 ms), each one starts after a still poll
+                }
+                moving = moved;
+                lastScanned = scanned;
                 if (fs <= lastFs) {
                     continue;
                 }
                 lastFs = fs;
-                series.add(sample(sysfs.counters(), base, pids, cpu0, (System.nanoTime() - t0) / 1_000_000));
+                series.add(sample(sysfs.counters(), base, pids, cpu0, (System.nanoTime() - t0) / 1_000_000, rw0, wakeups[0]));
                 if (isStable(series, limits.stableScans())) {
                     stable = true;
                     break;
                 }
             }
+            Ksmd.RunWait rw1 = rw0 == null ? null : ksmd.runWait().orElse(null);
             sysfs.unmergeAll(60_000);
-            return result(series, stable, pids.size());
+            SideResult r = result(series, stable, pids.size());
+            // With sleep_millisecs=0 ksmd is woken once (run=1) and runs its batches back to back.
+            long woken = "0".equals(sc.kernelKnobs().get("sleep_millisecs")) ? 1 : Math.max(1, wakeups[0]);
+            Map<String, Object> timing = timing(cpu0, rw0, rw1, woken);
+            timing.put("sleep_millisecs", sc.kernelKnobs().get("sleep_millisecs"));
+            r.extra().put("timing", timing);
+            return r;
         } finally {
             guard.current = null;
         }
     }
 
-    private Map<String, Long> sample(Map<String, Long> now, Map<String, Long> base, List<Integer> pids, long cpu0, long wallMs) {
+    /**
+     * The workload's knobs: the kernel defaults overridden by the workload's. advisor_mode is
+     * written none first and, for scan-time, last: switching it is what zeroes the advisor's state
+     * (advisor_ctx) and sets pages_to_scan to advisor_min_pages_to_scan, so the advisor starts from
+     * the same state whatever the previous workload left, and from the advisor knobs given here.
+     * pages_to_scan is the advisor's in scan-time mode (the kernel refuses writes: EINVAL).
+     */
+    private void writeKnobs(Map<String, String> knobs) {
+        boolean scanTime = "scan-time".equals(knobs.get("advisor_mode"));
+        if (!"none".equals(sysfs.readKnob("advisor_mode"))) {
+            guard.write(sysfs, "advisor_mode", "none");
+        }
+        for (String k : SavedKnobs.order(knobs.keySet())) {
+            guard.check();
+            if (k.equals("advisor_mode") || (scanTime && k.equals("pages_to_scan"))) {
+                continue;
+            }
+            String v = knobs.get(k);
+            if (sysfs.hasKnob(k) && !sysfs.readKnob(k).equals(v)) {
+                guard.write(sysfs, k, v);
+            }
+        }
+        if (scanTime) {
+            guard.write(sysfs, "advisor_mode", "scan-time");
+        }
+    }
+
+    /**
+     * ksmd's time in the run, as the model needs it: its CPU before run=1 (the scan-time advisor's
+     * first pass counts it), how long it ran and waited on a run queue (schedstat) and how often
+     * it was woken (the polls that saw its counters move: with a sleep between batches, one per
+     * batch), from which {@link KernelCheck} works out its share of a CPU (the machine's load,
+     * which no model of the kernel knows).
+     */
+    static Map<String, Object> timing(long cpu0, Ksmd.RunWait before, Ksmd.RunWait after, long wakeups) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ksmd_prior_cpu_ns", cpu0);
+        if (before != null && after != null) {
+            Ksmd.RunWait d = after.minus(before);
+            m.put("ksmd_run_ns", d.runNanos());
+            m.put("ksmd_wait_ns", d.waitNanos());
+            m.put("ksmd_timeslices", d.timeslices());
+            m.put("wakeups", wakeups);
+        }
+        return m;
+    }
+
+    /**
+     * One sample: the counters, ksmd's CPU, and (with schedstat) how long ksmd waited on run
+     * queues, how many times it got a CPU and how many wake-ups the polls saw, all since run=1.
+     */
+    private Map<String, Long> sample(Map<String, Long> now, Map<String, Long> base, List<Integer> pids, long cpu0, long wallMs,
+                                     Ksmd.RunWait rw0, long wakeups) {
         Map<String, Long> s = new LinkedHashMap<>();
         s.put("wall_ms", wallMs);
         for (Map.Entry<String, Long> e : now.entrySet()) {
@@ -144,6 +209,14 @@ public final class KernelRunner {
         for (int pid : pids) stats.add(KsmStat.read(proc, pid));
         s.putAll(KsmStat.sum(stats));
         s.put("ksmd_cpu_ns", ksmd == null ? 0 : ksmd.cpuNanos() - cpu0);
+        s.put("pages_to_scan", sysfs.readLong("pages_to_scan")); // the advisor's choice for the next pass
+        Ksmd.RunWait rw = rw0 == null ? null : ksmd.runWait().orElse(null);
+        if (rw != null) {
+            Ksmd.RunWait d = rw.minus(rw0);
+            s.put("ksmd_wait_ns", d.waitNanos());
+            s.put("ksmd_timeslices", d.timeslices());
+            s.put("ksmd_wakeups", wakeups);
+        }
         return s;
     }
 

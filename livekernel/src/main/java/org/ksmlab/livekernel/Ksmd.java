@@ -68,6 +68,46 @@ public final class Ksmd {
         return Long.parseLong(schedstat.strip().split("\\s+")[0]);
     }
 
+    /**
+     * /proc/PID/schedstat: ns on a CPU, ns waiting on a run queue (runnable but not running: the
+     * wake-up latency and the preemptions) and the number of times it was given a CPU.
+     */
+    static RunWait parseRunWait(String schedstat) {
+        String[] f = schedstat.strip().split("\\s+");
+        return new RunWait(Long.parseLong(f[0]), Long.parseLong(f[1]), f.length > 2 ? Long.parseLong(f[2]) : 0);
+    }
+
+    /**
+     * ns ksmd ran, ns it waited to run and how many times it got a CPU (schedstat), cumulative
+     * since it started.
+     */
+    public record RunWait(long runNanos, long waitNanos, long timeslices) {
+        public RunWait(long runNanos, long waitNanos) {
+            this(runNanos, waitNanos, 0);
+        }
+
+        /** What happened between {@code before} and this. */
+        public RunWait minus(RunWait before) {
+            return new RunWait(runNanos - before.runNanos, waitNanos - before.waitNanos, timeslices - before.timeslices);
+        }
+
+        /** Share of its runnable time ksmd was on a CPU, per mille (1000 when it never waited; 1000 when it never ran). */
+        public int sharePermille() {
+            long total = runNanos + waitNanos;
+            return total <= 0 ? 1000 : (int) Math.max(1, Math.round(1000.0 * runNanos / total));
+        }
+    }
+
+    /** ksmd's run and wait time from schedstat, or empty when the kernel lacks it (CONFIG_SCHED_INFO=n). */
+    public java.util.Optional<RunWait> runWait() {
+        Path p = proc.resolve(pid + "/schedstat");
+        try {
+            return Files.exists(p) ? java.util.Optional.of(parseRunWait(Files.readString(p))) : java.util.Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** CPU from /proc/PID/stat, converted to ns (resolution 1/ticksPerSecond s). */
     public long statCpuNanos() {
         try {

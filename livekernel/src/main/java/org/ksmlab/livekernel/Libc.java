@@ -92,6 +92,10 @@ public final class Libc {
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle FLOCK = downcall("flock", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), ERRNO_OPT);
+    private static final MethodHandle CLOCK_GETRES = downcall("clock_getres", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS), ERRNO_OPT);
+    /** clockid of the coarse monotonic clock: it advances with jiffies, so its resolution is one tick. */
+    public static final int CLOCK_MONOTONIC_COARSE = 6;
     private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
     private Libc() {
@@ -173,6 +177,18 @@ public final class Libc {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * clock_getres(CLOCK_MONOTONIC_COARSE) in ns: the kernel's tick (10^9 / CONFIG_HZ), since the
+     * coarse clocks advance once per tick.
+     */
+    public static long coarseClockResolutionNanos() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ts = a.allocate(16, 8);
+            call("clock_getres(CLOCK_MONOTONIC_COARSE)", state -> (int) CLOCK_GETRES.invokeExact(state, CLOCK_MONOTONIC_COARSE, ts));
+            return ts.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + ts.get(ValueLayout.JAVA_LONG, 8);
         }
     }
 

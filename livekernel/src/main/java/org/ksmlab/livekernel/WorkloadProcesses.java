@@ -86,17 +86,24 @@ public final class WorkloadProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a child gets this JVM flag: the same flags, but not this JVM's heap size, agents,
+     * debugger or ahead-of-time cache (run.sh's cache was trained with other flags and another
+     * main class: the child's JVM rejects it with an error on stdout, where the child's "ready"
+     * line is expected), nor the Vector API module (unused by the child; spares its warning).
+     */
+    static boolean inherited(String a) {
+        return !(a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-agentlib") || a.startsWith("-javaagent")
+                || a.startsWith("-XX:MaxRAM") || a.startsWith("-Xrunjdwp") || a.startsWith("-XX:AOTCache")
+                || a.startsWith("-XX:AOTMode") || a.startsWith("-XX:SharedArchiveFile")
+                || a.equals("--add-modules=jdk.incubator.vector"));
+    }
+
     static List<String> command(String spec, int proc, String via) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // Same flags, but not this JVM's heap size, agents or debugger.
-            if (a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-agentlib") || a.startsWith("-javaagent")
-                    || a.startsWith("-XX:MaxRAM") || a.startsWith("-Xrunjdwp")
-                    || a.equals("--add-modules=jdk.incubator.vector")) { // not used by the child; spares its warning
-                continue;
-            }
-            cmd.add(a);
+            if (inherited(a)) cmd.add(a);
         }
         cmd.add(CHILD_HEAP);
         cmd.add("-XX:+UseSerialGC");

@@ -48,18 +48,69 @@ class KernelRunnerTest {
         assertEquals(200.0, cpu.get("steady_ns_per_page"));
     }
 
+    /** Passes generated from known costs: the fit finds them again, holding the others. */
     @Test
-    void calibrationShouldTakeVisitFromMergedPassesAndChecksumFromFirstPasses() {
-        List<Map<String, Long>> series = List.of(s(0, 0, 0, 0, 0, 0, 0), s(1, 2, 0, 0, 0, 10, 10_000),
-                s(2, 25, 1, 9, 0, 20, 30_000), s(3, 45, 1, 9, 0, 30, 32_000), s(4, 69, 1, 9, 0, 40, 34_000));
-        SideResult k = KernelRunner.result(new ArrayList<>(series), true, 1);
-        Map<String, Object> fin = new LinkedHashMap<>(k.finalCounters());
-        fin.put("pages_volatile", 0L);
-        SideResult kernel = new SideResult(fin, k.convergedFullScans(), k.convergedMs(), k.series(), k.extra(), null);
-        Scenario sc = new Scenario("t", "dup:pages=10,distinct=1", Map.of());
-        String cal = KernelCheck.calibration(List.of(new KernelCheck.Outcome(sc, kernel, SideResult.unavailable("x")))).orElseThrow();
-        assertTrue(cal.contains("page_visit_ns=200.0"), cal);
-        assertTrue(cal.contains("checksum_page_ns=800.0"), cal);
+    void calibrationShouldRecoverTheCostsThePassesWereMadeWith() {
+        org.ksmlab.engine.cost.CostModel base = org.ksmlab.engine.cost.CostModel.defaults();
+        Map<String, Double> truth = new LinkedHashMap<>(base.asMap());
+        truth.put("page_visit_ns", 150.0);
+        truth.put("checksum_page_ns", 850.0);
+        truth.put("tree_step_ns", 110.0);
+        truth.put("merge_ns", 320.0);
+        List<Calibration.Pass> passes = new ArrayList<>();
+        // checksum, merging (stable-tree steps, two page compares, a merge each), steady, unique passes, small batches, chains
+        truth.put("stable_step_ns", 40.0);
+        truth.put("wakeup_ns", 15000.0);
+        truth.put("pass_ns", 180000.0);
+        truth.put("volatile_page_ns", 600.0);
+        long[][] work = {{4000, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 0}, {4000, 4000L * 16384, 400, 3900, 4000, 0, 4000, 0, 0, 28000, 5, 1, 0},
+                {0, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 0}, {4000, 4000L * 64, 48000, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 0},
+                {0, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 41, 1, 0}, {4000, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 41, 1, 0},
+                {4000, 4000L * 16384, 0, 3996, 4000, 0, 4000, 0, 0, 90000, 5, 1, 0},
+                {0, 0, 0, 0, 0, 0, 65536, 0, 0, 0, 7, 1, 0}, {1000, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 1000}};
+        for (int p = 0; p < work.length; p++) {
+            Map<String, Long> w = new LinkedHashMap<>();
+            for (int c = 0; c < Calibration.WORK.size(); c++) w.put(Calibration.WORK.get(c), work[p][c]);
+            Calibration.Pass pass = new Calibration.Pass("t", p + 1, 4000, 1, w);
+            passes.add(new Calibration.Pass("t", p + 1, 4000, Math.round(Calibration.modelNanos(pass, truth)), w));
+        }
+        Calibration.Fit fit = Calibration.fit(passes, base);
+        for (String c : Calibration.FITTED) {
+            assertEquals(truth.get(c), fit.costs().get(c), 0.11, c);
+        }
+        assertEquals(base.asMap().get("write_protect_ns"), fit.costs().get("write_protect_ns"));
+        assertEquals(1.0, fit.min(), 1e-3);
+        assertEquals(1.0, fit.max(), 1e-3);
+        String props = Calibration.properties(fit, "test provenance", "a test");
+        assertTrue(props.contains("# test provenance"), props);
+        assertTrue(props.contains("# Source: a test (9 full scans; model/kernel CPU per pass 1.00 .. 1.00)"), props);
+        assertTrue(props.contains("checksum_page_ns=850"), props);
+    }
+
+    /**
+     * The model's own passes as the "kernel": each pass's work counts (recorded per sample)
+     * reproduce its CPU, so the fit finds costs that give every pass exactly.
+     */
+    @Test
+    void calibrationOfTheModelAgainstItselfShouldFitEveryPass() {
+        Scenario sc = new Scenario("t", "dup:pages=3000,distinct=30,volatile=0.1", Map.of("pages_to_scan", "1000"));
+        SideResult model = ModelRunner.run(sc);
+        assertEquals(model.series().size(), ((List<?>) model.extra().get("work")).size(), "work counts at every sample");
+        List<Calibration.Pass> passes = Calibration.passes(List.of(new KernelCheck.Outcome(sc, model, model)));
+        assertTrue(passes.size() >= 3, passes.toString());
+        Calibration.Fit fit = Calibration.fit(passes, org.ksmlab.engine.cost.CostModel.defaults());
+        assertEquals(1.0, fit.min(), 0.002);
+        assertEquals(1.0, fit.max(), 0.002);
+    }
+
+    /** A least-squares solution with a negative part: NNLS keeps it at zero and refits the rest. */
+    @Test
+    void nnlsShouldKeepEveryCostNonNegative() {
+        double[][] a = {{1, 1}, {1, 2}, {1, 3}};
+        double[] b = {3, 2, 1}; // unconstrained: x = (4, -1)
+        double[] x = Calibration.nnls(a, b);
+        assertEquals(2.0, x[0], 1e-9);
+        assertEquals(0.0, x[1], 1e-12);
     }
 
     @Test
@@ -81,5 +132,30 @@ class KernelRunnerTest {
         String table = ComparisonTable.render(sc, KernelRunner.result(new ArrayList<>(series), false, 1), m);
         assertTrue(table.contains("model unavailable"), table);
         assertTrue(table.contains("NOT stable"), table);
+    }
+
+    /**
+     * The speed table holds the simulator's measured wall time (from the model run) against the
+     * kernel's time to converge, and counts every full-scan cell in which the counters differ.
+     */
+    @Test
+    void theSpeedTableShouldSayHowMuchSoonerTheModelAnswersAndWhetherEveryCounterAgreed() {
+        Scenario sc = new Scenario("t", "dup:pages=3000,distinct=30", Map.of("pages_to_scan", "1000"));
+        SideResult model = ModelRunner.run(sc);
+        Object wall = model.extra().get(ModelRunner.SIMULATOR_WALL_MS);
+        assertTrue(wall instanceof Double d && d > 0, "measured: " + wall);
+        assertEquals(0, ComparisonTable.differingCells(model, model));
+        // a "kernel" that agrees in every pass but one counter of one pass
+        List<Map<String, Long>> off = new ArrayList<>();
+        for (Map<String, Long> x : model.series()) off.add(new java.util.LinkedHashMap<>(x));
+        Map<String, Long> last = off.get(off.size() - 1);
+        last.put("pages_sharing", last.get("pages_sharing") + 1);
+        SideResult kernel = new SideResult(model.finalCounters(), model.convergedFullScans(), 4000, off, Map.of(), null);
+        assertEquals(1, ComparisonTable.differingCells(kernel, model));
+        String speed = ComparisonTable.speed(List.of(new KernelCheck.Outcome(sc, kernel, model), new KernelCheck.Outcome(sc, model, model)));
+        double ratio = 4000 / (Double) wall;
+        assertTrue(speed.contains(String.format("%15.1fx 1 cells differ", ratio)), speed);
+        assertTrue(speed.contains("equal in every full scan"), speed);
+        assertEquals(1L, new KernelCheck.Outcome(sc, kernel, model).toJson().get("counter_cells_differing"));
     }
 }

@@ -92,6 +92,11 @@ public final class JmhResults {
         return new JmhResults(entries);
     }
 
+    /** Results made of the given entries (another reader's, e.g. {@link ModelPoints}). */
+    static JmhResults of(List<Entry> entries) {
+        return new JmhResults(List.copyOf(entries));
+    }
+
     /** The entries of several reads, in order (merging results folders). */
     public static JmhResults concat(List<JmhResults> parts) {
         return new JmhResults(parts.stream().flatMap(p -> p.entries.stream()).toList());
@@ -102,9 +107,9 @@ public final class JmhResults {
         return entries.size();
     }
 
-    /** JMH version → the sources that carry it, for the mixed-versions check. */
+    /** JMH version → the sources that carry it, for the mixed-versions check (a sweep's model points have none). */
     public Map<String, List<String>> sourcesByJmhVersion() {
-        return entries.stream().collect(Collectors.groupingBy(
+        return entries.stream().filter(e -> !ModelPoints.MODE.equals(e.node().path("mode").asText())).collect(Collectors.groupingBy(
                 e -> e.node().path("jmhVersion").asText(""),
                 java.util.TreeMap::new,
                 Collectors.mapping(Entry::source, Collectors.collectingAndThen(

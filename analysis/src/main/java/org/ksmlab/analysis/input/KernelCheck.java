@@ -37,9 +37,13 @@ public final class KernelCheck {
         }
     }
 
-    /** One scenario; {@code source} names the file it came from. */
+    /**
+     * One scenario; {@code source} names the file it came from; {@code modelCosts} is where the
+     * model's CPU costs came from (the file's {@code "model_costs_source"}), or null when the file
+     * does not say.
+     */
     public record Scenario(String source, String name, String workload, Map<String, String> knobs, Side kernel,
-                           Side model) {}
+                           Side model, String modelCosts) {}
 
     public static List<Scenario> read(Path file) throws BadInputException {
         JsonNode root = Json.read(file, EXPECTED);
@@ -51,6 +55,7 @@ public final class KernelCheck {
         String source = folder == null || folder.getFileName() == null ? file.getFileName().toString()
                 : folder.getFileName() + "/" + file.getFileName();
         List<Scenario> scenarios = new ArrayList<>();
+        String costs = root.path("model_costs_source").isTextual() ? root.path("model_costs_source").asText() : null;
         JsonNode list = root.path("scenarios");
         for (int i = 0; i < list.size(); i++) {
             JsonNode s = list.get(i);
@@ -62,7 +67,7 @@ public final class KernelCheck {
             s.path("knobs").properties().forEach(k -> knobs.put(k.getKey(), k.getValue().asText()));
             String workload = s.path("workload").asText();
             scenarios.add(new Scenario(source, s.path("name").asText(workload), workload, knobs,
-                    side(s.path("kernel"), where + " \"kernel\""), side(s.path("model"), where + " \"model\"")));
+                    side(s.path("kernel"), where + " \"kernel\""), side(s.path("model"), where + " \"model\""), costs));
         }
         return scenarios;
     }

@@ -16,10 +16,12 @@ import tech.tablesaw.api.Table;
  * @param kernelChecks every scenario of every folder's {@code kernel-check.json}, in order
  * @param scenarioRuns every {@code scenarios/*.json} of every folder, in folder then file order
  * @param cReferences every folder's {@code c-reference.json}, in folder order
+ * @param realMemory every {@code real-memory/*.json} (memory dataset summaries) of every folder, in folder then file order
+ * @param exposures every {@code exposure/*.json} of every folder, in folder then file order
  */
 public record Results(List<ResultsFolder> folders, Table longTable, Table runs, List<SimulationSeries> series,
                       List<KernelCheck.Scenario> kernelChecks, List<ScenarioRun> scenarioRuns,
-                      List<CReference> cReferences) {
+                      List<CReference> cReferences, List<RealMemory> realMemory, List<ExposureRun> exposures) {
 
     /**
      * Reads and merges the given results folders. Fails, naming the file, when a folder does not
@@ -33,14 +35,19 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
         List<KernelCheck.Scenario> scenarios = new ArrayList<>();
         List<ScenarioRun> scenarioRuns = new ArrayList<>();
         List<CReference> cReferences = new ArrayList<>();
+        List<RealMemory> realMemory = new ArrayList<>();
+        List<ExposureRun> exposures = new ArrayList<>();
         for (Path dir : dirs) {
             ResultsFolder folder = ResultsFolder.open(dir);
-            JmhResults part = JmhResults.read(folder.jmhFiles());
+            JmhResults part = JmhResults.concat(List.of(JmhResults.read(folder.jmhFiles()), ModelPoints.read(folder.modelFiles())));
             List<SimulationSeries> folderSeries = SimulationSeries.readAll(folder.seriesFiles());
             List<KernelCheck.Scenario> folderChecks = folder.kernelCheckFile() == null ? List.of()
                     : KernelCheck.read(folder.kernelCheckFile());
             List<ScenarioRun> folderScenarios = ScenarioRun.readAll(folder.scenarioFiles());
-            if (part.entryCount() == 0 && folderSeries.isEmpty() && folderChecks.isEmpty() && folderScenarios.isEmpty()) {
+            List<RealMemory> folderReal = RealMemory.readAll(folder.realMemoryFiles());
+            List<ExposureRun> folderExposures = ExposureRun.readAll(folder.exposureFiles());
+            if (part.entryCount() == 0 && folderSeries.isEmpty() && folderChecks.isEmpty() && folderScenarios.isEmpty()
+                    && folderReal.isEmpty() && folderExposures.isEmpty()) {
                 throw new BadInputException(dir + ": contains no runs (its jmh/*.json files "
                         + folder.jmhFiles().stream().map(p -> p.getFileName().toString()).toList()
                         + " hold no benchmark entries; expected " + ResultsFolder.RUNS + ")");
@@ -50,6 +57,8 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
             series.addAll(folderSeries);
             scenarios.addAll(folderChecks);
             scenarioRuns.addAll(folderScenarios);
+            realMemory.addAll(folderReal);
+            exposures.addAll(folderExposures);
             if (folder.cReferenceFile() != null) cReferences.add(CReference.read(folder.cReferenceFile()));
         }
         JmhResults results = JmhResults.concat(parts);
@@ -62,6 +71,7 @@ public record Results(List<ResultsFolder> folders, Table longTable, Table runs, 
                     + "; expected one JMH version across all inputs (rerun with the same benchmarks.jar)");
         }
         return new Results(List.copyOf(folders), results.longTable(), results.runsTable(), List.copyOf(series),
-                List.copyOf(scenarios), List.copyOf(scenarioRuns), List.copyOf(cReferences));
+                List.copyOf(scenarios), List.copyOf(scenarioRuns), List.copyOf(cReferences), List.copyOf(realMemory),
+                List.copyOf(exposures));
     }
 }

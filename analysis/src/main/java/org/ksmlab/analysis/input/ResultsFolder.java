@@ -12,25 +12,31 @@ import java.util.stream.Stream;
  * in {@code jmh/*.json}, simulated time series in {@code series/<mix>__<algo>.json}, scenario runs in
  * {@code scenarios/<name>__<variant>__<algo>.json}, optionally the
  * live-kernel comparison {@code kernel-check.json}, optionally the C reference of the page
- * primitives {@code c-reference.json} ({@link CReference}), and provenance in {@code env.txt}
+ * primitives {@code c-reference.json} ({@link CReference}), exposure-vs-saving experiments in
+ * {@code exposure/<mix>__<pages>.json} ({@link ExposureRun}), and provenance in {@code env.txt}
  * ({@code key: value} lines). run.sh writes a {@code status:} line into env.txt (atomically):
  * {@code status: complete} or {@code status: partial (<reason>)}; a folder whose env.txt has no
  * such line was written before run.sh recorded it ({@link #completeness()}).
  *
  * @param dir the folder
  * @param jmhFiles its {@code jmh/*.json} files, sorted by name
+ * @param modelFiles its {@code model/*.json} files (a sweep's), sorted by name
  * @param seriesFiles its {@code series/*.json} files, sorted by name
  * @param scenarioFiles its {@code scenarios/*.json} files, sorted by name
  * @param kernelCheckFile its {@code kernel-check.json}, or null
  * @param cReferenceFile its {@code c-reference.json}, or null
+ * @param realMemoryFiles its {@code real-memory/*.json} files (one per memory dataset), sorted by name
  * @param envText the text of {@code env.txt}, empty when the folder has none
+ * @param exposureFiles its {@code exposure/*.json} files, sorted by name
  */
-public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFiles, List<Path> scenarioFiles,
-                            Path kernelCheckFile, Path cReferenceFile, String envText) {
+public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> modelFiles, List<Path> seriesFiles, List<Path> scenarioFiles,
+                            Path kernelCheckFile, Path cReferenceFile, List<Path> realMemoryFiles, String envText,
+                            List<Path> exposureFiles) {
 
     /** What a folder must hold at least one of. */
-    static final String RUNS = "at least one JMH result file jmh/*.json, simulated series series/*.json,"
-            + " scenario run scenarios/*.json or kernel-check.json";
+    static final String RUNS = "at least one JMH result file jmh/*.json, model points model/*.json, simulated series series/*.json,"
+            + " scenario run scenarios/*.json, exposure experiment exposure/*.json, kernel-check.json or memory dataset"
+            + " summary real-memory/*.json";
 
     /** One {@code key: value} line of env.txt; a line without a colon has an empty key. */
     public record EnvLine(String key, String value) {}
@@ -79,13 +85,17 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFile
                     + " (expected results/<timestamp>-<gitsha>/ with jmh/*.json)");
         }
         List<Path> files = jsonFiles(dir.resolve("jmh"));
+        List<Path> model = jsonFiles(dir.resolve("model"));
         List<Path> series = jsonFiles(dir.resolve("series"));
         List<Path> scenarios = jsonFiles(dir.resolve("scenarios"));
+        List<Path> exposure = jsonFiles(dir.resolve("exposure"));
         Path kernelCheck = dir.resolve("kernel-check.json");
         if (!Files.isRegularFile(kernelCheck)) kernelCheck = null;
         Path cReference = dir.resolve(CReference.FILE);
         if (!Files.isRegularFile(cReference)) cReference = null;
-        if (files.isEmpty() && series.isEmpty() && scenarios.isEmpty() && kernelCheck == null) {
+        List<Path> realMemory = jsonFiles(dir.resolve("real-memory"));
+        if (files.isEmpty() && model.isEmpty() && series.isEmpty() && scenarios.isEmpty() && exposure.isEmpty() && kernelCheck == null
+                && realMemory.isEmpty()) {
             throw new BadInputException(dir + ": contains no runs (expected " + RUNS + ")");
         }
         Path env = dir.resolve("env.txt");
@@ -97,7 +107,8 @@ public record ResultsFolder(Path dir, List<Path> jmhFiles, List<Path> seriesFile
                 throw new BadInputException(env + ": cannot be read (" + e.getMessage() + ")", e);
             }
         }
-        return new ResultsFolder(dir, List.copyOf(files), List.copyOf(series), List.copyOf(scenarios), kernelCheck, cReference, envText);
+        return new ResultsFolder(dir, List.copyOf(files), List.copyOf(model), List.copyOf(series), List.copyOf(scenarios), kernelCheck,
+                cReference, List.copyOf(realMemory), envText, List.copyOf(exposure));
     }
 
     /** The regular *.json files of a directory, sorted; none when it does not exist. */

@@ -36,6 +36,7 @@ public final class ChartRenderer {
         return switch (spec.kind()) {
             case BARS -> encode(bars(spec), spec.title());
             case LINES -> encode(lines(spec), spec.title());
+            case POINTS -> encode(points(spec), spec.title());
         };
     }
 
@@ -63,6 +64,17 @@ public final class ChartRenderer {
         chart.getStyler().setSeriesColors(Palette.colours(spec.series().stream().map(Series::name).toList()));
         for (Series s : spec.series()) {
             chart.addSeries(s.name(), s.x(), s.y()).setMarker(Palette.marker(s.name()));
+        }
+        return chart;
+    }
+
+    /** A scatter: every series' points as markers, not joined, one colour and marker per merger. */
+    private static XYChart points(ChartSpec spec) {
+        XYChart chart = lines(spec);
+        chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(14);
+        for (var s : chart.getSeriesMap().values()) {
+            s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
         }
         return chart;
     }

@@ -26,6 +26,9 @@ public final class Palette {
             "sksm", new Color(0xff7f0e),            // orange
             "sksm-resizable", new Color(0x2ca02c),  // green
             "sksm-aged", new Color(0x9467bd),       // purple
+            "ksm-zero-only", new Color(0x9ecae1),   // light blue: ksm's family
+            "ksm-same-domain", new Color(0x08306b), // navy
+            "ksm-fake-merge", new Color(0xc49c94),  // tan
             FidelitySection.MODEL_SERIES, new Color(0x1f77b4), // the model's ksm: ksm's blue
             FidelitySection.KERNEL_SERIES, Color.BLACK);
 
@@ -42,7 +45,8 @@ public final class Palette {
     /** Merger → marker shape in line charts; other series get circles. */
     static final Map<String, Marker> MARKERS = Map.of(
             "none", SeriesMarkers.CIRCLE, "ksm", SeriesMarkers.SQUARE, "sksm", SeriesMarkers.DIAMOND,
-            "sksm-resizable", SeriesMarkers.TRIANGLE_UP, "sksm-aged", SeriesMarkers.TRIANGLE_DOWN);
+            "sksm-resizable", SeriesMarkers.TRIANGLE_UP, "sksm-aged", SeriesMarkers.TRIANGLE_DOWN,
+            "ksm-zero-only", SeriesMarkers.SQUARE, "ksm-same-domain", SeriesMarkers.SQUARE, "ksm-fake-merge", SeriesMarkers.SQUARE);
 
     /** The marker of a series in a line chart. */
     public static Marker marker(String seriesName) {

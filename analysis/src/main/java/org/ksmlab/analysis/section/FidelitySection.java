@@ -69,6 +69,7 @@ public final class FidelitySection implements ReportSection {
         LongColumn scanM = LongColumn.create("converged scan model");
         LongColumn msK = LongColumn.create("converged ms kernel (wall)");
         LongColumn msM = LongColumn.create("converged ms model (virtual)");
+        DoubleColumn msRatio = DoubleColumn.create("time model/kernel");
         DoubleColumn cpuK = DoubleColumn.create("ksmd CPU ns/page kernel");
         DoubleColumn cpuM = DoubleColumn.create("ksmd CPU ns/page model");
         DoubleColumn cpuRatio = DoubleColumn.create("CPU model/kernel");
@@ -112,6 +113,7 @@ public final class FidelitySection implements ReportSection {
             appendOrMissing(scanM, m.convergedFullScans() < 0 ? null : m.convergedFullScans());
             appendOrMissing(msK, k.convergedMs() < 0 ? null : k.convergedMs());
             appendOrMissing(msM, m.convergedMs() < 0 ? null : m.convergedMs());
+            msRatio.append(k.convergedMs() > 0 && m.convergedMs() >= 0 ? m.convergedMs() / (double) k.convergedMs() : Double.NaN);
             cpuK.append(k.cpuNsPerPage());
             cpuM.append(m.cpuNsPerPage());
             cpuRatio.append(m.cpuNsPerPage() / k.cpuNsPerPage());
@@ -122,7 +124,7 @@ public final class FidelitySection implements ReportSection {
         }
         Table summary = Table.create("fidelity", name, workload, knobs, verdict);
         if (severalFiles) summary.addColumns(source);
-        Table convergence = Table.create("fidelity-convergence", name.copy(), scanK, scanM, msK, msM, cpuK, cpuM,
+        Table convergence = Table.create("fidelity-convergence", name.copy(), scanK, scanM, msK, msM, msRatio, cpuK, cpuM,
                 cpuRatio);
         Table counters = Table.create("fidelity-counters", cScenario, cCounter, cKernel, cModel, cDiff);
         long equal = verdict.asList().stream().filter(x -> x.startsWith("all ")).count();
@@ -134,6 +136,8 @@ public final class FidelitySection implements ReportSection {
                 + " ksmd CPU ns/page: ksmd's CPU time (its /proc schedstat) ÷ pages scanned; the model's is its cost"
                 + " model over the same scans." + (varyingKnobs.isEmpty() ? "" : " Knobs column: the knobs that differ"
                 + " between scenarios (and the pacing knobs)."));
+        scenarios.stream().map(Scenario::modelCosts).filter(Objects::nonNull).distinct()
+                .forEach(c -> prose.add("The model's CPU costs: " + c + "."));
         List<Series> series = new ArrayList<>();
         cpuSeries.forEach((label, values) -> series.add(Series.bars(label, values)));
         ChartSpec chart = ChartSpec.bars("fidelity-cpu",

@@ -12,8 +12,9 @@ import java.util.List;
 public final class Mergers {
     private Mergers() {}
 
-    /** Report order: the baseline, in-tree KSM, then the SKSM variants. */
-    public static final List<String> ORDER = List.of("none", "ksm", "sksm", "sksm-resizable", "sksm-aged");
+    /** Report order: the baseline, in-tree KSM, the SKSM variants, then the defences modelled as KSM variants. */
+    public static final List<String> ORDER = List.of("none", "ksm", "sksm", "sksm-resizable", "sksm-aged",
+            "ksm-zero-only", "ksm-same-domain", "ksm-fake-merge");
 
     /** The baseline: no merging. */
     public static final String NONE = "none";

@@ -75,7 +75,8 @@ public record SectionOutput(List<String> prose, List<ReportTable> tables, List<C
      *
      * @param name file name without extension, {@code charts/<name>.png}
      * @param caption what the chart shows, used as alt text and caption
-     * @param kind bars (one group per category, one bar per series) or lines (x, y points)
+     * @param kind bars (one group per category, one bar per series), lines (x, y points joined) or
+     *     points (x, y points, not joined: a scatter)
      * @param title the chart's title
      * @param xTitle x axis title, with its unit
      * @param yTitle y axis title, with its unit and which way is better
@@ -85,7 +86,7 @@ public record SectionOutput(List<String> prose, List<ReportTable> tables, List<C
      */
     public record ChartSpec(String name, String caption, Kind kind, String title, String xTitle, String yTitle,
                             List<String> categories, List<Series> series, boolean logX) {
-        public enum Kind { BARS, LINES }
+        public enum Kind { BARS, LINES, POINTS }
 
         public ChartSpec {
             categories = List.copyOf(categories);
@@ -104,12 +105,18 @@ public record SectionOutput(List<String> prose, List<ReportTable> tables, List<C
             return new ChartSpec(name, caption, Kind.LINES, title, xTitle, yTitle, List.of(), series, logX);
         }
 
+        /** A scatter: each series' (x, y) points, unjoined (one point per series is fine). */
+        public static ChartSpec points(String name, String caption, String title, String xTitle, String yTitle,
+                                       List<Series> series) {
+            return new ChartSpec(name, caption, Kind.POINTS, title, xTitle, yTitle, List.of(), series, false);
+        }
+
         /**
-         * Whether the chart says more than one number: bars need two or more values, lines a
-         * series with two or more points. The report draws no other chart.
+         * Whether the chart says more than one number: bars and points need two or more values,
+         * lines a series with two or more points. The report draws no other chart.
          */
         public boolean drawable() {
-            if (kind == Kind.BARS) return points() >= 2;
+            if (kind == Kind.BARS || kind == Kind.POINTS) return points() >= 2;
             return series.stream().anyMatch(s -> s.y().stream().filter(v -> v != null && Double.isFinite(v)).count() >= 2);
         }
 

@@ -12,8 +12,8 @@ public final class Sections {
     private Sections() {}
 
     public static List<ReportSection> all() {
-        return List.of(new AlgorithmComparisonSection(), new SavingOverTimeSection(), new ScanRateGridSection(),
-                new FidelitySection(),
+        return List.of(new AlgorithmComparisonSection(), new SavingOverTimeSection(), new ExposureSection(), new ScanRateGridSection(),
+                new FidelitySection(), new RealMemorySection(),
                 new MergeAnyVmaSection(), new MremapSection(), new SwitchesSection(), new VmaCloningSection(), new SelftestsSection(),
                 new ScalingSection(), new SksmMergeSection(), new PageOperationsSection(), new CReferenceSection(), new TreeOperationsSection(), new WorkloadBuildSection(),
                 new ProvenanceSection(), new AllResultsSection());

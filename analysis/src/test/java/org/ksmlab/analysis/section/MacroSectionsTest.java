@@ -229,11 +229,11 @@ class MacroSectionsTest {
         assertEquals("sleep_millisecs=20, pages_to_scan=1000", summary.stringColumn("knobs").get(0));
         assertEquals(List.of(
                 List.of("scenario", "converged scan kernel", "converged scan model", "converged ms kernel (wall)",
-                        "converged ms model (virtual)", "ksmd CPU ns/page kernel", "ksmd CPU ns/page model",
+                        "converged ms model (virtual)", "time model/kernel", "ksmd CPU ns/page kernel", "ksmd CPU ns/page model",
                         "CPU model/kernel"),
-                List.of("duplicates", "2", "2", "219", "195", "1280", "1050", "0.819"),
-                List.of("several processes", "2", "", "312", "", "1050", "", ""),
-                List.of("prctl merge-any", "10", "2", "2592", "195", "2390", "1050", "0.437")),
+                List.of("duplicates", "2", "2", "219", "195", "0.890", "1280", "1050", "0.819"),
+                List.of("several processes", "2", "", "312", "", "", "1050", "", ""),
+                List.of("prctl merge-any", "10", "2", "2592", "195", "0.0752", "2390", "1050", "0.437")),
                 shown(table(out, "fidelity-convergence")));
         Table counters = table(out, "fidelity-counters");
         assertEquals(24, counters.rowCount());

@@ -1,6 +1,5 @@
 package org.ksmlab.bench.macro;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.ksmlab.engine.memory.PageMode;
@@ -82,11 +81,7 @@ public class KsmConvergenceBenchmark {
 
         @Setup(Level.Iteration)
         public void build() {
-            knobs = new LinkedHashMap<>();
-            knobs.put("pages_to_scan", Integer.toString(pagesToScan));
-            knobs.put("sleep_millisecs", Integer.toString(sleepMillis));
-            knobs.put("smart_scan", Integer.toString(smartScan));
-            knobs.put("advisor_mode", advisor);
+            knobs = MacroRuns.ksmKnobs(pagesToScan, sleepMillis, smartScan, advisor);
             // The knobs are written at attach, as sysfs would take them: a bad value fails here, not in the timed run.
             new Kernel(Algorithms.create("ksm", knobs)).close();
             PageMode.parse(pageMode); // a bad name fails here, not in the timed run

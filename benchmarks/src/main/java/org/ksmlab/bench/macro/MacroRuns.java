@@ -1,5 +1,6 @@
 package org.ksmlab.bench.macro;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ksmlab.datasets.Mixes;
 import org.ksmlab.engine.memory.PageMode;
@@ -43,6 +44,16 @@ public final class MacroRuns {
     /** As {@link #toHorizon(Workload, String, long)}, holding pages as {@code mode} says. */
     public static SimulationResult toHorizon(Workload workload, String algo, long horizonMs, PageMode mode) {
         return Horizon.run(workload, algo, horizonMs, mode);
+    }
+
+    /** ksm's knobs for a convergence point, in sysfs write order (pages_to_scan before advisor_mode: EINVAL after it). */
+    public static Map<String, String> ksmKnobs(int pagesToScan, int sleepMillis, int smartScan, String advisor) {
+        Map<String, String> knobs = new LinkedHashMap<>();
+        knobs.put("pages_to_scan", Integer.toString(pagesToScan));
+        knobs.put("sleep_millisecs", Integer.toString(sleepMillis));
+        knobs.put("smart_scan", Integer.toString(smartScan));
+        knobs.put("advisor_mode", advisor);
+        return knobs;
     }
 
     /** Runs {@code workload} under {@code algo} with {@code knobs} until stable (100 ms samples, at most 24 virtual hours). */

@@ -11,6 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ksmlab.datasets.memory.DatasetImages;
+import org.ksmlab.datasets.memory.DatasetSource;
+import org.ksmlab.datasets.memory.MemoryDataset;
+import org.ksmlab.datasets.memory.ShippedDatasets;
 import org.ksmlab.engine.mm.VmFlags;
 import org.ksmlab.engine.scenario.Content;
 import org.ksmlab.engine.scenario.Origin;
@@ -53,6 +57,8 @@ public final class ScenarioReader {
             "EACCES", "EEXIST", "ENOSYS");
 
     private final String file;
+    /** The first content id of each dataset this scenario names, by the dataset's label. */
+    private final Map<String, Long> datasetIdBases = new LinkedHashMap<>();
 
     private ScenarioReader(String file) {
         this.file = file;
@@ -87,7 +93,7 @@ public final class ScenarioReader {
 
     private Scenario scenario(Node root) {
         Map<String, Node> top = map(root, "the scenario", Set.of("ksmlab-scenario", "name", "description", "seed",
-                "unique_ids_from", "applies_to", "model_only", "knobs", "variants", "files", "processes", "steps"));
+                "unique_ids_from", "applies_to", "model_only", "knobs", "variants", "files", "processes", "domains", "steps"));
         Node version = top.get("ksmlab-scenario");
         if (version == null) {
             throw bad(root, "missing 'ksmlab-scenario: " + Scenario.FORMAT_VERSION + "' (the format version) at the top");
@@ -139,7 +145,37 @@ public final class ScenarioReader {
             }
         }
         String modelOnly = top.containsKey("model_only") ? text(top.get("model_only"), "model_only") : null;
-        return new Scenario((int) v, name, description, seed, uniqueFrom, applies, modelOnly, knobs, variants, files, steps, origin(root));
+        Map<String, String> domains = top.containsKey("domains") ? domains(top.get("domains"), steps) : Map.of();
+        return new Scenario((int) v, name, description, seed, uniqueFrom, applies, modelOnly, knobs, variants, files, steps, origin(root),
+                domains);
+    }
+
+    /**
+     * {@code domains: {PROCESS: DOMAIN, ...}}: the security domain of spawned processes. Each
+     * PROCESS must be spawned by the scenario ({@code processes} or a {@code spawn} step); a forked
+     * child is always in its parent's domain, so naming one is an error.
+     */
+    private Map<String, String> domains(Node n, List<Step> steps) {
+        Set<String> spawned = new java.util.HashSet<>();
+        Set<String> forked = new java.util.HashSet<>();
+        for (Step s : steps) {
+            if (s instanceof Step.Spawn sp) spawned.add(sp.process());
+            if (s instanceof Step.Fork f) forked.add(f.child());
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        for (NodeTuple t : tuples(n, "domains")) {
+            String process = key(t);
+            if (forked.contains(process) && !spawned.contains(process)) {
+                throw bad(t.getKeyNode(), "domains: '" + process + "' is a forked child, which is always in its parent's domain;"
+                        + " expected a process the scenario spawns");
+            }
+            if (!spawned.contains(process)) {
+                throw bad(t.getKeyNode(), "domains: no process '" + process + "' is spawned; expected one of "
+                        + new java.util.TreeSet<>(spawned));
+            }
+            m.put(process, text(t.getValueNode(), "a domain name"));
+        }
+        return m;
     }
 
     /** One step (several when it is a repeat); {@code vars} are the enclosing repeats' counters. */
@@ -199,8 +235,16 @@ public final class ScenarioReader {
             }
             case "write" -> {
                 Map<String, Node> m = map(a, "write", Set.of("process", "region", "pages", "content"));
+                Node c = required(m, "content", a);
+                if (c instanceof MappingNode && map(c, "content", Set.of("distinct", "base", "ids", "same_as", "dataset")).containsKey("dataset")) {
+                    if (m.containsKey("pages")) throw bad(m.get("pages"), "a dataset content lists its own pages (the captured VMA's); leave 'pages' out");
+                    DatasetImages.VmaContent dc = datasetContent(map(c, "content", Set.of("dataset")).get("dataset"), vars);
+                    String src = "dataset " + dc.vma().name() + "@0x" + Long.toHexString(dc.vma().start());
+                    yield List.of(new Step.Write(o, str(m, "process", a, vars), str(m, "region", a, vars), new Pages.Listed(dc.pages(), src),
+                            new Content.Listed(dc.ids(), src)));
+                }
                 yield List.of(new Step.Write(o, str(m, "process", a, vars), str(m, "region", a, vars), pages(m.get("pages"), vars),
-                        content(required(m, "content", a), vars)));
+                        content(c, vars)));
             }
             case "patch" -> {
                 Map<String, Node> m = map(a, "patch", Set.of("process", "region", "pages"));
@@ -328,6 +372,30 @@ public final class ScenarioReader {
         return str(m, "process", a, vars);
     }
 
+    /**
+     * {@code {path, process, vma}}: the anonymous pages of one captured VMA ({@link DatasetImages#vma}).
+     * A relative path is taken from the scenario file's folder, else a shipped dataset's name. Each
+     * dataset the scenario names gets its own range of content ids (from 2^48, 2^40 apart), so
+     * two datasets never share a content by accident, and one dataset's VMAs share theirs.
+     */
+    private DatasetImages.VmaContent datasetContent(Node d, Map<String, Long> vars) {
+        Map<String, Node> m = map(d, "dataset", Set.of("path", "process", "vma"));
+        String path = sub(text(required(m, "path", d), "a dataset folder or name"), d, vars);
+        Path p = Path.of(path);
+        Path scenarioDir = Path.of(file).toAbsolutePath().getParent();
+        if (!p.isAbsolute() && scenarioDir != null && Files.isDirectory(scenarioDir.resolve(p))) {
+            p = scenarioDir.resolve(p);
+        }
+        try {
+            DatasetSource src = Files.isDirectory(p) ? DatasetSource.of(p) : ShippedDatasets.resolve(path);
+            long base = datasetIdBases.computeIfAbsent(src.label(), k -> (1L << 48) + (long) datasetIdBases.size() * (1L << 40));
+            return DatasetImages.vma(src, (int) nonNegative(subNode(required(m, "process", d), vars), "process"),
+                    sub(text(required(m, "vma", d), "a VMA index or start address"), d, vars), base);
+        } catch (MemoryDataset.BadDataset e) {
+            throw bad(d, e.getMessage());
+        }
+    }
+
     private Content content(Node n, Map<String, Long> vars) {
         if (n instanceof ScalarNode s) {
             return switch (s.getValue()) {
@@ -336,7 +404,7 @@ public final class ScenarioReader {
                 default -> throw bad(n, "content '" + s.getValue() + "': expected zero, unique, {distinct: K}, {ids: FIRST} or {same_as: {process, region}}");
             };
         }
-        Map<String, Node> m = map(n, "content", Set.of("distinct", "base", "ids", "same_as"));
+        Map<String, Node> m = map(n, "content", Set.of("distinct", "base", "ids", "same_as"));  // dataset: only in write steps
         if (m.containsKey("distinct")) {
             return new Content.Distinct(positive(subNode(m.get("distinct"), vars), "distinct"),
                     m.containsKey("base") ? nonNegative(subNode(m.get("base"), vars), "base") : 0);

@@ -92,6 +92,11 @@ class ScenarioReaderTest {
         assertBad("ksmlab-scenario: 1\nname: t\nsteps:\n  - every: {ms: 10, steps: [{fork: {process: p, child: c}}]}\n",
                 "t.yaml:4: 'fork' inside 'every'");
         assertBad("", "t.yaml:1: the file is empty");
+        assertBad("ksmlab-scenario: 1\nname: t\nprocesses: [p]\ndomains: {q: tenant}\nsteps: []\n",
+                "t.yaml:4: domains: no process 'q' is spawned; expected one of [p]");
+        assertBad("ksmlab-scenario: 1\nname: t\nprocesses: [p]\ndomains: {c: tenant}\nsteps:\n  - fork: {process: p, child: c}\n",
+                "t.yaml:4: domains: 'c' is a forked child, which is always in its parent's domain; expected a process the scenario spawns");
+        assertBad("ksmlab-scenario: 1\nname: t\nprocesses: [p]\ndomains: [p]\nsteps: []\n", "t.yaml:4: ");
     }
 
     @Test

@@ -14,14 +14,15 @@ import org.ksmlab.engine.knobs.Param;
  * Names (the keys of {@code calibration.properties} and of {@code --set cost.NAME=NS}):
  * {@code checksum_page_ns}, {@code compare_byte_ns}, {@code tree_step_ns}, {@code merge_ns},
  * {@code write_protect_ns}, {@code cow_copy_ns}, {@code page_visit_ns}, {@code table_update_ns},
- * {@code lru_drain_ns}.
+ * {@code lru_drain_ns}, {@code stable_step_ns}, {@code wakeup_ns}, {@code pass_ns}, {@code volatile_page_ns}.
  */
 public record CostModel(double checksumPageNs, double compareByteNs, double treeStepNs, double mergeNs,
                         double writeProtectNs, double cowCopyNs, double pageVisitNs, double tableUpdateNs,
-                        double lruDrainNs) {
+                        double lruDrainNs, double stableStepNs, double wakeupNs, double passNs, double volatilePageNs) {
 
     public static final List<String> NAMES = List.of("checksum_page_ns", "compare_byte_ns", "tree_step_ns", "merge_ns",
-            "write_protect_ns", "cow_copy_ns", "page_visit_ns", "table_update_ns", "lru_drain_ns");
+            "write_protect_ns", "cow_copy_ns", "page_visit_ns", "table_update_ns", "lru_drain_ns", "stable_step_ns", "wakeup_ns",
+            "pass_ns", "volatile_page_ns");
 
     private static final CostModel DEFAULTS = load();
 
@@ -40,13 +41,18 @@ public record CostModel(double checksumPageNs, double compareByteNs, double tree
                 + w.cowCopies * cowCopyNs
                 + w.pagesVisited * pageVisitNs
                 + w.tableUpdates * tableUpdateNs
-                + w.lruDrains * lruDrainNs;
+                + w.lruDrains * lruDrainNs
+                + w.stableSteps * stableStepNs
+                + w.wakeups * wakeupNs
+                + w.passes * passNs
+                + w.volatilePages * volatilePageNs;
         return (long) ns;
     }
 
     public Map<String, Double> asMap() {
         Map<String, Double> m = new LinkedHashMap<>();
-        double[] v = {checksumPageNs, compareByteNs, treeStepNs, mergeNs, writeProtectNs, cowCopyNs, pageVisitNs, tableUpdateNs, lruDrainNs};
+        double[] v = {checksumPageNs, compareByteNs, treeStepNs, mergeNs, writeProtectNs, cowCopyNs, pageVisitNs, tableUpdateNs, lruDrainNs,
+                stableStepNs, wakeupNs, passNs, volatilePageNs};
         for (int i = 0; i < v.length; i++) {
             m.put(NAMES.get(i), v[i]);
         }
@@ -138,7 +144,8 @@ public record CostModel(double checksumPageNs, double compareByteNs, double tree
 
     private static CostModel fromMap(Map<String, Double> m) {
         return new CostModel(m.get("checksum_page_ns"), m.get("compare_byte_ns"), m.get("tree_step_ns"), m.get("merge_ns"),
-                m.get("write_protect_ns"), m.get("cow_copy_ns"), m.get("page_visit_ns"), m.get("table_update_ns"), m.get("lru_drain_ns"));
+                m.get("write_protect_ns"), m.get("cow_copy_ns"), m.get("page_visit_ns"), m.get("table_update_ns"), m.get("lru_drain_ns"),
+                m.get("stable_step_ns"), m.get("wakeup_ns"), m.get("pass_ns"), m.get("volatile_page_ns"));
     }
 
     private static CostModel load() {

@@ -45,6 +45,8 @@ public final class Ksm implements Merger, Daemon {
     /** The work every part of KSM does, which {@link Ksmd} turns into CPU time. */
     private final WorkCounts work = new WorkCounts();
     private final Ksmd ksmd;
+    /** What may merge: in-tree KSM, or one of the defences modelled as its variants. */
+    private final MergePolicy policy;
     /** The sysfs writes given at construction, applied in order when the kernel attaches. */
     private Map<String, String> pendingWrites;
 
@@ -63,8 +65,21 @@ public final class Ksm implements Merger, Daemon {
      * boots with run=0) and the CPU cost model of ksmd's work.
      */
     public Ksm(Map<String, String> knobWrites, CostModel costs) {
+        this(knobWrites, costs, MergePolicy.UNRESTRICTED);
+    }
+
+    /**
+     * A KSM variant that merges what {@code policy} allows (see {@link MergePolicy}); the
+     * zero-pages-only variant starts with {@code use_zero_pages=1} unless the writes set it.
+     */
+    public Ksm(Map<String, String> knobWrites, CostModel costs, MergePolicy policy) {
         this.ksmd = new Ksmd(costs, work);
-        Map<String, String> writes = new LinkedHashMap<>(knobWrites);
+        this.policy = policy;
+        Map<String, String> writes = new LinkedHashMap<>();
+        if (policy == MergePolicy.ZERO_PAGES_ONLY && !knobWrites.containsKey("use_zero_pages")) {
+            writes.put("use_zero_pages", "1");
+        }
+        writes.putAll(knobWrites);
         if (!writes.containsKey("run")) {
             writes.put("run", "1");
         }
@@ -73,7 +88,7 @@ public final class Ksm implements Merger, Daemon {
 
     @Override
     public String name() {
-        return "ksm";
+        return policy.algorithmName();
     }
 
     @Override
@@ -85,6 +100,10 @@ public final class Ksm implements Merger, Daemon {
         this.stable = new StableTree(items, counters, knobs, pages, store, work);
         this.unstable = new UnstableTree(items, counters, pages, store, work);
         this.scan = new KsmScan(items, stable, unstable, counters, knobs, ksmd, store, work);
+        ksmd.configure(k.config());
+        if (policy.partitionsByDomain()) {
+            stable.partitionByDomain();
+        }
         pendingWrites.forEach(this::writeKnob);
         pendingWrites = null;
     }
@@ -116,6 +135,7 @@ public final class Ksm implements Merger, Daemon {
             case "max_page_sharing" -> setMaxPageSharing(KsmKnobs.parseMaxPageSharing(v));
             case "merge_across_nodes" -> setMergeAcrossNodes(KsmKnobs.parseMergeAcrossNodes(v));
             case "advisor_mode" -> setAdvisorMode(KsmKnobs.parseAdvisorScanTime(v));
+            case "sleep_millisecs" -> setSleepMillis(v);
             default -> knobs.set(knob, v);
         }
     }
@@ -128,6 +148,15 @@ public final class Ksm implements Merger, Daemon {
         knobs.run = value;
         if (value == 2) {
             scan.removeAllRmapItems(this::unmergeMergeableVmas);
+        }
+    }
+
+    /** A changed value wakes ksmd from its sleep. @see "mm/ksm.c: sleep_millisecs_store" */
+    private void setSleepMillis(String v) {
+        long before = knobs.sleepMillis;
+        knobs.set("sleep_millisecs", v);
+        if (knobs.sleepMillis != before) {
+            ksmd.sleepChanged(kernel.nowNanos(), knobs.sleepMillis);
         }
     }
 
@@ -201,6 +230,16 @@ public final class Ksm implements Merger, Daemon {
         return ksmd.cpuNanos();
     }
 
+    /**
+     * A copy of the work KSM has done so far, by kind of operation (what its CPU time is computed
+     * from): kernel-check fits the per-operation costs to the live kernel's ksmd with it.
+     */
+    public WorkCounts workCounts() {
+        WorkCounts copy = new WorkCounts();
+        copy.add(work);
+        return copy;
+    }
+
     /** @see "mm/ksm.c: ksm_do_scan" */
     private void ksmDoScan(long scanNpages) {
         while (scanNpages-- > 0) {
@@ -238,16 +277,24 @@ public final class Ksm implements Merger, Daemon {
             // The checksum changed since the last visit: the page is volatile; keep it out of
             // the unstable tree and do not waste time searching for it there.
             int cs = pages.calcChecksum(frame);
-            if (items.oldChecksum(item) != cs) {
+            int old = items.oldChecksum(item);
+            if (old != cs) {
+                if (old != 0) {
+                    work.volatilePages++; // rewritten since the last visit (0: a new rmap_item)
+                }
                 items.setOldChecksum(item, cs);
                 return;
             }
             if (tryToMergeWithZeroPage(item, frame) == 0) {
                 return;
             }
+            if (!policy.mergesNonZeroPages()) {
+                return; // ksm-zero-only: a non-zero page is never searched for nor inserted
+            }
         }
         long nowMillis = kernel.nowNanos() / 1_000_000;
-        int kframe = stable.search(frame, nowMillis);
+        int domain = policy.partitionsByDomain() ? processOf(item).domain() : StableTree.ANY_DOMAIN;
+        int kframe = stable.search(frame, domain, nowMillis);
         scan.removeRmapItemFromTree(item);
         if (kframe != NONE) {
             if (tryToMergeWithKsmPage(item, frame, kframe) == 0) {
@@ -255,15 +302,31 @@ public final class Ksm implements Merger, Daemon {
             }
             return;
         }
-        long tree = unstable.searchInsert(item, frame, scan.seqnr());
+        long tree = unstable.searchInsert(item, frame, domain, scan.seqnr());
         if (tree != NO_ITEM) {
             int treeItem = RmapItems.itemOf(tree);
             int kf = tryToMergeTwoPages(item, frame, treeItem, RmapItems.pageOf(tree));
             if (kf != NONE) {
-                int node = stable.insert(kf, items.oldChecksum(item), nowMillis);
+                int node = stable.insert(kf, items.oldChecksum(item), domain, nowMillis);
                 stable.append(treeItem, node, false);
                 stable.append(item, node, false);
             }
+        } else if (policy.fakeMerges() && items.isUnstable(item)) {
+            fakeMerge(item, frame, domain, nowMillis);
+        }
+    }
+
+    /**
+     * ksm-fake-merge: the page just went into the unstable tree with no twin; instead it becomes a
+     * KSM page of its own (write-protected, one mapping, in the stable tree), as if it had merged,
+     * so a write to it now faults and copies exactly as a write to a merged page would. A later
+     * equal page then merges with it through the stable tree. Not a kernel path (see
+     * {@link MergePolicy#FAKE_MERGE}).
+     */
+    private void fakeMerge(int item, int frame, int domain, long nowMillis) {
+        scan.removeRmapItemFromTree(item); // out of the unstable tree (pages_unshared--)
+        if (tryToMergeWithKsmPage(item, frame, NONE) == 0) {
+            stable.append(item, stable.insert(frame, items.oldChecksum(item), domain, nowMillis), false);
         }
     }
 

@@ -44,7 +44,7 @@ public final class KsmKnobs {
     public static final List<Param> PARAMS = List.of(
             Param.integer("run", 1, 0, 2, "0 stop, 1 merge, 2 unmerge all and stop (the model starts with 1; sysfs boots with 0)"),
             Param.integer("pages_to_scan", 100, 0, 0xffffffffL, "pages per ksmd batch (EINVAL while advisor_mode is scan-time)"),
-            Param.integer("sleep_millisecs", 20, 0, 0xffffffffL, "virtual ms ksmd sleeps between batches"),
+            Param.integer("sleep_millisecs", 20, 0, 0xffffffffL, "ms ksmd sleeps between batches, in whole ticks of kernel.hz (20 at HZ=250: 24 ms)"),
             Param.integer("max_page_sharing", 256, 2, Integer.MAX_VALUE, "mappings per KSM page before a dup is made (EBUSY while pages_shared > 0)"),
             Param.integer("use_zero_pages", 0, 0, 1, "merge all-zero pages with the zero page"),
             Param.integer("smart_scan", 1, 0, 1, "skip pages that repeatedly fail to merge"),

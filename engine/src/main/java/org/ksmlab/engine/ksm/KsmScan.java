@@ -131,7 +131,7 @@ final class KsmScan {
         if (slot == head) {
             // A new pass: the unstable tree is rebuilt from scratch every pass.
             ksmd.fullScanStarted(knobs);
-            work.lruDrains++; // lru_add_drain_all()
+            work.passes++; // lru_add_drain_all() and the other fixed costs of a pass
             unstable.reset();
             slot = head.next;
             mmSlot = slot;

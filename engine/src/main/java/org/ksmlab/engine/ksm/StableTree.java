@@ -19,7 +19,16 @@ import org.ksmlab.engine.memory.PageStore;
  * max_page_sharing items unless a fork put them there.
  */
 final class StableTree {
+    /** The domain argument of the walks when the trees are not partitioned by security domain. */
+    static final int ANY_DOMAIN = Integer.MIN_VALUE;
+
     final StableNodes nodes = new StableNodes();
+    /**
+     * The security domain of each node (a chain's and its dups' are the same), kept only when the
+     * tree is partitioned by domain ({@link MergePolicy#SAME_DOMAIN}); null otherwise, so
+     * unrestricted KSM carries no extra bytes.
+     */
+    private int[] nodeDomain;
     private final RmapItems items;
     private final KsmCounters counters;
     private final KsmKnobs knobs;
@@ -56,9 +65,36 @@ final class StableTree {
         nodes.close();
     }
 
-    /** Model memory of the nodes, bytes. */
+    /** Model memory of the nodes, bytes (with a partitioned tree, each node's domain too). */
     long trackingBytes() {
-        return nodes.count * StableNodes.bytesPerNode();
+        return nodes.count * (StableNodes.bytesPerNode() + (nodeDomain == null ? 0 : Integer.BYTES));
+    }
+
+    /** Orders the tree by (security domain, contents) from now on: call before anything is inserted. */
+    void partitionByDomain() {
+        if (nodes.count != 0) {
+            throw new IllegalStateException("the stable tree is partitioned before its first node");
+        }
+        nodeDomain = new int[0];
+    }
+
+    /**
+     * The walk's direction by domain alone: negative or positive when {@code node} belongs to
+     * another domain (go left or right), 0 when it is {@code domain}'s or the tree is not
+     * partitioned (then contents decide).
+     */
+    private int compareDomain(int domain, int node) {
+        return domain == ANY_DOMAIN ? 0 : Integer.compare(domain, nodeDomain[node]);
+    }
+
+    private void setDomain(int node, int domain) {
+        if (nodeDomain == null) {
+            return;
+        }
+        if (node >= nodeDomain.length) {
+            nodeDomain = java.util.Arrays.copyOf(nodeDomain, Math.max(node + 1, nodeDomain.length * 2));
+        }
+        nodeDomain[node] = domain;
     }
 
     /**
@@ -184,7 +220,7 @@ final class StableTree {
         int foundLen = 0;
         for (int dup = nodes.hlistHead(node); dup != NONE; ) {
             int nextDup = nodes.dupNext(dup);
-            work.treeSteps++; // each dup examined is a ksm_get_folio and a cache miss, like a tree step
+            work.stableSteps++; // each dup examined is a ksm_get_folio, like a tree node
             int folio = ksmGetFolio(dup);
             if (folio != NONE) {
                 if (found == NONE || (isPageSharingCandidate(dup, 0)
@@ -227,12 +263,13 @@ final class StableTree {
     }
 
     /**
-     * Searches for a KSM page identical to {@code frame} that can take one more mapping. Returns
-     * its frame, or NONE (also when every dup of that content is full: the page must then find a
+     * Searches for a KSM page identical to {@code frame} that can take one more mapping, among
+     * the KSM pages of security domain {@code domain} when the tree is partitioned (else
+     * {@link #ANY_DOMAIN}). Returns its frame, or NONE (also when every dup of that content is full: the page must then find a
      * partner in the unstable tree to make a new dup).
      * @see "mm/ksm.c: stable_tree_search"
      */
-    int search(int frame, long nowMillis) {
+    int search(int frame, int domain, long nowMillis) {
         if (nodeOfFrame(frame) != NONE) {
             return frame; // KSM page forked
         }
@@ -241,7 +278,12 @@ final class StableTree {
             RbTree tree = nodes.tree;
             int n = tree.root();
             while (n != RbTree.NIL) {
-                work.treeSteps++;
+                work.stableSteps++;
+                int byDomain = compareDomain(domain, n);
+                if (byDomain != 0) {
+                    n = byDomain < 0 ? tree.left(n) : tree.right(n); // another domain's node only steers
+                    continue;
+                }
                 int dup = stableNodeChain(n, true, nowMillis);
                 if (dup == NONE) {
                     continue again; // walked over a stale node: the tree changed, restart
@@ -269,10 +311,12 @@ final class StableTree {
 
     /**
      * Inserts a new KSM page: a new node, or a new dup of the chain for its content (making the
-     * chain if the content had a single node). Returns the page's node.
+     * chain if the content had a single node), in security domain {@code domain}'s part of a
+     * partitioned tree (else {@link #ANY_DOMAIN}), with {@code checksum}, the checksum of its
+     * contents (the oldchecksum its rmap_items had when it merged). Returns the page's node.
      * @see "mm/ksm.c: stable_tree_insert"
      */
-    int insert(int kframe, int checksum, long nowMillis) {
+    int insert(int kframe, int checksum, int domain, long nowMillis) {
         int parent;
         boolean asLeft;
         int match;
@@ -284,7 +328,14 @@ final class StableTree {
             asLeft = false;
             match = NONE;
             while (n != RbTree.NIL) {
-                work.treeSteps++;
+                work.stableSteps++;
+                int byDomain = compareDomain(domain, n);
+                if (byDomain != 0) {
+                    parent = n;
+                    asLeft = byDomain < 0;
+                    n = asLeft ? tree.left(n) : tree.right(n);
+                    continue;
+                }
                 int dup = stableNodeChain(n, false, nowMillis);
                 if (dup == NONE) {
                     continue again;
@@ -308,10 +359,12 @@ final class StableTree {
         int dup = nodes.allocate();
         nodes.setKpfn(dup, kframe);
         nodes.setChecksum(dup, checksum);
+        setDomain(dup, domain);
         if (match == NONE) {
             nodes.tree.link(dup, parent, asLeft);
         } else {
             int chain = nodes.isChain(match) ? match : allocStableNodeChain(match, nowMillis);
+            setDomain(chain, domain);
             chainAddDup(dup, chain);
         }
         nodes.setNodeOfFrame(kframe, dup);

@@ -52,19 +52,32 @@ final class UnstableTree implements AutoCloseable {
 
     /**
      * Searches for a page identical to {@code frame}; inserts {@code item} (stamped with pass
-     * {@code seqnr}) if there is none. Returns the tree's matching item and its page as
+     * {@code seqnr}) if there is none. {@code domain} is the page's security domain when the tree
+     * is partitioned by domain ({@link MergePolicy#SAME_DOMAIN}: only pages of that domain
+     * match), else {@link StableTree#ANY_DOMAIN}. Returns the tree's matching item and its page as
      * {@link RmapItems#itemAndPage}, or {@link RmapItems#NO_ITEM}: when nothing matched (the
      * item was inserted) and when a tree item's page is gone or is this very page (the walk
      * gives up without inserting).
      * @see "mm/ksm.c: unstable_tree_search_insert"
      */
-    long searchInsert(int item, int frame, long seqnr) {
+    long searchInsert(int item, int frame, int domain, long seqnr) {
         int n = tree.root();
         int parent = RbTree.NIL;
         boolean asLeft = false;
         while (n != RbTree.NIL) {
             work.treeSteps++;
             int treeItem = nodeItem.getInt(n);
+            if (domain != StableTree.ANY_DOMAIN) {
+                // Partitioned (ksm-same-domain): the tree is ordered by domain first, so a node
+                // of another domain only steers the walk; its page is never read.
+                int d = Integer.compare(domain, items.mmSlot(treeItem).mm.process.domain());
+                if (d != 0) {
+                    parent = n;
+                    asLeft = d < 0;
+                    n = asLeft ? tree.left(n) : tree.right(n);
+                    continue;
+                }
+            }
             int treeFrame = getMergeablePage(treeItem);
             if (treeFrame == NONE) {
                 return NO_ITEM;

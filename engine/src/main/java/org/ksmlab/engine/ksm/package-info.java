@@ -47,8 +47,11 @@
  * <h2>Checked against the live kernel</h2>
  * Linux 6.18 (kernel-check and the measurements in the README): per-pass counters of the
  * duplicate, unique, zero-page (use_zero_pages 0 and 1), chain, volatile and multi-process
- * scenarios equal the kernel's in every pass; the chain rule; the smart-scan visit schedule;
- * zero-page merges counted as volatile in the merging pass; a forked child joining its parent's
+ * scenarios equal the kernel's in every pass; the scan-time advisor's pages_to_scan sequence
+ * (500, 70, 700, 7000, 30000 with advisor_target_scan_time=1) equals the kernel's pass by pass
+ * whenever the modelled CPU lands in the kernel's integer percent of a CPU (4 of 5 runs);
+ * ksmd's sleep in ticks (traced: msecs_to_jiffies plus the wheel's round-up); the chain rule;
+ * the smart-scan visit schedule; zero-page merges counted as volatile in the merging pass; a forked child joining its parent's
  * KSM page beyond max_page_sharing; an mm with nothing mergeable left dropped (with its
  * MMF_VM_MERGE_ANY) at the next visit; run=2 resetting full_scans; the knobs' error answers.
  *
@@ -59,9 +62,13 @@
  *     count or a concurrent fault (they can fail only because the pte changed), so the
  *     "stuck in pages_volatile" cases that lru_add_drain_all exists for do not occur.</li>
  * <li>No THP: every page is 4 KiB; split_huge_page paths are absent.</li>
- * <li>Time: ksmd's CPU time is modelled from work counts ({@link org.ksmlab.engine.cost.CostModel}),
- *     and a batch takes that long in virtual time before the sleep starts; cond_resched, the
- *     freezer and scheduling delays are not modelled.</li>
+ * <li>Time: ksmd's CPU time is modelled from work counts ({@link org.ksmlab.engine.cost.CostModel})
+ *     and a batch takes that long (over ksmd's share of a CPU) in virtual time; sleeps are whole
+ *     ticks of {@code kernel.hz} with the timer wheel's round-up, a share of them a tick late, and
+ *     a wake-up latency after the tick ({@code Ksmd}). Late ticks, wake-up latency and CPU share are
+ *     means applied evenly, where the kernel's vary per wake-up; the machine's load is an input
+ *     (kernel-check measures it), not modelled; lru_add_drain_all's wait and the freezer are not
+ *     modelled.</li>
  * <li>stable_node_chains_prune_millisecs uses virtual time; chain pruning otherwise follows
  *     stable_node_dup().</li>
  * <li>Layout, not behaviour: an rmap_item is 12 bytes ({@link RmapItems}: its mm and address
@@ -69,6 +76,13 @@
  *     item's oldchecksum is its stable node's unless kept aside, the stable hlist is singly
  *     linked), so the model's own tracking memory ({@code tracking_bytes}) is not the kernel's;
  *     {@code general_profit} charges the kernel's 64 bytes per item, as the kernel does.</li>
+ * <li>Three variants that are in no kernel, defences against the merge side channel
+ *     ({@link org.ksmlab.engine.ksm.MergePolicy}): {@code ksm-zero-only} (only all-zero pages,
+ *     with the zero page), {@code ksm-same-domain} (trees ordered by the process's security domain
+ *     first, which partitions them the way merge_across_nodes=0 partitions them by NUMA node), and
+ *     {@code ksm-fake-merge} (a candidate page without a twin becomes a KSM page of its own, so
+ *     every candidate copies on write, after VUsion's "same behaviour"). Same ksmd, knobs and
+ *     counters as {@code ksm}.</li>
  * </ul>
  */
 package org.ksmlab.engine.ksm;

@@ -100,8 +100,23 @@ public final class Kernel implements AutoCloseable {
     /** Starts a new process with an empty address space (as after exec of a fresh program). */
     public int spawn() {
         Process p = new Process(nextPid++, 0, pteLeaves);
+        p.domain = p.pid; // a domain of its own until setDomain says otherwise
         processes.put(p.pid, p);
         return p.pid;
+    }
+
+    /**
+     * Puts a process into security domain {@code domain} (a tenant: the model's notion, not the
+     * kernel's; see {@link Process#domain()}). Only before the process maps anything, so every
+     * page it ever holds was its domain's.
+     * @throws IllegalStateException when the process already has a mapping
+     */
+    public void setDomain(int pid, int domain) {
+        Process p = process(pid);
+        if (!p.vmas.isEmpty()) {
+            throw new IllegalStateException("pid " + pid + " already maps memory: its security domain is set before its first mapping");
+        }
+        p.domain = domain;
     }
 
     public Process process(int pid) {
@@ -126,6 +141,7 @@ public final class Kernel implements AutoCloseable {
         Process parent = process(pid);
         Process child = new Process(nextPid++, pid, pteLeaves);
         child.mergeAny = parent.mergeAny;
+        child.domain = parent.domain;
         child.brk = parent.brk;
         for (Vma v : parent.vmaView()) {
             Vma c = v.copy();
@@ -182,6 +198,7 @@ public final class Kernel implements AutoCloseable {
         exitMmap(old);
         Process fresh = new Process(pid, old.parentPid, pteLeaves);
         fresh.mergeAny = old.mergeAny;
+        fresh.domain = old.domain;
         processes.put(pid, fresh);
         merger.execed(fresh);
     }

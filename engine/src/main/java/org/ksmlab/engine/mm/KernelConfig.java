@@ -1,13 +1,17 @@
 package org.ksmlab.engine.mm;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Kernel behaviours that differ between kernel versions, boot options and proposals, each a knob
- * named {@code kernel.NAME} (given with {@code --set} or by a scenario variant). The defaults
- * are what Linux 6.18 does, measured on the development machine (README, what is modelled);
- * {@code kernel-check} detects the running kernel's values and runs the model with them.
+ * Kernel behaviours that differ between kernel versions, builds, boot options, proposals and the
+ * machine a kernel runs on, each a knob named {@code kernel.NAME} (given with {@code --set} or by
+ * a scenario variant). The defaults are what Linux 6.18 does, measured on the development machine
+ * (README, what is modelled); {@code kernel-check} detects the running kernel's values and runs
+ * the model with them.
+ *
+ * <p>Behaviour (0 or 1):
  *
  * @param readFaultZeroPage   a read of untouched private anonymous memory maps the shared zero
  *                            page (1, upstream) or allocates a zeroed page (0)
@@ -25,26 +29,60 @@ import java.util.Map;
  * @param ksmEnabledProcfs    the 2022 /proc/PID/ksm_enabled proposal exists (0, upstream: no
  *                            such file, ENOENT)
  * @param processVmMmap       the 2019 process_vm_mmap proposal exists (0, upstream: ENOSYS)
+ * @param hz                  CONFIG_HZ: ticks per second, the unit ksmd's sleeps are counted in
+ *                            (jiffies); 250 on the development kernel
+ * @param timerLatePermille   of ksmd's timed sleeps, how many per mille end one tick after the
+ *                            tick their timer was due (measured on the development machine, a
+ *                            2-vCPU VM: the expiring CPU's tick sometimes runs before jiffies
+ *                            has advanced, so the timer waits for the next one)
+ * @param ksmdCpuSharePermille ksmd's share of a CPU while it runs a batch, per mille: 1000 when
+ *                            it is never preempted; a batch takes its CPU time divided by this
+ *                            share (kernel-check: /proc/PID/schedstat)
+ * @param ksmdWakeLatencyMicros how long ksmd waits on a run queue after its timer woke it,
+ *                            before its batch starts (kernel-check: /proc/PID/schedstat)
+ * @param ksmdPriorCpuNanos   ksmd's CPU time before the run (task_sched_runtime since it started
+ *                            at boot): the scan-time advisor's first pass after advisor_mode is
+ *                            switched counts it, since switching zeroes the advisor's baseline
  */
 public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, boolean mremapUnmerge,
                            boolean mremapRelocateAnon, boolean processMadviseKsm, boolean ksmEnabledProcfs,
-                           boolean processVmMmap) {
+                           boolean processVmMmap, int hz, int timerLatePermille, int ksmdCpuSharePermille,
+                           long ksmdWakeLatencyMicros, long ksmdPriorCpuNanos) {
     /** The prefix of every kernel knob. */
     public static final String PREFIX = "kernel.";
 
-    /** Linux 6.18 as measured on the development machine. */
-    public static final KernelConfig DEFAULTS = new KernelConfig(true, true, true, false, false, false, false);
+    /** One knob: its name, the values it accepts, its default and what it means. */
+    public record Knob(String name, long min, long max, long defaultValue, String description) {
+        /** The accepted values as the error messages and {@code list} say them. */
+        public String range() {
+            return max == 1 && min == 0 ? "0 or 1" : "an integer " + min + ".." + max;
+        }
+    }
 
-    /** Every kernel knob with its default and meaning, in order (for {@code list} and errors). */
+    /** Every kernel knob, in order; defaults: Linux 6.18 on the development machine. */
+    public static final List<Knob> KNOBS = List.of(
+            new Knob("kernel.read_fault_zero_page", 0, 1, 1, "1: a read of untouched anonymous memory maps the zero page (upstream); 0: allocates a zeroed page"),
+            new Knob("kernel.ksm_vma_merge_fix", 0, 1, 1, "1: a merge-any process's new mappings merge with mergeable neighbours (6.17+); 0: before 6.17, each stays its own VMA"),
+            new Knob("kernel.mremap_unmerge", 0, 1, 1, "1: mremap unmerges a range before moving it (upstream); 0: moves merged pages as they are"),
+            new Knob("kernel.mremap_relocate_anon", 0, 1, 0, "0: moved anonymous memory keeps its page offset (upstream); 1: the MREMAP_RELOCATE_ANON proposal"),
+            new Knob("kernel.process_madvise_ksm", 0, 1, 0, "0: process_madvise refuses MADV_(UN)MERGEABLE for another process (upstream, EINVAL); 1: allows it"),
+            new Knob("kernel.ksm_enabled_procfs", 0, 1, 0, "0: no /proc/PID/ksm_enabled (upstream, ENOENT); 1: the 2022 proposal (always, madvise, never)"),
+            new Knob("kernel.process_vm_mmap", 0, 1, 0, "0: no process_vm_mmap (upstream, ENOSYS); 1: the 2019 proposal (VMA cloning)"),
+            new Knob("kernel.hz", 1, 10_000, 250, "CONFIG_HZ, ticks per second: ksmd sleeps msecs_to_jiffies(sleep_millisecs) whole ticks and wakes on the tick after"),
+            new Knob("kernel.timer_late_permille", 0, 1000, 250, "per mille of ksmd's timed sleeps whose timer runs a tick late (jiffies had not moved on at its tick; measured by kernel-check)"),
+            new Knob("kernel.ksmd_cpu_share_permille", 1, 1000, 1000, "ksmd's share of a CPU while it runs a batch, per mille (1000: never preempted); a batch lasts its CPU time / share"),
+            new Knob("kernel.ksmd_wake_latency_us", 0, 1_000_000_000, 0, "how long ksmd waits for a CPU after its timer woke it (0: at once); its batch starts that much after the tick"),
+            new Knob("kernel.ksmd_prior_cpu_ns", 0, Long.MAX_VALUE, 0, "ksmd's CPU time before the run, which the scan-time advisor's first pass counts (kernel-check: ksmd's schedstat)"));
+
+    /** Linux 6.18 as measured on the development machine. */
+    public static final KernelConfig DEFAULTS = fromValues(defaults());
+
+    /** Every kernel knob with its meaning, in order (for {@code list} and errors). */
     public static Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("kernel.read_fault_zero_page", "1: a read of untouched anonymous memory maps the zero page (upstream); 0: allocates a zeroed page");
-        m.put("kernel.ksm_vma_merge_fix", "1: a merge-any process's new mappings merge with mergeable neighbours (6.17+); 0: before 6.17, each stays its own VMA");
-        m.put("kernel.mremap_unmerge", "1: mremap unmerges a range before moving it (upstream); 0: moves merged pages as they are");
-        m.put("kernel.mremap_relocate_anon", "0: moved anonymous memory keeps its page offset (upstream); 1: the MREMAP_RELOCATE_ANON proposal");
-        m.put("kernel.process_madvise_ksm", "0: process_madvise refuses MADV_(UN)MERGEABLE for another process (upstream, EINVAL); 1: allows it");
-        m.put("kernel.ksm_enabled_procfs", "0: no /proc/PID/ksm_enabled (upstream, ENOENT); 1: the 2022 proposal (always, madvise, never)");
-        m.put("kernel.process_vm_mmap", "0: no process_vm_mmap (upstream, ENOSYS); 1: the 2019 proposal (VMA cloning)");
+        for (Knob k : KNOBS) {
+            m.put(k.name(), k.description());
+        }
         return m;
     }
 
@@ -59,26 +97,25 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
         return c;
     }
 
-    /** This configuration with one knob changed; an unknown knob or a value other than 0/1 is an error. */
+    /** This configuration with one knob changed; an unknown knob or a value out of its range is an error. */
     public KernelConfig with(String knob, String value) {
-        boolean v = switch (value.trim()) {
-            case "1" -> true;
-            case "0" -> false;
-            default -> throw new IllegalArgumentException(knob + "=" + value + ": expected 0 or 1");
-        };
-        return switch (knob) {
-            case "kernel.read_fault_zero_page" -> new KernelConfig(v, ksmVmaMergeFix, mremapUnmerge, mremapRelocateAnon, processMadviseKsm, ksmEnabledProcfs, processVmMmap);
-            case "kernel.ksm_vma_merge_fix" -> new KernelConfig(readFaultZeroPage, v, mremapUnmerge, mremapRelocateAnon, processMadviseKsm, ksmEnabledProcfs, processVmMmap);
-            case "kernel.mremap_unmerge" -> new KernelConfig(readFaultZeroPage, ksmVmaMergeFix, v, mremapRelocateAnon, processMadviseKsm, ksmEnabledProcfs, processVmMmap);
-            case "kernel.mremap_relocate_anon" -> new KernelConfig(readFaultZeroPage, ksmVmaMergeFix, mremapUnmerge, v, processMadviseKsm, ksmEnabledProcfs, processVmMmap);
-            case "kernel.process_madvise_ksm" -> new KernelConfig(readFaultZeroPage, ksmVmaMergeFix, mremapUnmerge, mremapRelocateAnon, v, ksmEnabledProcfs, processVmMmap);
-            case "kernel.ksm_enabled_procfs" -> new KernelConfig(readFaultZeroPage, ksmVmaMergeFix, mremapUnmerge, mremapRelocateAnon, processMadviseKsm, v, processVmMmap);
-            case "kernel.process_vm_mmap" -> new KernelConfig(readFaultZeroPage, ksmVmaMergeFix, mremapUnmerge, mremapRelocateAnon, processMadviseKsm, ksmEnabledProcfs, v);
-            default -> throw new IllegalArgumentException("unknown kernel knob '" + knob + "'; known: " + String.join(", ", describe().keySet()));
-        };
+        Knob k = KNOBS.stream().filter(x -> x.name().equals(knob)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("unknown kernel knob '" + knob + "'; known: " + String.join(", ", describe().keySet())));
+        long v;
+        try {
+            v = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(knob + "=" + value + ": expected " + k.range());
+        }
+        if (v < k.min() || v > k.max()) {
+            throw new IllegalArgumentException(knob + "=" + value + ": expected " + k.range());
+        }
+        Map<String, Long> m = values();
+        m.put(knob, v);
+        return fromValues(m);
     }
 
-    /** Every knob as {@code kernel.NAME -> 0|1}, in {@link #describe()}'s order. */
+    /** Every knob as {@code kernel.NAME -> value} (0/1 for the behaviours), in {@link #KNOBS}' order. */
     public Map<String, Long> values() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("kernel.read_fault_zero_page", readFaultZeroPage ? 1L : 0L);
@@ -88,6 +125,28 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
         m.put("kernel.process_madvise_ksm", processMadviseKsm ? 1L : 0L);
         m.put("kernel.ksm_enabled_procfs", ksmEnabledProcfs ? 1L : 0L);
         m.put("kernel.process_vm_mmap", processVmMmap ? 1L : 0L);
+        m.put("kernel.hz", (long) hz);
+        m.put("kernel.timer_late_permille", (long) timerLatePermille);
+        m.put("kernel.ksmd_cpu_share_permille", (long) ksmdCpuSharePermille);
+        m.put("kernel.ksmd_wake_latency_us", ksmdWakeLatencyMicros);
+        m.put("kernel.ksmd_prior_cpu_ns", ksmdPriorCpuNanos);
         return m;
+    }
+
+    private static Map<String, Long> defaults() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (Knob k : KNOBS) {
+            m.put(k.name(), k.defaultValue());
+        }
+        return m;
+    }
+
+    private static KernelConfig fromValues(Map<String, Long> m) {
+        return new KernelConfig(m.get("kernel.read_fault_zero_page") == 1, m.get("kernel.ksm_vma_merge_fix") == 1,
+                m.get("kernel.mremap_unmerge") == 1, m.get("kernel.mremap_relocate_anon") == 1,
+                m.get("kernel.process_madvise_ksm") == 1, m.get("kernel.ksm_enabled_procfs") == 1,
+                m.get("kernel.process_vm_mmap") == 1, Math.toIntExact(m.get("kernel.hz")),
+                Math.toIntExact(m.get("kernel.timer_late_permille")), Math.toIntExact(m.get("kernel.ksmd_cpu_share_permille")),
+                m.get("kernel.ksmd_wake_latency_us"), m.get("kernel.ksmd_prior_cpu_ns"));
     }
 }

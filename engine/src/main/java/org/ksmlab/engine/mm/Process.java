@@ -22,6 +22,13 @@ public final class Process {
     long brk = Kernel.BRK_BASE;
     /** Per-merger state attached to this mm (KSM's mm_slot, SKSM's write tracking, ...). */
     Object mergerState;
+    /**
+     * The security domain (tenant) the process belongs to: not a kernel notion but the model's,
+     * for the defences that merge only inside one domain and for the exposure metrics. A spawned
+     * process is a domain of its own (numbered by its pid) until {@link Kernel#setDomain} puts
+     * it in another, before it maps anything; fork and exec keep it.
+     */
+    int domain;
 
     Process(int pid, int parentPid, PteLeaves leaves) {
         this.pid = pid;
@@ -33,6 +40,8 @@ public final class Process {
     public int parentPid() { return parentPid; }
     public boolean isAlive() { return alive; }
     public boolean mergeAny() { return mergeAny; }
+    /** The security domain of the process (see the field). */
+    public int domain() { return domain; }
     public PageTable pageTable() { return pageTable; }
     public int vmaCount() { return vmas.size(); }
 

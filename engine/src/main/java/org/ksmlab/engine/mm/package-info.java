@@ -62,6 +62,10 @@
  * <li>exec gives the process a new, empty address space (no program is loaded); merge-any is
  *     kept, as the kernel keeps MMF_VM_MERGE_ANY.</li>
  * <li>Single-threaded, in virtual time: locks, trylocks and races never fail or happen.</li>
+ * <li>Processes carry a security domain ({@link org.ksmlab.engine.mm.Process#domain()}): a
+ *     tenant, which the kernel has no notion of. A spawned process is a domain of its own until
+ *     {@link org.ksmlab.engine.mm.Kernel#setDomain} (before its first mapping) groups it; fork and
+ *     exec keep it. Only the defences that merge inside one domain and the exposure metrics read it.</li>
  * </ul>
  */
 package org.ksmlab.engine.mm;

@@ -33,6 +33,24 @@ public sealed interface Content {
     record Unique() implements Content {
     }
 
+    /**
+     * Ids listed one per page (page i gets {@code ids[i]}, {@link #ZERO_ID} for a zero-filled
+     * page): contents from outside the scenario, such as a captured process's memory (a
+     * {@code dataset} content, resolved to ids when the scenario is read).
+     */
+    record Listed(long[] ids, String source) implements Content {
+        public Listed {
+            for (long id : ids) {
+                if (id < 0 && id != ZERO_ID) throw new IllegalArgumentException(source + ": content id " + id + ": expected >= 0 or zero");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return source;
+        }
+    }
+
     /** A copy of what pages of another region hold now (page i gets the id of that region's page {@code first + i}). */
     record SameAs(String process, String region, long first) implements Content {
     }

@@ -20,6 +20,14 @@ public interface Machine {
 
     int spawn();
 
+    /**
+     * Puts a just-spawned process into security domain {@code domain} (a scenario's
+     * {@code domains}). Domains are the model's notion, for the defences that merge only inside
+     * one; the live kernel has none, so its machine ignores them (the default).
+     */
+    default void setDomain(int pid, int domain) {
+    }
+
     /** mmap of {@code bytes}, at {@code addr} when it is free (a hint; 0 for anywhere); returns the start. */
     long mmap(int pid, long addr, long bytes, int prot, boolean shared, String file, long filePage);
 

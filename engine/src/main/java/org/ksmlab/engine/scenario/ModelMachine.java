@@ -83,6 +83,11 @@ public final class ModelMachine implements Machine, AutoCloseable {
     }
 
     @Override
+    public void setDomain(int pid, int domain) {
+        kernel.setDomain(pid, domain);
+    }
+
+    @Override
     public long mmap(int pid, long addr, long bytes, int prot, boolean shared, String file, long filePage) {
         MappedFile f = null;
         if (file != null) {

@@ -68,4 +68,26 @@ public sealed interface Pages {
             return out;
         }
     }
+
+    /**
+     * Pages listed by index, in this order (a {@code dataset} content's present pages: the pages
+     * of the captured VMA that held anonymous memory). Every index must lie inside the region.
+     */
+    record Listed(long[] pages, String source) implements Pages {
+        @Override
+        public long[] indices(long regionPages, String region) {
+            for (long i : pages) {
+                if (i < 0 || i >= regionPages) {
+                    throw new IllegalArgumentException(source + " lists page " + i + ", outside region '" + region + "' of " + regionPages
+                            + " pages (map the region at least as large as the captured VMA)");
+                }
+            }
+            return pages.clone();
+        }
+
+        @Override
+        public String toString() {
+            return source;
+        }
+    }
 }

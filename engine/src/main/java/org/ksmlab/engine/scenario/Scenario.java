@@ -18,12 +18,21 @@ import java.util.Map;
  * @param variants      named knob sets, each a way to run it (a side of an argument); may be empty
  * @param files         files the steps may map, by name
  * @param steps         the timeline
+ * @param domains       the security domain (tenant) of spawned processes, by process name: a
+ *                      domain name each; a process not named is a domain of its own, a forked child
+ *                      is in its parent's (the model's notion, read by the defences that merge only
+ *                      inside a domain; the live kernel has none)
  */
 public record Scenario(int formatVersion, String name, String description, long seed, long uniqueIdsFrom,
                        List<String> appliesTo, String modelOnly, Map<String, String> knobs, Map<String, Map<String, String>> variants,
-                       Map<String, FileSpec> files, List<Step> steps, Origin origin) {
+                       Map<String, FileSpec> files, List<Step> steps, Origin origin, Map<String, String> domains) {
     /** The format version this code reads and writes. */
     public static final int FORMAT_VERSION = 1;
+    /**
+     * The number of a scenario's first named domain; the next names get the next numbers, in the
+     * order they first appear. Far above any pid, so a named domain is never a process's own one.
+     */
+    public static final int FIRST_DOMAIN = 1 << 24;
 
     public Scenario {
         appliesTo = List.copyOf(appliesTo);
@@ -31,6 +40,27 @@ public record Scenario(int formatVersion, String name, String description, long 
         variants = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(variants));
         files = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(files));
         steps = List.copyOf(steps);
+        domains = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(domains));
+    }
+
+    /** A scenario without named domains (every spawned process a domain of its own). */
+    public Scenario(int formatVersion, String name, String description, long seed, long uniqueIdsFrom,
+                    List<String> appliesTo, String modelOnly, Map<String, String> knobs, Map<String, Map<String, String>> variants,
+                    Map<String, FileSpec> files, List<Step> steps, Origin origin) {
+        this(formatVersion, name, description, seed, uniqueIdsFrom, appliesTo, modelOnly, knobs, variants, files, steps, origin, Map.of());
+    }
+
+    /**
+     * The security domain number of spawned process {@code process}: {@link #FIRST_DOMAIN} plus the
+     * position of its domain's name among the names in order of first appearance; -1 when the
+     * scenario names none for it (it keeps a domain of its own).
+     */
+    public int domainOf(String process) {
+        String d = domains.get(process);
+        if (d == null) {
+            return -1;
+        }
+        return FIRST_DOMAIN + List.copyOf(new java.util.LinkedHashSet<>(domains.values())).indexOf(d);
     }
 
     /** A file the scenario maps: {@code pages} pages whose page i holds {@code content}'s page i. */

@@ -155,7 +155,13 @@ public final class ScenarioRun {
 
     private void apply(Step s) {
         switch (s) {
-            case Step.Spawn sp -> newProc(sp.process(), machine.spawn());
+            case Step.Spawn sp -> {
+                Proc p = newProc(sp.process(), machine.spawn());
+                int domain = scenario.domainOf(sp.process());
+                if (domain >= 0) {
+                    machine.setDomain(p.pid, domain);
+                }
+            }
             case Step.Mmap m -> mmap(m);
             case Step.Munmap m -> {
                 Proc p = proc(m.process());
@@ -425,6 +431,12 @@ public final class ScenarioRun {
             }
             case Content.Unique u -> {
                 for (int i = 0; i < out.length; i++) out[i] = nextUniqueId++;
+            }
+            case Content.Listed l -> {
+                if (l.ids().length != count) {
+                    throw new IllegalArgumentException(origin + ": " + l.source() + " lists " + l.ids().length + " pages, the write covers " + count);
+                }
+                System.arraycopy(l.ids(), 0, out, 0, out.length);
             }
             case Content.SameAs s -> {
                 Region src = region(proc(s.process()), s.region());

@@ -7,6 +7,7 @@ import org.ksmlab.engine.cost.CostModel;
 import org.ksmlab.engine.knobs.Param;
 import org.ksmlab.engine.ksm.Ksm;
 import org.ksmlab.engine.ksm.KsmKnobs;
+import org.ksmlab.engine.ksm.MergePolicy;
 import org.ksmlab.engine.mm.KernelConfig;
 import org.ksmlab.engine.mm.Merger;
 import org.ksmlab.engine.mm.NoMerger;
@@ -36,6 +37,17 @@ public final class Algorithms {
                 "SKSM driven by a user-space agent: soft-dirty scan every scan_ms, MADV_MERGE on pages unwritten for age_ms, max_breaks",
                 List.of(SksmAlgorithms.SCAN_MS, SksmAlgorithms.AGE_MS, SksmAlgorithms.MAX_BREAKS), SksmAlgorithms.AGED_STABILITY,
                 SksmAlgorithms::aged));
+        // Defences against the merge side channel, as KSM variants (proposals, in no kernel; see
+        // ksm.MergePolicy): the same ksmd, knobs and counters as ksm.
+        register(new AlgorithmDefinition(MergePolicy.ZERO_PAGES_ONLY.algorithmName(),
+                "defence (proposal): ksm that merges only all-zero pages, with the zero page (use_zero_pages=1)",
+                KsmKnobs.PARAMS, Ksm.STABILITY, (knobs, cost) -> new Ksm(knobs, cost, MergePolicy.ZERO_PAGES_ONLY)));
+        register(new AlgorithmDefinition(MergePolicy.SAME_DOMAIN.algorithmName(),
+                "defence (proposal): ksm with trees partitioned by security domain: pages merge only inside one tenant",
+                KsmKnobs.PARAMS, Ksm.STABILITY, (knobs, cost) -> new Ksm(knobs, cost, MergePolicy.SAME_DOMAIN)));
+        register(new AlgorithmDefinition(MergePolicy.FAKE_MERGE.algorithmName(),
+                "defence (proposal, after VUsion): ksm that makes every candidate page a KSM page, merged or not, so all fault alike",
+                KsmKnobs.PARAMS, Ksm.STABILITY, (knobs, cost) -> new Ksm(knobs, cost, MergePolicy.FAKE_MERGE)));
     }
 
     private Algorithms() {

@@ -68,6 +68,8 @@ public final class EventLoop {
     private final List<Long> sampleNanos = new ArrayList<>();
     private long seq;
     private int pendingOneShots;
+    /** Called with the kernel at every sample, after its counters are recorded (null: none). */
+    private java.util.function.Consumer<Kernel> sampleListener;
     private long nextSample;
     /** When the batch that completed a pass ends, or Long.MAX_VALUE. */
     private long passSample = Long.MAX_VALUE;
@@ -115,6 +117,18 @@ public final class EventLoop {
     public void sample() {
         series.add(kernel.counters());
         sampleNanos.add(kernel.nowNanos());
+        if (sampleListener != null) {
+            sampleListener.accept(kernel);
+        }
+    }
+
+    /**
+     * Calls {@code listener} with the kernel at every sample, after the sample's counters are
+     * recorded: for what a caller wants per sample that is not a counter (kernel-check reads
+     * ksmd's work counts per full scan with it). It must not change the kernel.
+     */
+    public void onSample(java.util.function.Consumer<Kernel> listener) {
+        this.sampleListener = listener;
     }
 
     public List<Map<String, Long>> series() {

@@ -91,6 +91,22 @@ public final class MemoryBudget {
         }
     }
 
+    /** What a run of {@code workload} holds at most, bytes: its pages and the heap estimate of their metadata (byte pages). */
+    public static long bytesNeeded(Workload workload) {
+        return bytesNeeded(workload, PageMode.BYTE);
+    }
+
+    /** As {@link #bytesNeeded(Workload)}, for page contents held as {@code mode} says. */
+    public static long bytesNeeded(Workload workload, PageMode mode) {
+        long frames = Math.max(0, workload.framesAtMost());
+        return mode == PageMode.SYMBOLIC ? frames * SYMBOLIC_BYTES_PER_FRAME : frames * (PageStore.PAGE_SIZE + HEAP_BYTES_PER_FRAME);
+    }
+
+    /** This machine's MemAvailable, bytes; empty where /proc/meminfo cannot be read. */
+    public static OptionalLong availableBytes() {
+        return availableBytes(Path.of("/proc/meminfo"));
+    }
+
     /** MemAvailable of a /proc/meminfo file, in bytes; empty when it cannot be read. */
     static OptionalLong availableBytes(Path meminfo) {
         try {

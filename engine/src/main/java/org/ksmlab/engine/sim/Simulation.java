@@ -71,6 +71,8 @@ public final class Simulation {
     private final Options options;
     /** How the model holds page contents; every counter is the same in both modes. */
     private final PageMode pageMode;
+    /** Called at every sample (see {@link EventLoop#onSample}); null: none. */
+    private java.util.function.Consumer<Kernel> sampleListener;
 
     /** A run with byte pages (the reference). */
     public Simulation(Workload workload, String algo, Map<String, String> knobs, Options options) {
@@ -85,6 +87,15 @@ public final class Simulation {
         this.pageMode = Objects.requireNonNull(pageMode);
     }
 
+    /**
+     * Calls {@code listener} with the kernel at every sample of the run, after the sample's
+     * counters are recorded (it must not change the kernel). Returns this simulation.
+     */
+    public Simulation onSample(java.util.function.Consumer<Kernel> listener) {
+        this.sampleListener = listener;
+        return this;
+    }
+
     /** Runs to the stop condition and returns the result; the kernel model is closed after. */
     public SimulationResult run() {
         MemoryBudget.check(workload, pageMode);
@@ -96,6 +107,7 @@ public final class Simulation {
 
     private SimulationResult run(Kernel kernel) {
         EventLoop loop = new EventLoop(kernel, options.sampleMs * 1_000_000L, algorithm.stabilityCounters());
+        loop.onSample(sampleListener);
         Daemon daemon = loop.daemon();
         Map<String, Long> recorded = new LinkedHashMap<>();
         long[] optInNanos = {-1}; // when the workload first offered memory for merging

@@ -30,6 +30,9 @@ import org.ksmlab.engine.mm.VmFlags;
  *     is recorded when the run stops (stable, with {@code --until-stable}).</li>
  * </ol>
  *
+ * <p>Security domains: every process is in the first one's (one tenant's processes); the
+ * {@code dup} workload, by contrast, leaves each process a domain of its own (one per guest).
+ *
  * <h2>Defaults from the RFC's numbers</h2>
  * The RFC reports nr_anon_pages 39721 at baseline, 419927 after every executable page of libc
  * was COW'd, 45525 after MADV_MERGE, for 1000 processes. Per process: 39721 / 1000 ≈ 40
@@ -117,6 +120,9 @@ final class CodePatchWorkload implements Workload {
         long baseBytes = (long) basePages * PAGE_SIZE;
         for (int p = 0; p < procs; p++) {
             int pid = kernel.spawn();
+            // One tenant: the RFC's processes are one user's programs on one host, so they form one
+            // security domain (the first process's); merging between them crosses no tenant boundary.
+            kernel.setDomain(pid, pids[0] == 0 ? pid : kernel.process(pids[0]).domain());
             pids[p] = pid;
             libAddr[p] = kernel.mmap(pid, 0, libBytes, VmFlags.PROT_READ | VmFlags.PROT_WRITE | VmFlags.PROT_EXEC,
                     VmFlags.MAP_PRIVATE, lib, 0);

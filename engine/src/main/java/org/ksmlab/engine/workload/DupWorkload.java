@@ -15,7 +15,8 @@ import org.ksmlab.engine.mm.VmFlags;
  * content in every process; a {@code zero} fraction of each process's pages is written with
  * zeros; a {@code volatile} fraction is rewritten with fresh unique contents every
  * {@code period_ms}. Which pages are zero or volatile is drawn from {@code seed}, separately
- * for each process; the two sets are disjoint.
+ * for each process; the two sets are disjoint. Each process is a security domain of its own (a
+ * guest is a tenant), as every spawned process is until told otherwise.
  */
 final class DupWorkload implements Workload {
     static final WorkloadDefinition DEFINITION = new WorkloadDefinition("dup",

@@ -10,7 +10,7 @@ import org.ksmlab.engine.knobs.Param;
 public record WorkloadDefinition(String name, String description, List<Param> params,
                                  Function<Values, Workload> factory) {
 
-    /** Checked parameter values of one spec. */
+    /** Checked parameter values of one spec (numbers; a {@code TEXT} parameter is read from {@code spec}). */
     public record Values(WorkloadSpec spec, Map<String, Number> values) {
         public long getLong(String key) {
             return values.get(key).longValue();
@@ -31,6 +31,9 @@ public record WorkloadDefinition(String name, String description, List<Param> pa
         Param.checkKeys(owner, spec.params(), params);
         Map<String, Number> values = new LinkedHashMap<>();
         for (Param p : params) {
+            if (p.kind() == Param.Kind.TEXT) {
+                continue; // free text (a path): the factory reads it from the spec itself
+            }
             values.put(p.key(), p.parse(owner, spec.params().getOrDefault(p.key(), p.defaultValue())));
         }
         return factory.apply(new Values(spec, values));

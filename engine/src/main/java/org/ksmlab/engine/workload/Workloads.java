@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The registry of built-in workloads, by name. */
+/** The registry of workloads, by name: the built-in generators, then those of {@link WorkloadProvider}s on the class path. */
 public final class Workloads {
     private static final Map<String, WorkloadDefinition> DEFINITIONS = new LinkedHashMap<>();
 
@@ -12,6 +12,15 @@ public final class Workloads {
         register(DupWorkload.DEFINITION);
         register(CodePatchWorkload.DEFINITION);
         register(FleetWorkload.DEFINITION);
+        // Workloads of other modules on the class path (datasets: 'dataset', captured memory).
+        for (WorkloadProvider p : java.util.ServiceLoader.load(WorkloadProvider.class, Workloads.class.getClassLoader())) {
+            for (WorkloadDefinition d : p.definitions()) {
+                if (DEFINITIONS.containsKey(d.name())) {
+                    throw new IllegalStateException("workload '" + d.name() + "' is defined twice (" + p.getClass().getName() + ")");
+                }
+                register(d);
+            }
+        }
     }
 
     private Workloads() {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CostModelTest {
     @Test
     void cpuTimeIsTheSumOfWorkTimesCost() {
-        CostModel m = new CostModel(500, 0.5, 10, 100, 50, 1000, 20, 3, 7);
+        CostModel m = new CostModel(500, 0.5, 10, 100, 50, 1000, 20, 3, 7, 2, 9000, 100000, 300);
         WorkCounts w = new WorkCounts();
         w.pagesChecksummed = 2;
         w.bytesCompared = 100;
@@ -23,7 +23,11 @@ class CostModelTest {
         w.pagesVisited = 4;
         w.tableUpdates = 5;
         w.lruDrains = 1;
-        assertEquals(1000 + 50 + 30 + 100 + 50 + 1000 + 80 + 15 + 7, m.cpuNanos(w));
+        w.stableSteps = 6;
+        w.wakeups = 2;
+        w.passes = 1;
+        w.volatilePages = 3;
+        assertEquals(1000 + 50 + 30 + 100 + 50 + 1000 + 80 + 15 + 7 + 12 + 18000 + 100000 + 900, m.cpuNanos(w));
     }
 
     @Test
@@ -38,7 +42,7 @@ class CostModelTest {
 
     @Test
     void badCostsAreRejectedWithTheAcceptedNames() {
-        assertEquals("unknown cost 'checksum_ns'; accepted: checksum_page_ns, compare_byte_ns, tree_step_ns, merge_ns, write_protect_ns, cow_copy_ns, page_visit_ns, table_update_ns, lru_drain_ns",
+        assertEquals("unknown cost 'checksum_ns'; accepted: checksum_page_ns, compare_byte_ns, tree_step_ns, merge_ns, write_protect_ns, cow_copy_ns, page_visit_ns, table_update_ns, lru_drain_ns, stable_step_ns, wakeup_ns, pass_ns, volatile_page_ns",
                 assertThrows(IllegalArgumentException.class, () -> CostModel.fromSettings(Map.of("cost.checksum_ns", "1"))).getMessage());
         assertEquals("cost merge_ns=-1: expected nanoseconds >= 0",
                 assertThrows(IllegalArgumentException.class, () -> CostModel.fromSettings(Map.of("cost.merge_ns", "-1"))).getMessage());

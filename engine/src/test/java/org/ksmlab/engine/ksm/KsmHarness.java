@@ -17,13 +17,18 @@ final class KsmHarness implements AutoCloseable {
     final Kernel kernel;
 
     KsmHarness(String... knobs) {
+        this(MergePolicy.UNRESTRICTED, knobs);
+    }
+
+    /** A KSM variant ({@link MergePolicy}) with the same setup. */
+    KsmHarness(MergePolicy policy, String... knobs) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("sleep_millisecs", "0"); // as ksm_tests does
         for (String kv : knobs) {
             int eq = kv.indexOf('=');
             m.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
-        ksm = new Ksm(m, CostModel.defaults());
+        ksm = new Ksm(m, CostModel.defaults(), policy);
         kernel = new Kernel(ksm);
     }
 

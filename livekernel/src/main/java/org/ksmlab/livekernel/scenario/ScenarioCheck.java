@@ -151,9 +151,12 @@ public final class ScenarioCheck {
         LiveMachine m = LiveMachine.start(probe, null, sysfs, proc, runner, Map.of(), limits);
         current = m;
         try {
-            List<KernelFeatures.Finding> f = KernelFeatures.detect(m);
+            List<KernelFeatures.Finding> f = new ArrayList<>(KernelFeatures.detect(m));
+            // The tick ksmd's sleeps are counted in (time waits: {ms: N}).
+            org.ksmlab.livekernel.KsmdPacing.Hz hz = org.ksmlab.livekernel.KsmdPacing.detectHz(proc.resolve("config.gz"));
+            f.add(new KernelFeatures.Finding("kernel.hz", Integer.toString(hz.hz()), hz.source()));
             for (KernelFeatures.Finding x : f) log.println("kernel-check: " + x.knob() + "=" + x.value() + "  (" + x.evidence() + ")");
-            return f;
+            return List.copyOf(f);
         } finally {
             m.close();
             current = null;
