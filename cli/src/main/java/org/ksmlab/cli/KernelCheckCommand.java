@@ -143,6 +143,7 @@ final class KernelCheckCommand implements Callable<Integer> {
         }
         text.append(ComparisonTable.summary(outcomes));
         text.append(ComparisonTable.speed(outcomes));
+        text.append(ComparisonTable.cpuPerPage(outcomes));
         String jsonText = new ObjectMapper().writeValueAsString(KernelCheck.toJson(outcomes));
         if (json) {
             stdout.println(jsonText);

@@ -175,6 +175,57 @@ public final class ComparisonTable {
         return b.toString();
     }
 
+    /**
+     * The simulator's CPU per scanned page against ksmd's, per phase of the same run: the checksum
+     * pass (full scan 1: every page checksummed, nothing merges), the merging pass (full scan 2)
+     * and the steady state (the last full scan, after convergence). The simulator's figure is the
+     * checking thread's own CPU time over the pass ({@link ModelRunner#SIMULATOR_CPU_NS}), ksmd's
+     * the kernel's schedstat over its pass; the issue's goal is a ratio of at most 0.5.
+     */
+    public static String cpuPerPage(List<KernelCheck.Outcome> outcomes) {
+        StringBuilder b = new StringBuilder();
+        b.append("== simulator CPU per scanned page against ksmd's (ns; simulator thread CPU / ksmd CPU, same scenario and knobs),"
+                + " per phase: checksum pass (1), merging pass (2), steady (last)\n");
+        b.append(String.format("%-34s %-26s %-26s %-26s%n", "scenario", "checksum pass", "merging pass", "steady"));
+        for (KernelCheck.Outcome o : outcomes) {
+            SideResult k = o.kernel();
+            SideResult m = o.model();
+            if (!k.available() || !m.available() || !(m.extra().get(ModelRunner.SIMULATOR_CPU_NS) instanceof List<?>)) {
+                continue;
+            }
+            long last = Math.min(lastPass(k), lastPass(m));
+            b.append(String.format("%-34s", o.scenario().name()));
+            for (long pass : new long[] {1, 2, last}) {
+                Double kp = pass >= 1 ? perPage(k, pass) : null;
+                Double sp = pass >= 1 ? simulatorCpuPerPage(m, pass) : null;
+                b.append(String.format(" %-26s", kp == null || sp == null ? "-"
+                        : String.format("%.0f / %.0f = %.2f%s", sp, kp, sp / kp, sp / kp > 0.5 ? " >0.5" : "")));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** The simulator's CPU per page scanned in full scan {@code pass} of the model side, or null. */
+    static Double simulatorCpuPerPage(SideResult m, long pass) {
+        if (!(m.extra().get(ModelRunner.SIMULATOR_CPU_NS) instanceof List<?> cpu) || cpu.size() != m.series().size()) {
+            return null;
+        }
+        int a = lastSampleOfPass(m, pass - 1), z = lastSampleOfPass(m, pass);
+        if (a < 0 || z < 0 || !(cpu.get(a) instanceof Number ca) || !(cpu.get(z) instanceof Number cz)) return null;
+        long pages = m.series().get(z).get("pages_scanned") - m.series().get(a).get("pages_scanned");
+        return pages <= 0 ? null : (cz.longValue() - ca.longValue()) / (double) pages;
+    }
+
+    private static int lastSampleOfPass(SideResult s, long pass) {
+        int found = -1;
+        for (int i = 0; i < s.series().size(); i++) {
+            Long fs = s.series().get(i).get("full_scans");
+            if (fs != null && fs == pass) found = i;
+        }
+        return found;
+    }
+
     /** ksmd CPU up to the sample at which the side converged. */
     static long cpuToConvergence(SideResult s) {
         Map<String, Long> at = s.atPass(s.convergedFullScans());

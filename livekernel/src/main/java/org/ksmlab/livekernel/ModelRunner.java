@@ -29,6 +29,13 @@ public final class ModelRunner {
      * stable (the stability check's extra passes included), measured in the checking JVM.
      */
     public static final String SIMULATOR_WALL_MS = "simulator_wall_ms";
+    /**
+     * The model side's extra: the simulating thread's own CPU time, ns, from the start of the run to
+     * each sample (aligned with the series; samples come once per full scan), so a pass's difference
+     * over its pages scanned is the simulator's CPU per scanned page in that pass.
+     */
+    public static final String SIMULATOR_CPU_NS = "simulator_cpu_ns";
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private ModelRunner() {
     }
@@ -50,14 +57,19 @@ public final class ModelRunner {
         Map<String, String> knobs = new LinkedHashMap<>(sc.knobs());
         knobs.putAll(kernelKnobs);
         List<Map<String, Long>> work = new ArrayList<>();
+        List<Long> cpuAtSample = new ArrayList<>();
         SimulationResult r;
         // The simulator's own wall time for this side: building the workload and simulating it until
         // stable, in this JVM (its JIT warms up over the first scenarios of a check). Not virtual time.
         long started = System.nanoTime();
+        long cpuStarted = THREADS.getCurrentThreadCpuTime();
         try {
             r = new Simulation(Workloads.create(sc.modelSpec()), ALGO, knobs,
                     new Simulation.Options(100, 24L * 3600 * 1000, -1, -1, true, 2))
-                    .onSample(k -> work.add(k.merger() instanceof Ksm ksm ? workMap(ksm.workCounts()) : Map.of()))
+                    .onSample(k -> {
+                        cpuAtSample.add(THREADS.getCurrentThreadCpuTime() - cpuStarted);
+                        work.add(k.merger() instanceof Ksm ksm ? workMap(ksm.workCounts()) : Map.of());
+                    })
                     .run();
         } catch (IllegalArgumentException e) {
             return SideResult.unavailable("model unavailable: " + e.getMessage());
@@ -72,6 +84,7 @@ public final class ModelRunner {
         if (!cpu.isEmpty()) extra.put("cpu", cpu);
         if (!kernelKnobs.isEmpty()) extra.put("kernel_knobs", new LinkedHashMap<>(kernelKnobs));
         if (work.size() == r.series().size()) extra.put("work", work);
+        if (cpuAtSample.size() == r.series().size()) extra.put(SIMULATOR_CPU_NS, List.copyOf(cpuAtSample));
         return new SideResult(fin, convScans, convMs, List.copyOf(r.series()), extra, null);
     }
 

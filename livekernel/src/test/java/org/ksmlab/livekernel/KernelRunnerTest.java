@@ -2,6 +2,7 @@ package org.ksmlab.livekernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -157,5 +158,35 @@ class KernelRunnerTest {
         assertTrue(speed.contains(String.format("%15.1fx 1 cells differ", ratio)), speed);
         assertTrue(speed.contains("equal in every full scan"), speed);
         assertEquals(1L, new KernelCheck.Outcome(sc, kernel, model).toJson().get("counter_cells_differing"));
+    }
+    /**
+     * The per-phase table divides the simulating thread's CPU over each pass by the pass's
+     * scanned pages, against ksmd's CPU per page of the same pass (here the model's modelled
+     * ksmd CPU stands in for the kernel's), and flags a ratio above the goal of 0.5.
+     */
+    @Test
+    void theCpuPerPageTableShouldDivideEachPassOfTheSimulatorsCpuByItsPages() {
+        Scenario sc = new Scenario("t", "dup:pages=3000,distinct=30", Map.of("pages_to_scan", "1000"));
+        SideResult model = ModelRunner.run(sc);
+        List<?> cpu = (List<?>) model.extra().get(ModelRunner.SIMULATOR_CPU_NS);
+        assertEquals(model.series().size(), cpu.size());
+        for (int i = 1; i < cpu.size(); i++) {
+            assertTrue(((Number) cpu.get(i)).longValue() >= ((Number) cpu.get(i - 1)).longValue(), "cumulative: " + cpu);
+        }
+        int z = -1, a = -1;
+        for (int i = 0; i < model.series().size(); i++) {
+            long fs = model.series().get(i).get("full_scans");
+            if (fs == 1) z = i;
+            if (fs == 0) a = i;
+        }
+        long pages = model.series().get(z).get("pages_scanned") - model.series().get(a).get("pages_scanned");
+        assertEquals(3000, pages);
+        double expected = (((Number) cpu.get(z)).longValue() - ((Number) cpu.get(a)).longValue()) / (double) pages;
+        assertEquals(expected, ComparisonTable.simulatorCpuPerPage(model, 1));
+        double ksmd = ComparisonTable.perPage(model, 1);
+        String table = ComparisonTable.cpuPerPage(List.of(new KernelCheck.Outcome(sc, model, model)));
+        String cell = String.format("%.0f / %.0f = %.2f%s", expected, ksmd, expected / ksmd, expected / ksmd > 0.5 ? " >0.5" : "");
+        assertTrue(table.contains(cell), cell + " in\n" + table);
+        assertNull(ComparisonTable.simulatorCpuPerPage(SideResult.unavailable("x"), 1));
     }
 }

@@ -38,6 +38,11 @@ import org.ksmlab.engine.mm.VmFlags;
 public final class Ksm implements Merger, Daemon {
     /** Counters that must hold still for --until-stable (the kernel selftests' notion of merged). */
     public static final List<String> STABILITY = List.of("pages_shared", "pages_sharing", "pages_unshared", "ksm_zero_pages");
+    /**
+     * The saving among them: pages_unshared is tracking (pages waiting in the unstable tree), and a
+     * periodic writer can keep it cycling for ever while the saving holds.
+     */
+    public static final List<String> SAVING = List.of("pages_shared", "pages_sharing", "ksm_zero_pages");
 
     private final KsmKnobs knobs = new KsmKnobs();
     private final KsmCounters counters = new KsmCounters();

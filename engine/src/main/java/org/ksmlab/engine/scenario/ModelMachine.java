@@ -55,7 +55,7 @@ public final class ModelMachine implements Machine, AutoCloseable {
     public ModelMachine(Scenario scenario, String algo, Map<String, String> knobs, PageMode pageMode) {
         AlgorithmDefinition def = Algorithms.get(algo);
         this.kernel = new Kernel(Algorithms.create(algo, knobs), KernelConfig.from(knobs), pageMode);
-        this.loop = new EventLoop(kernel, SAMPLE_MS * 1_000_000L, def.stabilityCounters());
+        this.loop = new EventLoop(kernel, SAMPLE_MS * 1_000_000L, def.stabilityCounters(), def.savingCounters());
         this.seed = scenario.seed();
         for (Scenario.FileSpec f : scenario.files().values()) {
             long[] ids = ScenarioRun.fileContentIds(f);

@@ -26,7 +26,7 @@ public final class Algorithms {
         register(new AlgorithmDefinition("none", "no merging: the baseline (KSM compiled in, ksmd never run)",
                 List.of(), List.of("nr_anon_pages"), (knobs, cost) -> new NoMerger()));
         register(new AlgorithmDefinition("ksm", "in-tree KSM: ksmd scans MADV_MERGEABLE memory (mm/ksm.c); knobs are the sysfs names",
-                KsmKnobs.PARAMS, Ksm.STABILITY, Ksm::new));
+                KsmKnobs.PARAMS, Ksm.STABILITY, Ksm.SAVING, Ksm::new));
         register(new AlgorithmDefinition("sksm",
                 "SKSM (RFC 2025): synchronous MADV_MERGE into a static 65536-bucket checksum table; MADV_MERGEABLE merges at once",
                 List.of(), SksmAlgorithms.STABILITY, (knobs, cost) -> SksmAlgorithms.sksm(cost)));
@@ -41,13 +41,13 @@ public final class Algorithms {
         // ksm.MergePolicy): the same ksmd, knobs and counters as ksm.
         register(new AlgorithmDefinition(MergePolicy.ZERO_PAGES_ONLY.algorithmName(),
                 "defence (proposal): ksm that merges only all-zero pages, with the zero page (use_zero_pages=1)",
-                KsmKnobs.PARAMS, Ksm.STABILITY, (knobs, cost) -> new Ksm(knobs, cost, MergePolicy.ZERO_PAGES_ONLY)));
+                KsmKnobs.PARAMS, Ksm.STABILITY, Ksm.SAVING, (knobs, cost) -> new Ksm(knobs, cost, MergePolicy.ZERO_PAGES_ONLY)));
         register(new AlgorithmDefinition(MergePolicy.SAME_DOMAIN.algorithmName(),
                 "defence (proposal): ksm with trees partitioned by security domain: pages merge only inside one tenant",
-                KsmKnobs.PARAMS, Ksm.STABILITY, (knobs, cost) -> new Ksm(knobs, cost, MergePolicy.SAME_DOMAIN)));
+                KsmKnobs.PARAMS, Ksm.STABILITY, Ksm.SAVING, (knobs, cost) -> new Ksm(knobs, cost, MergePolicy.SAME_DOMAIN)));
         register(new AlgorithmDefinition(MergePolicy.FAKE_MERGE.algorithmName(),
                 "defence (proposal, after VUsion): ksm that makes every candidate page a KSM page, merged or not, so all fault alike",
-                KsmKnobs.PARAMS, Ksm.STABILITY, (knobs, cost) -> new Ksm(knobs, cost, MergePolicy.FAKE_MERGE)));
+                KsmKnobs.PARAMS, Ksm.STABILITY, Ksm.SAVING, (knobs, cost) -> new Ksm(knobs, cost, MergePolicy.FAKE_MERGE)));
     }
 
     private Algorithms() {

@@ -28,7 +28,10 @@ import org.ksmlab.engine.workload.Workload;
  *     is what makes a merger that finishes early (SKSM merges inside madvise) wait for the
  *     workload's first periodic rewrite and show the COW faults it causes, as a merger that
  *     converges slowly (ksmd) already does; without it the stop point, and with it the saving,
- *     depended on the merger's speed rather than on the workload.</li>
+ *     depended on the merger's speed rather than on the workload. A run with periodic writers
+ *     also stops when only the saving counters held, for longer (the saving rule of
+ *     {@link EventLoop#isStable}: a tracking counter such as pages_unshared can cycle for ever),
+ *     with a warning that says so.</li>
  * <li><b>for a duration</b> ({@code --for-ms}): runs exactly to that virtual time.</li>
  * <li><b>for full scans</b> ({@code --for-scans}): stops at the sample of the N-th completed
  *     pass. Only a {@link Daemon} makes passes: asking for scans of a merger without one, or of
@@ -106,7 +109,7 @@ public final class Simulation {
     }
 
     private SimulationResult run(Kernel kernel) {
-        EventLoop loop = new EventLoop(kernel, options.sampleMs * 1_000_000L, algorithm.stabilityCounters());
+        EventLoop loop = new EventLoop(kernel, options.sampleMs * 1_000_000L, algorithm.stabilityCounters(), algorithm.savingCounters());
         loop.onSample(sampleListener);
         Daemon daemon = loop.daemon();
         Map<String, Long> recorded = new LinkedHashMap<>();
@@ -152,6 +155,12 @@ public final class Simulation {
                     : "--for-scans " + options.forScans + ": stopped at " + kernel.nowNanos() / 1_000_000
                             + " virtual ms after " + daemon.fullScans() + " full scans: the " + algorithm.name()
                             + " daemon is idle (not running, or nothing left to scan) and nothing can wake it");
+        } else if (stop == EventLoop.Stop.CONDITION && options.untilStable && loop.stableOnSaving()) {
+            List<String> tracking = new ArrayList<>(algorithm.stabilityCounters());
+            tracking.removeAll(algorithm.savingCounters());
+            warnings.add(String.join(", ", tracking) + " kept changing with the workload's periodic writers: stopped when "
+                    + String.join(", ", algorithm.savingCounters()) + " had held for " + EventLoop.SAVING_HOLD_SAMPLES
+                    + " samples covering two firings of every writer (converged_ms is when they settled)");
         } else if (stop == EventLoop.Stop.LIMIT && options.forMs < 0) {
             warnings.add((options.untilStable ? "not stable" : "--for-scans " + options.forScans + " not reached")
                     + " within max_ms=" + options.maxMs + " virtual ms: stopped there");
