@@ -13,8 +13,10 @@ import org.ksmlab.engine.memory.OffHeapArray;
  *
  * <p>Algorithms: insertion and deletion fix-ups of Cormen et al., with parent pointers and
  * {@link #NIL} = -1 in place of a sentinel node. Links live off the Java heap
- * ({@link OffHeapArray}: 13 bytes per node id, touched only for ids in use); {@link #close}
- * gives them back.
+ * ({@link OffHeapArray}: 12 bytes per node id, touched only for ids in use); {@link #close}
+ * gives them back. A node's colour shares an int with its parent link, as the kernel's
+ * {@code __rb_parent_color} keeps it in the parent pointer's low bit: bit 31 the colour, bits
+ * 0-30 the parent + 1 (0: none), so node ids stay below 2^31 - 1.
  */
 public final class RbTree implements AutoCloseable {
     /** No node. */
@@ -24,11 +26,33 @@ public final class RbTree implements AutoCloseable {
 
     private final Links left = new Links();
     private final Links right = new Links();
-    private final Links parent = new Links();
-    private final OffHeapArray color = OffHeapArray.bytes();
+    private final ParentColor parent = new ParentColor();
     private long capacity;
     private int root = NIL;
     private int size;
+
+    /** Each node's parent and colour in one int (see the class comment). */
+    private static final class ParentColor {
+        private static final int COLOR_BIT = 1 << 31;
+        final OffHeapArray a = OffHeapArray.ints();
+
+        int get(int n) {
+            return (a.getInt(n) & ~COLOR_BIT) - 1;
+        }
+
+        void set(int n, int p) {
+            a.setInt(n, (a.getInt(n) & COLOR_BIT) | (p + 1));
+        }
+
+        byte color(int n) {
+            return a.getInt(n) < 0 ? BLACK : RED;
+        }
+
+        void setColor(int n, byte c) {
+            int v = a.getInt(n);
+            a.setInt(n, c == BLACK ? v | COLOR_BIT : v & ~COLOR_BIT);
+        }
+    }
 
     /** One link per node id, off the heap, read and written as {@code links[n]} would be. */
     private static final class Links {
@@ -54,9 +78,9 @@ public final class RbTree implements AutoCloseable {
         size = 0;
     }
 
-    /** Bytes of link arrays per node slot (3 ints + 1 byte). */
+    /** Bytes of link arrays per node slot (3 ints: left, right, parent and colour). */
     static int bytesPerNode() {
-        return 3 * Integer.BYTES + 1;
+        return 3 * Integer.BYTES;
     }
 
     /** Makes room for node id {@code n}. */
@@ -65,14 +89,13 @@ public final class RbTree implements AutoCloseable {
             left.a.ensure(n + 1L);
             right.a.ensure(n + 1L);
             parent.a.ensure(n + 1L);
-            color.ensure(n + 1L);
             capacity = left.a.capacity();
         }
     }
 
     /** Bytes mapped for the links. */
     long reservedBytes() {
-        return left.a.reservedBytes() + right.a.reservedBytes() + parent.a.reservedBytes() + color.reservedBytes();
+        return left.a.reservedBytes() + right.a.reservedBytes() + parent.a.reservedBytes();
     }
 
     @Override
@@ -80,16 +103,15 @@ public final class RbTree implements AutoCloseable {
         left.a.close();
         right.a.close();
         parent.a.close();
-        color.close();
         capacity = 0;
     }
 
     private byte color(int n) {
-        return color.getByte(n);
+        return parent.color(n);
     }
 
     private void setColor(int n, byte c) {
-        color.setByte(n, c);
+        parent.setColor(n, c);
     }
 
     /**

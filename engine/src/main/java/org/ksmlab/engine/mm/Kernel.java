@@ -524,6 +524,16 @@ public final class Kernel implements AutoCloseable {
         writer.write(store, PageTable.frame(pte));
     }
 
+    /**
+     * {@link #writePage} of content {@code id} of a workload seeded {@code seed}
+     * ({@link PageStore#fillPattern(int, long, long)}) with no writer object per page: what a
+     * workload of hundreds of millions of pages writes without leaving garbage on the heap.
+     */
+    public void writePagePattern(int pid, long addr, long seed, long id) {
+        long pte = faults.access(process(pid), addr & ~PAGE_MASK, true);
+        store.fillPattern(PageTable.frame(pte), seed, id);
+    }
+
     /** Fills a frame with new contents (the bytes a workload stores into a page). */
     @FunctionalInterface
     public interface FrameWriter {

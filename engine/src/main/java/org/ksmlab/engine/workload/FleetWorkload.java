@@ -2,6 +2,7 @@ package org.ksmlab.engine.workload;
 
 import static org.ksmlab.engine.memory.PageStore.PAGE_SIZE;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -39,6 +40,9 @@ final class FleetWorkload implements Workload {
                     Param.integer("period_ms", 1000, 1, 1L << 40, "rewrite period of volatile pages, virtual ms"),
                     Param.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE, "seed of every random choice")),
             FleetWorkload::new);
+
+    /** Writes a zero page (one writer for all of them). */
+    private static final Kernel.FrameWriter ZERO = (store, frame) -> store.fillZero(frame);
 
     private final WorkloadSpec spec;
     private final Map<String, Number> params;
@@ -93,12 +97,16 @@ final class FleetWorkload implements Workload {
     @Override
     public void start(Kernel kernel, Scheduler scheduler) {
         SplittableRandom rng = new SplittableRandom(seed);
+        // One permutation and one kind per page, reused by every guest (same size): a guest of
+        // 2^22 pages would otherwise leave 20 MiB of garbage on the heap.
+        int[] order = new int[pages];
+        // kind of each page: 0 unique, 1 zero, 2 volatile, 3 image
+        byte[] kind = new byte[pages];
         for (int g = 0; g < guests; g++) {
             int pid = kernel.spawn();
             long base = kernel.mmapAnonymous(pid, (long) pages * PAGE_SIZE);
-            int[] order = Shuffle.permutation(pages, rng);
-            // kind of each page: 0 unique, 1 zero, 2 volatile, 3 image
-            byte[] kind = new byte[pages];
+            Shuffle.permutation(order, rng);
+            Arrays.fill(kind, (byte) 0);
             int at = 0;
             for (int i = 0; i < zeroPages; i++) kind[order[at++]] = 1;
             int[] volatiles = new int[volatilePages];
@@ -107,21 +115,15 @@ final class FleetWorkload implements Workload {
                 kind[order[at++]] = 2;
             }
             for (int i = 0; i < imagePages; i++) kind[order[at++]] = 3;
-            order = null; // the permutation is done with: a guest of 2^22 pages holds 16 MiB of it
             long imageBase = (long) (g % images) * imagePages;
             long ownBase = uniqueBase + (long) g * pages;
             int nextImagePage = 0;
             for (int i = 0; i < pages; i++) {
                 long addr = base + (long) i * PAGE_SIZE;
-                long id = switch (kind[i]) {
-                    case 1 -> -1;
-                    case 3 -> imageBase + nextImagePage++;
-                    default -> ownBase + i;
-                };
-                if (id < 0) {
-                    kernel.writePage(pid, addr, (store, frame) -> store.fillZero(frame));
-                } else {
-                    kernel.writePage(pid, addr, (store, frame) -> PageContents.fill(store, frame, seed, id));
+                switch (kind[i]) {
+                    case 1 -> kernel.writePage(pid, addr, ZERO);
+                    case 3 -> kernel.writePagePattern(pid, addr, seed, imageBase + nextImagePage++);
+                    default -> kernel.writePagePattern(pid, addr, seed, ownBase + i);
                 }
             }
             kernel.madvise(pid, base, (long) pages * PAGE_SIZE, VmFlags.MADV_MERGEABLE);
@@ -130,8 +132,7 @@ final class FleetWorkload implements Workload {
                 long periodNanos = periodMs * 1_000_000L;
                 scheduler.every(periodNanos, periodNanos, () -> {
                     for (int page : volatiles) {
-                        long id = nextRewriteId++;
-                        kernel.writePage(pid, base + (long) page * PAGE_SIZE, (store, frame) -> PageContents.fill(store, frame, seed, id));
+                        kernel.writePagePattern(pid, base + (long) page * PAGE_SIZE, seed, nextRewriteId++);
                     }
                 });
             }

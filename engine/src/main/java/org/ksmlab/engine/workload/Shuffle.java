@@ -9,7 +9,12 @@ public final class Shuffle {
 
     /** A permutation of {@code 0..n-1}: Fisher-Yates from the end, {@code rng.nextInt(i + 1)}. */
     public static int[] permutation(int n, SplittableRandom rng) {
-        int[] a = new int[n];
+        return permutation(new int[n], rng);
+    }
+
+    /** {@link #permutation(int, SplittableRandom)} of {@code 0..a.length-1} written into {@code a} (the same draws). */
+    public static int[] permutation(int[] a, SplittableRandom rng) {
+        int n = a.length;
         for (int i = 0; i < n; i++) {
             a[i] = i;
         }
