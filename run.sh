@@ -24,7 +24,8 @@
 #                                         them per full scan: [--workload SPEC]... [--set knob=value]...
 #                                         [--json] [--out DIR] [--grid] [--write-calibration] [--no-wait];
 #                                         --grid adds the timing grid (65,536 pages, 3 scan rates x 2 sleeps:
-#                                         time to converge, CPU, the simulator's speed against the kernel); needs root
+#                                         time to converge, CPU, the simulator's speed against the kernel);
+#                                         --page-mode symbolic runs the model side without page bytes; needs root
 #                                         and /sys/kernel/mm/ksm (exit 77 otherwise, nothing changed);
 #                                         restores every knob; maps at most 2 GiB.
 #                                         --scenario NAME|FILE [--variant V]: a scenario on the kernel (real

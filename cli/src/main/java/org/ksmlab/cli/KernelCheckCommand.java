@@ -77,6 +77,11 @@ final class KernelCheckCommand implements Callable<Integer> {
             + " x sleep_millisecs 20, 0 (about 3 minutes)")
     boolean grid;
 
+    @Option(names = "--page-mode", paramLabel = "MODE", defaultValue = "byte",
+            description = "how the model side holds its pages: byte (default) or symbolic; the counters compared are the same in"
+                    + " both, the simulator's own time and memory (the speed tables) are not")
+    String pageMode;
+
     @Option(names = "--max-scans", paramLabel = "N", defaultValue = "30", description = "full scans per scenario at most (default ${DEFAULT-VALUE})")
     int maxScans;
 
@@ -94,6 +99,10 @@ final class KernelCheckCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--write-calibration needs --out DIR (the calibration is written there)");
         }
         if (scenario != null) {
+            if (!"byte".equalsIgnoreCase(pageMode.trim())) {
+                throw new IllegalArgumentException("--page-mode " + pageMode + ": applies to workload checks; kernel-check --scenario"
+                        + " runs the model in byte pages");
+            }
             return scenarioCheck(err, stdout);
         }
         if (variant != null) {
@@ -102,6 +111,7 @@ final class KernelCheckCommand implements Callable<Integer> {
         if (maxScans < 2) {
             throw new IllegalArgumentException("--max-scans " + maxScans + ": expected >= 2");
         }
+        org.ksmlab.engine.memory.PageMode modelPageMode = org.ksmlab.engine.memory.PageMode.parse(pageMode);
         List<Scenario> scenarios = new ArrayList<>();
         if (workloads.isEmpty()) {
             if (!knobs.isEmpty()) {
@@ -115,7 +125,7 @@ final class KernelCheckCommand implements Callable<Integer> {
             scenarios.addAll(Scenario.grid());
         }
         KernelCheck check = new KernelCheck(new KsmSysfs(ksmDir), Path.of("/proc"),
-                new KernelRunner.Limits(maxScans, KernelRunner.Limits.defaults().maxMs(), 2));
+                new KernelRunner.Limits(maxScans, KernelRunner.Limits.defaults().maxMs(), 2)).modelPageMode(modelPageMode);
         Optional<String> why = check.precondition();
         if (why.isPresent()) {
             err.println("kernel-check: skipped: " + why.get());
@@ -268,6 +278,7 @@ final class KernelCheckCommand implements Callable<Integer> {
         knobs.forEach((k, v) -> b.append(" --set ").append(k).append('=').append(v));
         if (grid) b.append(" --grid");
         if (maxScans != 30) b.append(" --max-scans ").append(maxScans);
+        if (!"byte".equalsIgnoreCase(pageMode.trim())) b.append(" --page-mode ").append(pageMode.trim());
         if (out != null) b.append(" --out ").append(out);
         if (writeCalibration) b.append(" --write-calibration");
         return b.toString();

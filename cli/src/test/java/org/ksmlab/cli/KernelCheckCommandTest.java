@@ -41,4 +41,17 @@ class KernelCheckCommandTest {
     void calibrationWithoutOutShouldBeBadInput() {
         assertEquals(Ksmlab.EXIT_USAGE, Ksmlab.execute("kernel-check", "--write-calibration"));
     }
+    /** --page-mode is checked before anything runs, and refused where the model side has no choice. */
+    @Test
+    void aBadPageModeShouldBeOneLineAndExit2() {
+        CliRun bad = CliRun.of("kernel-check", "--page-mode", "bits", "--ksm-dir", "/nonexistent/ksm");
+        assertEquals(Ksmlab.EXIT_USAGE, bad.exit());
+        assertEquals("kernel-check: error: page mode 'bits': expected byte or symbolic", bad.err().strip());
+        CliRun scenario = CliRun.of("kernel-check", "--scenario", "fork-after-merge", "--page-mode", "symbolic");
+        assertEquals(Ksmlab.EXIT_USAGE, scenario.exit());
+        assertEquals("kernel-check: error: --page-mode symbolic: applies to workload checks; kernel-check --scenario runs the model"
+                + " in byte pages", scenario.err().strip());
+        // a good mode gets as far as the machine's precondition
+        assertEquals(KernelCheck.EXIT_UNAVAILABLE, Ksmlab.execute("kernel-check", "--page-mode", "symbolic", "--ksm-dir", "/nonexistent/ksm"));
+    }
 }

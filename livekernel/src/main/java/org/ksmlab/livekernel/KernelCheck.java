@@ -59,11 +59,19 @@ public final class KernelCheck {
     private final KernelRunner.Limits limits;
     /** The tick rate found by the last {@link #run}, for env.txt. */
     private KsmdPacing.Hz hz;
+    /** How the model side holds its pages (the kernel side is real memory either way). */
+    private org.ksmlab.engine.memory.PageMode modelPageMode = org.ksmlab.engine.memory.PageMode.BYTE;
 
     public KernelCheck(KsmSysfs sysfs, Path proc, KernelRunner.Limits limits) {
         this.sysfs = sysfs;
         this.proc = proc;
         this.limits = limits;
+    }
+
+    /** Runs the model side in {@code mode} (default byte pages); its counters do not depend on it. */
+    public KernelCheck modelPageMode(org.ksmlab.engine.memory.PageMode mode) {
+        this.modelPageMode = java.util.Objects.requireNonNull(mode);
+        return this;
     }
 
     /** The running kernel's tick rate as the last {@link #run} found it, or null before one. */
@@ -161,7 +169,7 @@ public final class KernelCheck {
                 Map<String, Object> clock = clock(hz, late, k);
                 @SuppressWarnings("unchecked")
                 Map<String, String> kernelKnobs = (Map<String, String>) clock.get("model_kernel_knobs");
-                SideResult m = ModelRunner.run(sc, kernelKnobs);
+                SideResult m = ModelRunner.run(sc, kernelKnobs, modelPageMode);
                 out.add(new Outcome(sc, k, m, clock));
             }
         } finally {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.ksmlab.engine.cost.WorkCounts;
 import org.ksmlab.engine.ksm.Ksm;
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.engine.sim.Algorithms;
 import org.ksmlab.engine.sim.Simulation;
 import org.ksmlab.engine.sim.SimulationResult;
@@ -49,8 +50,17 @@ public final class ModelRunner {
         return run(sc, Map.of());
     }
 
-    /** The model with {@code kernelKnobs} ({@code kernel.*}) on top of the scenario's knobs. */
+    /** The model with {@code kernelKnobs} ({@code kernel.*}) on top of the scenario's knobs, byte pages. */
     public static SideResult run(Scenario sc, Map<String, String> kernelKnobs) {
+        return run(sc, kernelKnobs, PageMode.BYTE);
+    }
+
+    /**
+     * The model with {@code kernelKnobs} on top of the scenario's knobs, in {@code pageMode}: the
+     * counters are the same in both modes (engine PageModesAgreeProperties); only the simulator's
+     * own time and memory differ, which is what the speed tables read.
+     */
+    public static SideResult run(Scenario sc, Map<String, String> kernelKnobs, PageMode pageMode) {
         if (!available()) {
             return SideResult.unavailable("model unavailable: the engine in this build has no '" + ALGO + "' algorithm");
         }
@@ -65,7 +75,7 @@ public final class ModelRunner {
         long cpuStarted = THREADS.getCurrentThreadCpuTime();
         try {
             r = new Simulation(Workloads.create(sc.modelSpec()), ALGO, knobs,
-                    new Simulation.Options(100, 24L * 3600 * 1000, -1, -1, true, 2))
+                    new Simulation.Options(100, 24L * 3600 * 1000, -1, -1, true, 2), pageMode)
                     .onSample(k -> {
                         cpuAtSample.add(THREADS.getCurrentThreadCpuTime() - cpuStarted);
                         work.add(k.merger() instanceof Ksm ksm ? workMap(ksm.workCounts()) : Map.of());
@@ -80,6 +90,7 @@ public final class ModelRunner {
         long convMs = asLong(fin.get("converged_ms"));
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put(SIMULATOR_WALL_MS, Math.round(wallNs / 1e5) / 10.0);
+        extra.put("page_mode", pageMode.label());
         Map<String, Object> cpu = cpu(fin);
         if (!cpu.isEmpty()) extra.put("cpu", cpu);
         if (!kernelKnobs.isEmpty()) extra.put("kernel_knobs", new LinkedHashMap<>(kernelKnobs));

@@ -189,4 +189,16 @@ class KernelRunnerTest {
         assertTrue(table.contains(cell), cell + " in\n" + table);
         assertNull(ComparisonTable.simulatorCpuPerPage(SideResult.unavailable("x"), 1));
     }
+    /** The model side in symbolic pages gives the byte side's counters in every sample, and says which mode it ran. */
+    @Test
+    void theModelSideInSymbolicPagesShouldGiveTheSameCounters() {
+        Scenario sc = new Scenario("t", "dup:pages=3000,distinct=30,zero=0.1", Map.of("pages_to_scan", "1000"));
+        SideResult bytes = ModelRunner.run(sc, Map.of(), org.ksmlab.engine.memory.PageMode.BYTE);
+        SideResult symbolic = ModelRunner.run(sc, Map.of(), org.ksmlab.engine.memory.PageMode.SYMBOLIC);
+        assertEquals(bytes.series(), symbolic.series());
+        assertEquals(bytes.finalCounters().get("pages_sharing"), symbolic.finalCounters().get("pages_sharing"));
+        assertEquals(bytes.convergedMs(), symbolic.convergedMs());
+        assertEquals("byte", bytes.extra().get("page_mode"));
+        assertEquals("symbolic", symbolic.extra().get("page_mode"));
+    }
 }
