@@ -156,7 +156,7 @@ public final class CaptureCheck {
         List<Map<String, Long>> series = new ArrayList<>();
         Map<String, Long> base = sysfs.counters();
         long cpu0 = ksmd == null ? 0 : ksmd.cpuNanos();
-        series.add(sample(base, base, pids, ksmd, cpu0, 0));
+        series.add(KernelRunner.counterSample(base, base, proc, pids, ksmd, cpu0, 0));
         long t0 = System.nanoTime();
         sysfs.write("run", "1");
         long lastFs = 0;
@@ -167,7 +167,7 @@ public final class CaptureCheck {
             long fs = sysfs.readLong("full_scans") - base.get("full_scans");
             if (fs <= lastFs) continue;
             lastFs = fs;
-            series.add(sample(sysfs.counters(), base, pids, ksmd, cpu0, (System.nanoTime() - t0) / 1_000_000));
+            series.add(KernelRunner.counterSample(sysfs.counters(), base, proc, pids, ksmd, cpu0, (System.nanoTime() - t0) / 1_000_000));
             if (KernelRunner.isStable(series, limits.stableScans())) {
                 stable = true;
                 break;
@@ -175,21 +175,6 @@ public final class CaptureCheck {
         }
         sysfs.unmergeAll(60_000);
         return KernelRunner.result(series, stable, pids.size());
-    }
-
-    private Map<String, Long> sample(Map<String, Long> now, Map<String, Long> base, List<Integer> pids, Ksmd ksmd, long cpu0, long wallMs) {
-        Map<String, Long> s = new LinkedHashMap<>();
-        s.put("wall_ms", wallMs);
-        for (Map.Entry<String, Long> e : now.entrySet()) {
-            String k = e.getKey();
-            boolean relative = k.equals("full_scans") || k.equals("pages_scanned") || k.equals("pages_skipped");
-            s.put(k, relative ? e.getValue() - base.getOrDefault(k, 0L) : e.getValue());
-        }
-        List<KsmStat> stats = new ArrayList<>();
-        for (int pid : pids) stats.add(KsmStat.read(proc, pid));
-        s.putAll(KsmStat.sum(stats));
-        s.put("ksmd_cpu_ns", ksmd == null ? 0 : ksmd.cpuNanos() - cpu0);
-        return s;
     }
 
     /** Processes whose ksm_stat says mergeable or merge-any, before ours start. */

@@ -211,19 +211,10 @@ public final class ComparisonTable {
         if (!(m.extra().get(ModelRunner.SIMULATOR_CPU_NS) instanceof List<?> cpu) || cpu.size() != m.series().size()) {
             return null;
         }
-        int a = lastSampleOfPass(m, pass - 1), z = lastSampleOfPass(m, pass);
+        int a = m.indexOfPass(pass - 1), z = m.indexOfPass(pass);
         if (a < 0 || z < 0 || !(cpu.get(a) instanceof Number ca) || !(cpu.get(z) instanceof Number cz)) return null;
         long pages = m.series().get(z).get("pages_scanned") - m.series().get(a).get("pages_scanned");
         return pages <= 0 ? null : (cz.longValue() - ca.longValue()) / (double) pages;
-    }
-
-    private static int lastSampleOfPass(SideResult s, long pass) {
-        int found = -1;
-        for (int i = 0; i < s.series().size(); i++) {
-            Long fs = s.series().get(i).get("full_scans");
-            if (fs != null && fs == pass) found = i;
-        }
-        return found;
     }
 
     /** ksmd CPU up to the sample at which the side converged. */

@@ -198,6 +198,25 @@ public final class KernelRunner {
      */
     private Map<String, Long> sample(Map<String, Long> now, Map<String, Long> base, List<Integer> pids, long cpu0, long wallMs,
                                      Ksmd.RunWait rw0, long wakeups) {
+        Map<String, Long> s = counterSample(now, base, proc, pids, ksmd, cpu0, wallMs);
+        s.put("pages_to_scan", sysfs.readLong("pages_to_scan")); // the advisor's choice for the next pass
+        Ksmd.RunWait rw = rw0 == null ? null : ksmd.runWait().orElse(null);
+        if (rw != null) {
+            Ksmd.RunWait d = rw.minus(rw0);
+            s.put("ksmd_wait_ns", d.waitNanos());
+            s.put("ksmd_timeslices", d.timeslices());
+            s.put("ksmd_wakeups", wakeups);
+        }
+        return s;
+    }
+
+    /**
+     * The part of a sample every live side takes: the wall time since run=1, the sysfs counters
+     * (the cumulative ones since {@code base}), the processes' ksm_stat summed, and ksmd's CPU
+     * since {@code cpu0}.
+     */
+    static Map<String, Long> counterSample(Map<String, Long> now, Map<String, Long> base, Path proc, List<Integer> pids,
+                                           Ksmd ksmd, long cpu0, long wallMs) {
         Map<String, Long> s = new LinkedHashMap<>();
         s.put("wall_ms", wallMs);
         for (Map.Entry<String, Long> e : now.entrySet()) {
@@ -209,14 +228,6 @@ public final class KernelRunner {
         for (int pid : pids) stats.add(KsmStat.read(proc, pid));
         s.putAll(KsmStat.sum(stats));
         s.put("ksmd_cpu_ns", ksmd == null ? 0 : ksmd.cpuNanos() - cpu0);
-        s.put("pages_to_scan", sysfs.readLong("pages_to_scan")); // the advisor's choice for the next pass
-        Ksmd.RunWait rw = rw0 == null ? null : ksmd.runWait().orElse(null);
-        if (rw != null) {
-            Ksmd.RunWait d = rw.minus(rw0);
-            s.put("ksmd_wait_ns", d.waitNanos());
-            s.put("ksmd_timeslices", d.timeslices());
-            s.put("ksmd_wakeups", wakeups);
-        }
         return s;
     }
 

@@ -39,11 +39,17 @@ public record SideResult(Map<String, Object> finalCounters, long convergedFullSc
 
     /** The sample taken at full scan {@code pass}, or null. */
     public Map<String, Long> atPass(long pass) {
-        Map<String, Long> found = null;
-        for (Map<String, Long> s : series) {
-            Long fs = s.get("full_scans");
+        int i = indexOfPass(pass);
+        return i < 0 ? null : series.get(i);
+    }
+
+    /** The index in {@link #series} of the last sample of full scan {@code pass}, or -1. */
+    public int indexOfPass(long pass) {
+        int found = -1;
+        for (int i = 0; i < series.size(); i++) {
+            Long fs = series.get(i).get("full_scans");
             if (fs != null && fs == pass) {
-                found = s; // the last sample of that pass
+                found = i;
             }
         }
         return found;
