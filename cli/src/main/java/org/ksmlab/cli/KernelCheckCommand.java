@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.ksmlab.engine.cost.CostModel;
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.livekernel.Calibration;
 import org.ksmlab.livekernel.ComparisonTable;
 import org.ksmlab.livekernel.KernelCheck;
@@ -98,8 +99,9 @@ final class KernelCheckCommand implements Callable<Integer> {
         if (writeCalibration && out == null) {
             throw new IllegalArgumentException("--write-calibration needs --out DIR (the calibration is written there)");
         }
+        PageMode modelPageMode = PageMode.parse(pageMode);
         if (scenario != null) {
-            if (!"byte".equalsIgnoreCase(pageMode.trim())) {
+            if (modelPageMode != PageMode.BYTE) {
                 throw new IllegalArgumentException("--page-mode " + pageMode + ": applies to workload checks; kernel-check --scenario"
                         + " runs the model in byte pages");
             }
@@ -111,7 +113,6 @@ final class KernelCheckCommand implements Callable<Integer> {
         if (maxScans < 2) {
             throw new IllegalArgumentException("--max-scans " + maxScans + ": expected >= 2");
         }
-        org.ksmlab.engine.memory.PageMode modelPageMode = org.ksmlab.engine.memory.PageMode.parse(pageMode);
         List<Scenario> scenarios = new ArrayList<>();
         if (workloads.isEmpty()) {
             if (!knobs.isEmpty()) {
@@ -278,7 +279,7 @@ final class KernelCheckCommand implements Callable<Integer> {
         knobs.forEach((k, v) -> b.append(" --set ").append(k).append('=').append(v));
         if (grid) b.append(" --grid");
         if (maxScans != 30) b.append(" --max-scans ").append(maxScans);
-        if (!"byte".equalsIgnoreCase(pageMode.trim())) b.append(" --page-mode ").append(pageMode.trim());
+        if (PageMode.parse(pageMode) != PageMode.BYTE) b.append(" --page-mode ").append(PageMode.parse(pageMode).label());
         if (out != null) b.append(" --out ").append(out);
         if (writeCalibration) b.append(" --write-calibration");
         return b.toString();

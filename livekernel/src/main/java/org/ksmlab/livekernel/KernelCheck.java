@@ -1,5 +1,6 @@
 package org.ksmlab.livekernel;
 
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.engine.workload.DupLayout;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -60,7 +62,7 @@ public final class KernelCheck {
     /** The tick rate found by the last {@link #run}, for env.txt. */
     private KsmdPacing.Hz hz;
     /** How the model side holds its pages (the kernel side is real memory either way). */
-    private org.ksmlab.engine.memory.PageMode modelPageMode = org.ksmlab.engine.memory.PageMode.BYTE;
+    private PageMode modelPageMode = PageMode.BYTE;
 
     public KernelCheck(KsmSysfs sysfs, Path proc, KernelRunner.Limits limits) {
         this.sysfs = sysfs;
@@ -69,8 +71,8 @@ public final class KernelCheck {
     }
 
     /** Runs the model side in {@code mode} (default byte pages); its counters do not depend on it. */
-    public KernelCheck modelPageMode(org.ksmlab.engine.memory.PageMode mode) {
-        this.modelPageMode = java.util.Objects.requireNonNull(mode);
+    public KernelCheck modelPageMode(PageMode mode) {
+        this.modelPageMode = Objects.requireNonNull(mode);
         return this;
     }
 
