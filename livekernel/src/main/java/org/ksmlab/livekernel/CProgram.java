@@ -26,6 +26,12 @@ import java.util.concurrent.TimeUnit;
 public final class CProgram {
     /** Compilers tried, in order. */
     public static final List<String> COMPILERS = List.of("cc", "gcc");
+    /**
+     * Flags for a freestanding static program that needs no C library (the scenario runner, the
+     * merge-any launcher): a compiler alone builds it; no PIE, so it is a fixed image.
+     */
+    public static final List<String> FREESTANDING_FLAGS = List.of("-O2", "-static", "-nostdlib", "-ffreestanding",
+            "-fno-stack-protector", "-fno-pie", "-no-pie", "-fcf-protection=none", "-fno-asynchronous-unwind-tables", "-Wall");
 
     /** No C compiler on PATH. */
     public static final class NoCompiler extends Exception {

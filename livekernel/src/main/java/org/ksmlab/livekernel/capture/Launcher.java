@@ -22,8 +22,7 @@ import org.ksmlab.livekernel.CProgram;
 public final class Launcher implements AutoCloseable {
     static final String RESOURCE = "/org/ksmlab/livekernel/scenario/merge_any_exec.c";
     /** Freestanding and static, as the scenario runner: a compiler alone builds it, no C library needed. */
-    static final List<String> FLAGS = List.of("-O2", "-static", "-nostdlib", "-ffreestanding", "-fno-stack-protector",
-            "-fno-pie", "-no-pie", "-fcf-protection=none", "-fno-asynchronous-unwind-tables", "-Wall");
+    static final List<String> FLAGS = CProgram.FREESTANDING_FLAGS;
 
     /** This machine cannot build the launcher; the message says why and what to install. */
     public static final class Unavailable extends Exception {

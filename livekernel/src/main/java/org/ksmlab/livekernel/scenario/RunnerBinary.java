@@ -20,8 +20,7 @@ public final class RunnerBinary {
     /** Where the source is in the jar. */
     static final String RESOURCE = "/org/ksmlab/livekernel/scenario/scenario_runner.c";
     /** Freestanding, static, no PIE (a fixed image the runner can name by its linker symbols). */
-    static final List<String> FLAGS = List.of("-O2", "-static", "-nostdlib", "-ffreestanding", "-fno-stack-protector",
-            "-fno-pie", "-no-pie", "-fcf-protection=none", "-fno-asynchronous-unwind-tables", "-Wall");
+    static final List<String> FLAGS = CProgram.FREESTANDING_FLAGS;
 
     /** This machine cannot build or run the runner; the message says why and what to do. */
     public static final class Unavailable extends Exception {
