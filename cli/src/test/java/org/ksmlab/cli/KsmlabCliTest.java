@@ -157,4 +157,20 @@ class KsmlabCliTest {
         it.forEachRemaining(l::add);
         return l;
     }
+
+    /** Every command's --help is its usage, exit 0, and nothing from picocli about text it could not format. */
+    @Test
+    void everyCommandsHelpFormatsCleanly() {
+        List<String> commands = List.copyOf(new picocli.CommandLine(new Ksmlab()).getSubcommands().keySet());
+        assertTrue(commands.contains("kernel-check"), commands.toString());
+        for (String c : commands) {
+            Run r = run(c, "--help");
+            assertEquals(0, r.code(), c + ": " + r.err());
+            if (!c.equals("help")) {
+                assertTrue(r.out().contains("Usage: ksmlab " + c), c + ": " + r.out());
+            }
+            assertTrue(!r.out().contains("WARN") && !r.err().contains("WARN"), c + " --help warned: " + r.err() + r.out());
+            assertTrue(!r.out().contains("%n"), c + " --help shows a raw %n: " + r.out());
+        }
+    }
 }
