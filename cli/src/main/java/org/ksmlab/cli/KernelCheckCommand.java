@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.ksmlab.engine.cost.CostModel;
 import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.livekernel.Calibration;
+import org.ksmlab.livekernel.KsmdSpeed;
 import org.ksmlab.livekernel.ComparisonTable;
 import org.ksmlab.livekernel.KernelCheck;
 import org.ksmlab.livekernel.KernelRunner;
@@ -168,7 +169,8 @@ final class KernelCheckCommand implements Callable<Integer> {
             AtomicFiles.write(out.resolve("kernel-check.txt"), text.toString());
             String command = commandLine();
             String clock = check.hz() == null ? "" : "kernel.hz: " + check.hz().hz() + " (" + check.hz().source() + ")\n"
-                    + "kernel.timer_late_permille, kernel.ksmd_wake_latency_us, kernel.ksmd_cpu_share_permille, kernel.ksmd_prior_cpu_ns:"
+                    + "kernel.timer_late_permille, kernel.ksmd_wake_latency_us, kernel.ksmd_cpu_share_permille, kernel.ksmd_prior_cpu_ns,"
+                    + " kernel.ksmd_cpu_cost_permille:"
                     + " measured per workload, in kernel-check.json (\"clock\")\n";
             // Time on the kernel side depends on what else the machine runs: say how busy it was.
             String load = "loadavg: " + loadBefore + " (start), " + firstLine("/proc/loadavg") + " (end)\n";
@@ -177,7 +179,7 @@ final class KernelCheckCommand implements Callable<Integer> {
             if (writeCalibration) {
                 List<Calibration.Pass> passes = Calibration.passes(outcomes);
                 if (passes.size() >= Calibration.FITTED.size()) {
-                    Calibration.Fit fit = Calibration.fit(passes, CostModel.defaults());
+                    Calibration.Fit fit = Calibration.fit(passes, CostModel.defaults(), KsmdSpeed.modelReferenceWork());
                     String provenance = "Fitted by " + command + " (kernel-check --write-calibration), "
                             + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ",\n"
                             + "on kernel " + firstLine("/proc/sys/kernel/osrelease") + ", " + cpuModel() + ", "

@@ -19,7 +19,10 @@ import org.ksmlab.engine.cost.CostModel;
  * {@code write_protect_ns}, one per merge; the costs ksmd does not incur) keep the values of the
  * model's current calibration. Passes used: both sides scanned the same pages, the workload
  * slept between batches (with sleep_millisecs=0 the kernel's per-pass CPU is read while the next
- * pass runs) and opted in with madvise (prctl makes the whole child JVM mergeable).
+ * pass runs) and opted in with madvise (prctl makes the whole child JVM mergeable). When
+ * kernel-check measured the machine's speed around a workload ({@link KsmdSpeed}), that pass's
+ * kernel CPU is first divided by the speed factor, so the costs are those of the machine at the
+ * speed where the reference costs what the model says ({@link #fit(List, CostModel, Map)}).
  */
 public final class Calibration {
     /** The costs fitted; the other {@link CostModel#NAMES} are held. */
@@ -29,8 +32,20 @@ public final class Calibration {
     static final List<String> WORK = List.of("pages_checksummed", "bytes_compared", "tree_steps", "merges", "write_protects",
             "cow_copies", "pages_visited", "table_updates", "lru_drains", "stable_steps", "wakeups", "passes", "volatile_pages");
 
-    /** One full scan of one workload: the kernel's ksmd CPU and the model's work in it. */
-    public record Pass(String scenario, long pass, long pages, long kernelCpuNanos, Map<String, Long> work) {
+    /**
+     * One full scan of one workload: the kernel's ksmd CPU and the model's work in it, and ksmd's
+     * CPU per run of the speed reference around that workload ({@code probeNanos}, 0 when none
+     * was measured: {@link KsmdSpeed}).
+     */
+    public record Pass(String scenario, long pass, long pages, long kernelCpuNanos, Map<String, Long> work, long probeNanos) {
+        public Pass(String scenario, long pass, long pages, long kernelCpuNanos, Map<String, Long> work) {
+            this(scenario, pass, pages, kernelCpuNanos, work, 0);
+        }
+
+        /** This pass with the kernel's CPU as {@code cpu}. */
+        Pass withKernelCpu(long cpu) {
+            return new Pass(scenario, pass, pages, cpu, work, probeNanos);
+        }
     }
 
     /** The fitted costs, and model/kernel per pass with them. */
@@ -59,6 +74,8 @@ public final class Calibration {
                 continue;
             }
             List<Map<String, Long>> work = (List<Map<String, Long>>) w;
+            long probe = o.clock().get("speed") instanceof Map<?, ?> sp && sp.get("kernel_cpu_ns_per_probe") instanceof Number n
+                    ? n.longValue() : 0;
             for (long pass = 1; ; pass++) {
                 Map<String, Long> k1 = k.atPass(pass), k0 = k.atPass(pass - 1);
                 int i1 = indexAtPass(m, pass), i0 = indexAtPass(m, pass - 1);
@@ -75,7 +92,7 @@ public final class Calibration {
                 for (String c : WORK) {
                     d.put(c, work.get(i1).getOrDefault(c, 0L) - work.get(i0).getOrDefault(c, 0L));
                 }
-                out.add(new Pass(o.scenario().name(), pass, pages, cpu, d));
+                out.add(new Pass(o.scenario().name(), pass, pages, cpu, d, probe));
             }
         }
         return out;
@@ -107,9 +124,60 @@ public final class Calibration {
         return found;
     }
 
-    /** Fits {@link #FITTED} to {@code passes}, holding the other costs at {@code base}'s values. */
+    /** Fits {@link #FITTED} to {@code passes} as measured, holding the other costs at {@code base}'s values. */
     public static Fit fit(List<Pass> passes, CostModel base) {
-        Map<String, Double> costs = base.asMap();
+        return fitOnce(passes, base.asMap());
+    }
+
+    /**
+     * Fits {@link #FITTED} to {@code passes} with each pass's kernel CPU brought to one machine
+     * speed. kernel-check runs a workload's model at the speed factor of the probes around it
+     * (ksmd's CPU for the reference over the model's price of it, {@link KsmdSpeed}), so what the
+     * costs must fit is the kernel's CPU divided by that factor; and a factor only fixes speeds
+     * relative to one another, so the costs are anchored to the mean speed of the run: each
+     * probed pass's kernel CPU is scaled by (the mean of the probes' CPU) / (its own probes' CPU),
+     * and the reference itself, priced at that mean, is one more equation per probed workload
+     * ({@code referenceWork}: the model's work counts over the reference's full scans). The
+     * costs are then the machine's at the run's mean speed, and the reference costs about that
+     * mean under them, so the factors kernel-check computes with them are the ones fitted.
+     * Passes without a probe are fitted as measured.
+     */
+    public static Fit fit(List<Pass> passes, CostModel base, Map<String, Long> referenceWork) {
+        List<Long> probes = passes.stream().filter(p -> p.probeNanos() > 0).map(Pass::probeNanos).toList();
+        if (probes.isEmpty()) {
+            return fit(passes, base);
+        }
+        double mean = probes.stream().mapToLong(Long::longValue).average().orElseThrow();
+        List<Pass> scaled = new ArrayList<>();
+        for (Pass p : passes) {
+            scaled.add(p.probeNanos() > 0 ? p.withKernelCpu(Math.round(p.kernelCpuNanos() * mean / p.probeNanos())) : p);
+        }
+        long workloads = passes.stream().filter(p -> p.probeNanos() > 0).map(Pass::scenario).distinct().count();
+        for (long i = 0; i < workloads; i++) {
+            scaled.add(new Pass(KsmdSpeed.REFERENCE.name(), KsmdSpeed.PASSES, 0, Math.round(mean), referenceWork, Math.round(mean)));
+        }
+        Map<String, Double> costs = fitOnce(scaled, base.asMap()).costs();
+        // model/kernel per pass as kernel-check will see them: the model's CPU times its probes' factor under these costs
+        double ref = workNanos(referenceWork, costs);
+        List<Double> ratios = new ArrayList<>();
+        for (Pass p : passes) {
+            double factor = p.probeNanos() > 0 ? p.probeNanos() / ref : 1;
+            ratios.add(modelNanos(p, costs) * factor / p.kernelCpuNanos());
+        }
+        return new Fit(costs, passes, ratios);
+    }
+
+    /** The model's CPU for {@code work} (work counts by {@link #WORK} name) with {@code costs}. */
+    static double workNanos(Map<String, Long> work, Map<String, Double> costs) {
+        double ns = 0;
+        for (int c = 0; c < CostModel.NAMES.size(); c++) {
+            ns += work.getOrDefault(WORK.get(c), 0L) * costs.get(CostModel.NAMES.get(c));
+        }
+        return ns;
+    }
+
+    private static Fit fitOnce(List<Pass> passes, Map<String, Double> baseCosts) {
+        Map<String, Double> costs = new LinkedHashMap<>(baseCosts);
         int n = FITTED.size();
         double[][] a = new double[passes.size()][n];
         double[] b = new double[passes.size()];
@@ -141,11 +209,7 @@ public final class Calibration {
 
     /** The model's CPU of a pass with {@code costs}. */
     static double modelNanos(Pass p, Map<String, Double> costs) {
-        double ns = 0;
-        for (int c = 0; c < CostModel.NAMES.size(); c++) {
-            ns += p.work().get(WORK.get(c)) * costs.get(CostModel.NAMES.get(c));
-        }
-        return ns;
+        return workNanos(p.work(), costs);
     }
 
     /** The prefix of the one-line provenance of a calibration file (kernel-check.json carries it). */
@@ -168,7 +232,7 @@ public final class Calibration {
         for (int i = 0; i < fit.passes().size(); i++) {
             Pass p = fit.passes().get(i);
             b.append(String.format("#   %-34s pass %d: kernel %6.0f ns/page, model %6.0f (%.2f)%n", p.scenario(), p.pass(),
-                    p.kernelCpuNanos() / (double) p.pages(), modelNanos(p, fit.costs()) / p.pages(), fit.ratios().get(i)));
+                    p.kernelCpuNanos() / (double) p.pages(), p.kernelCpuNanos() * fit.ratios().get(i) / p.pages(), fit.ratios().get(i)));
         }
         fit.costs().forEach((k, v) -> b.append(k).append('=').append(v % 1 == 0 ? Long.toString(v.longValue()) : Double.toString(v)).append('\n'));
         return b.toString();

@@ -160,15 +160,26 @@ public final class KernelCheck {
             hz = KsmdPacing.detectHz(proc.resolve("config.gz"));
             log.println("kernel-check: kernel.hz " + hz.hz() + " (" + hz.source() + ")");
             KernelRunner runner = new KernelRunner(sysfs, ksmd, proc, limits, guard);
+            KernelRunner speedRunner = new KernelRunner(sysfs, ksmd, proc, KsmdSpeed.LIMITS, guard);
+            long speedModel = ksmd == null ? -1 : KsmdSpeed.modelReference();
+            if (ksmd == null) {
+                log.println("kernel-check: no ksmd CPU, so no speed probes: the model runs at the shipped costs (kernel.ksmd_cpu_cost_permille=1000)");
+            }
             for (Scenario sc : scenarios) {
                 log.printf("kernel-check: %s (%s) ...%n", sc.name(), sc.workload());
                 log.flush();
                 KsmdPacing.Lateness before = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
+                KsmdSpeed.Speed speedBefore = ksmd == null ? null : KsmdSpeed.probe(speedRunner, speedModel);
                 SideResult k = runner.run(sc);
+                KsmdSpeed.Speed speedAfter = ksmd == null ? null : KsmdSpeed.probe(speedRunner, speedModel);
                 KsmdPacing.Lateness after = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
                 KsmdPacing.Lateness late = KsmdPacing.Lateness.combine(before, after);
                 log.println("kernel-check:   pacing probes before and after: " + late.describe());
-                Map<String, Object> clock = clock(hz, late, k);
+                KsmdSpeed.Speed speed = speedBefore == null ? null : KsmdSpeed.Speed.combine(speedBefore, speedAfter);
+                if (speed != null) {
+                    log.println("kernel-check:   speed probes before and after: " + speed.describe());
+                }
+                Map<String, Object> clock = clock(hz, late, speed, k);
                 @SuppressWarnings("unchecked")
                 Map<String, String> kernelKnobs = (Map<String, String>) clock.get("model_kernel_knobs");
                 SideResult m = ModelRunner.run(sc, kernelKnobs, modelPageMode);
@@ -202,7 +213,8 @@ public final class KernelCheck {
 
     /**
      * The model's clock for one workload: the tick rate; the share of late timers, as the probes
-     * just before and just after it measured it; ksmd's CPU before the kernel run (the advisor's first pass counts
+     * just before and just after it measured it; how fast the machine ran ksmd then (the speed
+     * probes around it, {@link KsmdSpeed}: the model's CPU for the same work is scaled by it); ksmd's CPU before the kernel run (the advisor's first pass counts
      * it); and, from schedstat over the kernel run up to the full scan it converged at (the time
      * the comparison is about), how long ksmd waited for a CPU. It waited once per wake-up (counted
      * by the driver's polls; once in all with sleep_millisecs=0), as long as the probe measured
@@ -211,13 +223,18 @@ public final class KernelCheck {
      * {@code model_kernel_knobs} is what the model runs with.
      */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> clock(KsmdPacing.Hz hz, KsmdPacing.Lateness late, SideResult kernel) {
+    static Map<String, Object> clock(KsmdPacing.Hz hz, KsmdPacing.Lateness late, KsmdSpeed.Speed speed, SideResult kernel) {
         Map<String, Object> c = new LinkedHashMap<>();
         Map<String, String> knobs = new LinkedHashMap<>();
         knobs.put("kernel.hz", Integer.toString(hz.hz()));
         c.put("hz_source", hz.source());
         knobs.put("kernel.timer_late_permille", Integer.toString(late.latePermille()));
         c.put("pacing_probe", late.describe());
+        if (speed != null) {
+            knobs.put("kernel.ksmd_cpu_cost_permille", Integer.toString(speed.permille()));
+            c.put("speed_probe", speed.describe());
+            c.put("speed", speed.toJson());
+        }
         if (kernel.available() && kernel.extra().get("timing") instanceof Map<?, ?> t) {
             Map<String, Object> timing = (Map<String, Object>) t;
             // ksmd's waits up to the full scan the kernel converged at: the contention the time to converge saw

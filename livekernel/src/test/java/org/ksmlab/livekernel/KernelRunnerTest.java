@@ -89,6 +89,49 @@ class KernelRunnerTest {
     }
 
     /**
+     * Passes measured on a machine whose speed moved from workload to workload (0.6 to 1.4 times),
+     * each with the speed probe around it: fitted with the probes, the costs are the machine's at
+     * the speed where the reference costs what they say, and every pass comes out exact.
+     */
+    @Test
+    void calibrationShouldTakeEachWorkloadsSpeedProbeIntoAccount() {
+        org.ksmlab.engine.cost.CostModel base = org.ksmlab.engine.cost.CostModel.defaults();
+        Map<String, Long> reference = KsmdSpeed.modelReferenceWork();
+        Map<String, Double> truth = new LinkedHashMap<>(base.asMap());
+        truth.put("page_visit_ns", 150.0);
+        truth.put("checksum_page_ns", 850.0);
+        truth.put("tree_step_ns", 110.0);
+        truth.put("stable_step_ns", 40.0);
+        truth.put("merge_ns", 320.0);
+        truth.put("wakeup_ns", 15000.0);
+        truth.put("pass_ns", 180000.0);
+        truth.put("volatile_page_ns", 600.0);
+        double truthReference = Calibration.workNanos(reference, truth);
+        long[][] work = {{4000, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 0}, {4000, 4000L * 16384, 400, 3900, 4000, 0, 4000, 0, 0, 28000, 5, 1, 0},
+                {0, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 0}, {4000, 4000L * 64, 48000, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 0},
+                {0, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 41, 1, 0}, {4000, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 41, 1, 0},
+                {4000, 4000L * 16384, 0, 3996, 4000, 0, 4000, 0, 0, 90000, 5, 1, 0},
+                {0, 0, 0, 0, 0, 0, 65536, 0, 0, 0, 7, 1, 0}, {1000, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 1000}};
+        double[] speed = {0.6, 1.4, 1.0, 0.8, 1.2, 0.7, 1.3, 0.9, 1.1};
+        List<Calibration.Pass> passes = new ArrayList<>();
+        for (int p = 0; p < work.length; p++) {
+            Map<String, Long> w = new LinkedHashMap<>();
+            for (int c = 0; c < Calibration.WORK.size(); c++) w.put(Calibration.WORK.get(c), work[p][c]);
+            double cpu = Calibration.workNanos(w, truth) * speed[p];
+            passes.add(new Calibration.Pass("t", p + 1, 4000, Math.round(cpu), w, Math.round(truthReference * speed[p])));
+        }
+        Calibration.Fit fit = Calibration.fit(passes, base, reference);
+        for (String c : Calibration.FITTED) {
+            assertEquals(truth.get(c), fit.costs().get(c), 0.2, c);
+        }
+        assertEquals(1.0, fit.min(), 2e-3);
+        assertEquals(1.0, fit.max(), 2e-3);
+        // fitted as measured, the speeds leak into the costs (nine passes, eight costs: it can fit them, wrongly)
+        Calibration.Fit raw = Calibration.fit(passes, base);
+        assertTrue(Calibration.FITTED.stream().anyMatch(c -> Math.abs(raw.costs().get(c) / truth.get(c) - 1) > 0.1), raw.costs().toString());
+    }
+
+    /**
      * The model's own passes as the "kernel": each pass's work counts (recorded per sample)
      * reproduce its CPU, so the fit finds costs that give every pass exactly.
      */

@@ -10,7 +10,9 @@ import org.ksmlab.engine.mm.KernelConfig;
  *
  * <h2>Pacing, as ksm_scan_thread does it (measured on Linux 6.18, README "ksmd's time")</h2>
  * <ol>
- * <li>A batch starts when ksmd wakes and lasts its modelled CPU time divided by ksmd's share of a
+ * <li>A batch's CPU time is the cost model's price of its work times
+ *     {@code kernel.ksmd_cpu_cost_permille} / 1000 (how fast the machine runs ksmd at the time).
+ *     A batch starts when ksmd wakes and lasts that CPU time divided by ksmd's share of a
  *     CPU ({@code kernel.ksmd_cpu_share_permille}: on a busy machine the nice-5 thread waits on a
  *     run queue), at least {@link #MIN_WAKE_NANOS}. Virtual time does not move inside a batch:
  *     everything a batch does happens at {@link #batchStartNanos()}.</li>
@@ -63,6 +65,8 @@ final class Ksmd {
     private long wakeLatencyNanos;
     /** ksmd's CPU time before the run (the advisor's first pass counts it). */
     private long priorCpuNanos;
+    /** ksmd's CPU for the cost model's work, per mille: how fast the machine runs it. */
+    private int cpuCostPermille = KernelConfig.DEFAULTS.ksmdCpuCostPermille();
     /** Late ticks owed, in per mille of a sleep: one tick is added when it reaches 1000. */
     private long lateOwedPermille = 500;
 
@@ -87,6 +91,7 @@ final class Ksmd {
         cpuSharePermille = config.ksmdCpuSharePermille();
         wakeLatencyNanos = config.ksmdWakeLatencyMicros() * 1000;
         priorCpuNanos = config.ksmdPriorCpuNanos();
+        cpuCostPermille = config.ksmdCpuCostPermille();
     }
 
     Advisor advisor() {
@@ -163,8 +168,10 @@ final class Ksmd {
         passCompleted = true;
     }
 
+    /** The batch's CPU so far: the cost model's price of its work, at the machine's speed. */
     private long batchCpuNanos() {
-        return costs.cpuNanos(work.minus(batchStart));
+        long cpu = costs.cpuNanos(work.minus(batchStart));
+        return cpuCostPermille == 1000 ? cpu : cpu * cpuCostPermille / 1000;
     }
 
     /** How long {@code cpuNanos} of work take when ksmd gets its share of a CPU. */

@@ -43,11 +43,17 @@ import java.util.Map;
  * @param ksmdPriorCpuNanos   ksmd's CPU time before the run (task_sched_runtime since it started
  *                            at boot): the scan-time advisor's first pass after advisor_mode is
  *                            switched counts it, since switching zeroes the advisor's baseline
+ * @param ksmdCpuCostPermille ksmd's CPU time for the same work, per mille of what the cost model
+ *                            says: how fast the machine runs ksmd at the time (a VM's vCPU shares
+ *                            its core and caches with other guests; the same pass cost 0.6 to 1.4
+ *                            times the calibration on the development machine within an afternoon).
+ *                            kernel-check measures it beside each workload with a reference
+ *                            workload (livekernel KsmdSpeed); 1000 is the calibration's machine
  */
 public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, boolean mremapUnmerge,
                            boolean mremapRelocateAnon, boolean processMadviseKsm, boolean ksmEnabledProcfs,
                            boolean processVmMmap, int hz, int timerLatePermille, int ksmdCpuSharePermille,
-                           long ksmdWakeLatencyMicros, long ksmdPriorCpuNanos) {
+                           long ksmdWakeLatencyMicros, long ksmdPriorCpuNanos, int ksmdCpuCostPermille) {
     /** The prefix of every kernel knob. */
     public static final String PREFIX = "kernel.";
 
@@ -72,7 +78,8 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
             new Knob("kernel.timer_late_permille", 0, 1000, 250, "per mille of ksmd's timed sleeps whose timer runs a tick late (jiffies had not moved on at its tick; measured by kernel-check)"),
             new Knob("kernel.ksmd_cpu_share_permille", 1, 1000, 1000, "ksmd's share of a CPU while it runs a batch, per mille (1000: never preempted); a batch lasts its CPU time / share"),
             new Knob("kernel.ksmd_wake_latency_us", 0, 1_000_000_000, 0, "how long ksmd waits for a CPU after its timer woke it (0: at once); its batch starts that much after the tick"),
-            new Knob("kernel.ksmd_prior_cpu_ns", 0, Long.MAX_VALUE, 0, "ksmd's CPU time before the run, which the scan-time advisor's first pass counts (kernel-check: ksmd's schedstat)"));
+            new Knob("kernel.ksmd_prior_cpu_ns", 0, Long.MAX_VALUE, 0, "ksmd's CPU time before the run, which the scan-time advisor's first pass counts (kernel-check: ksmd's schedstat)"),
+            new Knob("kernel.ksmd_cpu_cost_permille", 1, 100_000, 1000, "ksmd's CPU for the same work, per mille of the cost model's (the machine's speed at the time; kernel-check: a reference workload beside each workload)"));
 
     /** Linux 6.18 as measured on the development machine. */
     public static final KernelConfig DEFAULTS = fromValues(defaults());
@@ -130,6 +137,7 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
         m.put("kernel.ksmd_cpu_share_permille", (long) ksmdCpuSharePermille);
         m.put("kernel.ksmd_wake_latency_us", ksmdWakeLatencyMicros);
         m.put("kernel.ksmd_prior_cpu_ns", ksmdPriorCpuNanos);
+        m.put("kernel.ksmd_cpu_cost_permille", (long) ksmdCpuCostPermille);
         return m;
     }
 
@@ -147,6 +155,7 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
                 m.get("kernel.process_madvise_ksm") == 1, m.get("kernel.ksm_enabled_procfs") == 1,
                 m.get("kernel.process_vm_mmap") == 1, Math.toIntExact(m.get("kernel.hz")),
                 Math.toIntExact(m.get("kernel.timer_late_permille")), Math.toIntExact(m.get("kernel.ksmd_cpu_share_permille")),
-                m.get("kernel.ksmd_wake_latency_us"), m.get("kernel.ksmd_prior_cpu_ns"));
+                m.get("kernel.ksmd_wake_latency_us"), m.get("kernel.ksmd_prior_cpu_ns"),
+                Math.toIntExact(m.get("kernel.ksmd_cpu_cost_permille")));
     }
 }

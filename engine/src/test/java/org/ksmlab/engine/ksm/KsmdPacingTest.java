@@ -96,6 +96,34 @@ class KsmdPacingTest {
         assertEquals(full.ksm.ksmdCpuNanos(), half.ksm.ksmdCpuNanos());
     }
 
+    /**
+     * A machine that runs ksmd 1.5 times slower (kernel.ksmd_cpu_cost_permille=1500): each batch
+     * costs 1.5 times the cost model's CPU and lasts as long; what it scans is the same.
+     */
+    @Test
+    void aSlowerMachineChargesEveryBatchItsCostTimesTheFactor() {
+        Paced base = pacing(0, 0, 1000);
+        Paced slow = pacing(0, 0, 1000, "kernel.ksmd_cpu_cost_permille", "1500");
+        base.ksm.writeKnob("pages_to_scan", "1000");
+        slow.ksm.writeKnob("pages_to_scan", "1000");
+        base.wakes(3);
+        slow.wakes(3);
+        long cpu = base.ksm.ksmdCpuNanos();
+        assertEquals(true, cpu > 1_000_000, "three batches of 1000 pages: " + cpu + " ns");
+        // each batch's CPU is rounded down on its own: at most a nanosecond per batch below 1.5x
+        long expected = cpu * 3 / 2;
+        assertEquals(true, slow.ksm.ksmdCpuNanos() <= expected && slow.ksm.ksmdCpuNanos() >= expected - 3,
+                slow.ksm.ksmdCpuNanos() + " against 1.5 x " + cpu);
+        assertEquals(slow.ksm.ksmdCpuNanos(), slow.batchEnds.get(2));
+        Map<String, Long> a = new LinkedHashMap<>(), b = new LinkedHashMap<>();
+        base.ksm.counters(a);
+        slow.ksm.counters(b);
+        assertEquals(3000L, a.get("pages_scanned"));
+        a.remove("ksmd_cpu_ns");
+        b.remove("ksmd_cpu_ns");
+        assertEquals(a, b);
+    }
+
     /** sleep_millisecs_store wakes ksmd from its sleep (the wait's condition is the value changing). */
     @Test
     void writingSleepMillisecsWakesKsmdAtOnce() {
