@@ -28,6 +28,8 @@ public final class Calibration {
     /** The costs fitted; the other {@link CostModel#NAMES} are held. */
     public static final List<String> FITTED = List.of("page_visit_ns", "checksum_page_ns", "tree_step_ns", "stable_step_ns",
             "merge_ns", "wakeup_ns", "pass_ns", "volatile_page_ns");
+    /** How many passes the reference's anchoring equation weighs in a fit with speed probes (a near-hard constraint). */
+    static final double ANCHOR_WEIGHT = 1e4;
     /** The model's work counts ({@code ModelRunner.workMap}) in {@link CostModel#NAMES}' order. */
     static final List<String> WORK = List.of("pages_checksummed", "bytes_compared", "tree_steps", "merges", "write_protects",
             "cow_copies", "pages_visited", "table_updates", "lru_drains", "stable_steps", "wakeups", "passes", "volatile_pages");
@@ -74,7 +76,7 @@ public final class Calibration {
                 continue;
             }
             List<Map<String, Long>> work = (List<Map<String, Long>>) w;
-            long probe = o.clock().get("speed") instanceof Map<?, ?> sp && sp.get("kernel_cpu_ns_per_probe") instanceof Number n
+            long probe = o.clock().get("speed") instanceof Map<?, ?> sp && sp.get("kernel_cpu_ns_median") instanceof Number n
                     ? n.longValue() : 0;
             for (long pass = 1; ; pass++) {
                 Map<String, Long> k1 = k.atPass(pass), k0 = k.atPass(pass - 1);
@@ -136,10 +138,11 @@ public final class Calibration {
      * costs must fit is the kernel's CPU divided by that factor; and a factor only fixes speeds
      * relative to one another, so the costs are anchored to the mean speed of the run: each
      * probed pass's kernel CPU is scaled by (the mean of the probes' CPU) / (its own probes' CPU),
-     * and the reference itself, priced at that mean, is one more equation per probed workload
-     * ({@code referenceWork}: the model's work counts over the reference's full scans). The
-     * costs are then the machine's at the run's mean speed, and the reference costs about that
-     * mean under them, so the factors kernel-check computes with them are the ones fitted.
+     * and the reference itself must cost that mean ({@code referenceWork}: the model's work
+     * counts over the reference's full scans; a constraint, as an equation weighing
+     * {@link #ANCHOR_WEIGHT} passes). The costs are then the machine's at the run's mean speed,
+     * and the factors kernel-check computes with them are the ones fitted: what the fit
+     * minimises is then exactly the relative error kernel-check reports.
      * Passes without a probe are fitted as measured.
      */
     public static Fit fit(List<Pass> passes, CostModel base, Map<String, Long> referenceWork) {
@@ -152,11 +155,8 @@ public final class Calibration {
         for (Pass p : passes) {
             scaled.add(p.probeNanos() > 0 ? p.withKernelCpu(Math.round(p.kernelCpuNanos() * mean / p.probeNanos())) : p);
         }
-        long workloads = passes.stream().filter(p -> p.probeNanos() > 0).map(Pass::scenario).distinct().count();
-        for (long i = 0; i < workloads; i++) {
-            scaled.add(new Pass(KsmdSpeed.REFERENCE.name(), KsmdSpeed.PASSES, 0, Math.round(mean), referenceWork, Math.round(mean)));
-        }
-        Map<String, Double> costs = fitOnce(scaled, base.asMap()).costs();
+        Pass anchor = new Pass(KsmdSpeed.REFERENCE.name(), KsmdSpeed.PASSES, 0, Math.round(mean), referenceWork, Math.round(mean));
+        Map<String, Double> costs = fitOnce(scaled, base.asMap(), anchor).costs();
         // model/kernel per pass as kernel-check will see them: the model's CPU times its probes' factor under these costs
         double ref = workNanos(referenceWork, costs);
         List<Double> ratios = new ArrayList<>();
@@ -177,12 +177,19 @@ public final class Calibration {
     }
 
     private static Fit fitOnce(List<Pass> passes, Map<String, Double> baseCosts) {
+        return fitOnce(passes, baseCosts, null);
+    }
+
+    /** The fit with {@code anchor} (may be null) as a constraint: its equation weighs {@link #ANCHOR_WEIGHT} passes. */
+    private static Fit fitOnce(List<Pass> passes, Map<String, Double> baseCosts, Pass anchor) {
         Map<String, Double> costs = new LinkedHashMap<>(baseCosts);
         int n = FITTED.size();
-        double[][] a = new double[passes.size()][n];
-        double[] b = new double[passes.size()];
-        for (int i = 0; i < passes.size(); i++) {
-            Pass p = passes.get(i);
+        List<Pass> rows = new ArrayList<>(passes);
+        if (anchor != null) rows.add(anchor);
+        double[][] a = new double[rows.size()][n];
+        double[] b = new double[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            Pass p = rows.get(i);
             double held = 0;
             for (int c = 0; c < CostModel.NAMES.size(); c++) {
                 String name = CostModel.NAMES.get(c);
@@ -195,6 +202,11 @@ public final class Calibration {
                 }
             }
             b[i] = 1 - held / p.kernelCpuNanos();
+            if (p == anchor) { // least squares weighs a row by the square of its scale
+                double w = Math.sqrt(ANCHOR_WEIGHT);
+                for (int j = 0; j < n; j++) a[i][j] *= w;
+                b[i] *= w;
+            }
         }
         double[] x = nnls(a, b);
         for (int j = 0; j < n; j++) {

@@ -97,7 +97,8 @@ public final class KernelCheck {
     }
 
     /**
-     * Runs every scenario (kernel then model), printing progress to {@code log}. Knobs are
+     * Runs every scenario on the kernel, then every one on the model (at the speed the run's
+     * probes measured), printing progress to {@code log}. Knobs are
      * restored before returning, also when a scenario fails.
      */
     public List<Outcome> run(List<Scenario> scenarios, PrintWriter log) throws IOException, InterruptedException {
@@ -162,28 +163,40 @@ public final class KernelCheck {
             KernelRunner runner = new KernelRunner(sysfs, ksmd, proc, limits, guard);
             KernelRunner speedRunner = new KernelRunner(sysfs, ksmd, proc, KsmdSpeed.LIMITS, guard);
             long speedModel = ksmd == null ? -1 : KsmdSpeed.modelReference();
+            double modelBatch = KsmdPacing.modelBatchNanosWithoutWakeup();
             if (ksmd == null) {
                 log.println("kernel-check: no ksmd CPU, so no speed probes: the model runs at the shipped costs (kernel.ksmd_cpu_cost_permille=1000)");
             }
+            // The kernel sides first, each between speed and pacing probes; then the models, at the run's speed.
+            record Measured(Scenario sc, SideResult kernel, KsmdPacing.Lateness late) {
+            }
+            List<Measured> measured = new ArrayList<>();
+            List<List<KsmdSpeed.Speed>> probes = new ArrayList<>(); // per workload: the probes before and after it
             for (Scenario sc : scenarios) {
                 log.printf("kernel-check: %s (%s) ...%n", sc.name(), sc.workload());
                 log.flush();
                 KsmdPacing.Lateness before = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
-                KsmdSpeed.Speed speedBefore = ksmd == null ? null : KsmdSpeed.probe(speedRunner, speedModel);
+                List<KsmdSpeed.Speed> around = new ArrayList<>();
+                if (ksmd != null) around.add(KsmdSpeed.probe(speedRunner, speedModel));
                 SideResult k = runner.run(sc);
-                KsmdSpeed.Speed speedAfter = ksmd == null ? null : KsmdSpeed.probe(speedRunner, speedModel);
+                if (ksmd != null) around.add(KsmdSpeed.probe(speedRunner, speedModel));
+                probes.add(around);
                 KsmdPacing.Lateness after = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
                 KsmdPacing.Lateness late = KsmdPacing.Lateness.combine(before, after);
                 log.println("kernel-check:   pacing probes before and after: " + late.describe());
-                KsmdSpeed.Speed speed = speedBefore == null ? null : KsmdSpeed.Speed.combine(speedBefore, speedAfter);
-                if (speed != null) {
-                    log.println("kernel-check:   speed probes before and after: " + speed.describe());
+                measured.add(new Measured(sc, k, late));
+            }
+            List<KsmdSpeed.Speed> speeds = KsmdSpeed.window(probes, KsmdSpeed.WINDOW);
+            for (int i = 0; i < measured.size(); i++) {
+                Measured me = measured.get(i);
+                if (speeds.get(i) != null) {
+                    log.println("kernel-check: " + me.sc().name() + ": speed " + speeds.get(i).describe());
                 }
-                Map<String, Object> clock = clock(hz, late, speed, k);
+                Map<String, Object> clock = clock(hz, me.late(), speeds.get(i), modelBatch, me.kernel());
                 @SuppressWarnings("unchecked")
                 Map<String, String> kernelKnobs = (Map<String, String>) clock.get("model_kernel_knobs");
-                SideResult m = ModelRunner.run(sc, kernelKnobs, modelPageMode);
-                out.add(new Outcome(sc, k, m, clock));
+                SideResult m = ModelRunner.run(me.sc(), kernelKnobs, modelPageMode);
+                out.add(new Outcome(me.sc(), me.kernel(), m, clock));
             }
         } finally {
             List<String> problems = saved.restore();
@@ -213,8 +226,10 @@ public final class KernelCheck {
 
     /**
      * The model's clock for one workload: the tick rate; the share of late timers, as the probes
-     * just before and just after it measured it; how fast the machine ran ksmd then (the speed
-     * probes around it, {@link KsmdSpeed}: the model's CPU for the same work is scaled by it); ksmd's CPU before the kernel run (the advisor's first pass counts
+     * just before and just after it measured it; how fast the machine ran ksmd then (the median
+     * of the speed probes around it and its neighbours, {@link KsmdSpeed}: the model's CPU for the
+     * same work is scaled by it) and what a wake-up cost ksmd (the pacing probes' one-page batches
+     * at that speed, less the model's price of the page: {@code cost.wakeup_ns}); ksmd's CPU before the kernel run (the advisor's first pass counts
      * it); and, from schedstat over the kernel run up to the full scan it converged at (the time
      * the comparison is about), how long ksmd waited for a CPU. It waited once per wake-up (counted
      * by the driver's polls; once in all with sleep_millisecs=0), as long as the probe measured
@@ -223,7 +238,8 @@ public final class KernelCheck {
      * {@code model_kernel_knobs} is what the model runs with.
      */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> clock(KsmdPacing.Hz hz, KsmdPacing.Lateness late, KsmdSpeed.Speed speed, SideResult kernel) {
+    static Map<String, Object> clock(KsmdPacing.Hz hz, KsmdPacing.Lateness late, KsmdSpeed.Speed speed, double modelBatchNanos,
+                                     SideResult kernel) {
         Map<String, Object> c = new LinkedHashMap<>();
         Map<String, String> knobs = new LinkedHashMap<>();
         knobs.put("kernel.hz", Integer.toString(hz.hz()));
@@ -234,6 +250,16 @@ public final class KernelCheck {
             knobs.put("kernel.ksmd_cpu_cost_permille", Integer.toString(speed.permille()));
             c.put("speed_probe", speed.describe());
             c.put("speed", speed.toJson());
+            if (late.batchCpuNanos() > 0 && modelBatchNanos > 0) {
+                // The pacing probes' one-page batches: ksmd's CPU per batch at the run's speed, less the page's model price,
+                // is a wake-up's cost now (it is what moves most between an idle machine and a busy one).
+                double factor = speed.permille() / 1000.0;
+                double wakeup = Math.max(0, late.batchCpuNanos() / factor - modelBatchNanos);
+                knobs.put("cost.wakeup_ns", String.format(java.util.Locale.ROOT, "%.1f", wakeup));
+                c.put("wakeup_source", String.format(java.util.Locale.ROOT, "the pacing probes' one-page batches: ksmd %.1f µs per batch,"
+                        + " / %.3f (the run's speed) - %.1f µs (the model's page without its wake-up) = %.1f µs per wake-up",
+                        late.batchCpuNanos() / 1e3, factor, modelBatchNanos / 1e3, wakeup / 1e3));
+            }
         }
         if (kernel.available() && kernel.extra().get("timing") instanceof Map<?, ?> t) {
             Map<String, Object> timing = (Map<String, Object>) t;

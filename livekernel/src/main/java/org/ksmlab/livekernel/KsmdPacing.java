@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.GZIPInputStream;
@@ -44,14 +45,29 @@ public final class KsmdPacing {
      *                       whose wake-up waited a tick or more for a CPU ({@code longWakePermille})
      * @param wakeWaitNanos  ksmd's mean wait on a run queue per batch of the probe (schedstat),
      *                       -1 without schedstat
+     * @param batchCpuNanos  ksmd's mean CPU per batch of the probe (a wake-up and one page), -1
+     *                       when ksmd's CPU cannot be read
      */
     public record Lateness(int latePermille, int extraPermille, int longWakePermille, long sleeps, double meanPeriodMs,
-                           long sleepMillis, int ticksPerSleep, long wakeWaitNanos) {
+                           long sleepMillis, int ticksPerSleep, long wakeWaitNanos, long batchCpuNanos) {
+        public Lateness(int latePermille, int extraPermille, int longWakePermille, long sleeps, double meanPeriodMs,
+                        long sleepMillis, int ticksPerSleep, long wakeWaitNanos) {
+            this(latePermille, extraPermille, longWakePermille, sleeps, meanPeriodMs, sleepMillis, ticksPerSleep, wakeWaitNanos, -1);
+        }
+
         public String describe() {
             return String.format("%d per mille of %d sleeps of sleep_millisecs=%d took a tick more than %d (mean period %.2f ms);"
-                    + " %d per mille waited a tick or more for a CPU (mean wait %s): %d per mille late timers",
+                    + " %d per mille waited a tick or more for a CPU (mean wait %s): %d per mille late timers; ksmd's CPU per"
+                    + " one-page batch %s",
                     extraPermille, sleeps, sleepMillis, ticksPerSleep, meanPeriodMs, longWakePermille,
-                    wakeWaitNanos < 0 ? "unknown" : String.format("%.3f ms", wakeWaitNanos / 1e6), latePermille);
+                    wakeWaitNanos < 0 ? "unknown" : String.format("%.3f ms", wakeWaitNanos / 1e6), latePermille,
+                    batchCpuNanos < 0 ? "unknown" : String.format("%.1f µs", batchCpuNanos / 1e3));
+        }
+
+        /** This probe with ksmd's mean CPU per batch. */
+        Lateness withBatchCpu(long nanos) {
+            return new Lateness(latePermille, extraPermille, longWakePermille, sleeps, meanPeriodMs, sleepMillis, ticksPerSleep,
+                    wakeWaitNanos, nanos);
         }
 
         /** Two probes as one (the one before a workload and the one after it), weighted by their sleeps. */
@@ -61,14 +77,16 @@ public final class KsmdPacing {
             int longWake = (int) Math.round((a.longWakePermille * (double) a.sleeps + b.longWakePermille * (double) b.sleeps) / n);
             long wait = a.wakeWaitNanos < 0 || b.wakeWaitNanos < 0 ? Math.max(a.wakeWaitNanos, b.wakeWaitNanos)
                     : Math.round((a.wakeWaitNanos * (double) a.sleeps + b.wakeWaitNanos * (double) b.sleeps) / n);
+            long cpu = a.batchCpuNanos < 0 || b.batchCpuNanos < 0 ? Math.max(a.batchCpuNanos, b.batchCpuNanos)
+                    : Math.round((a.batchCpuNanos * (double) a.sleeps + b.batchCpuNanos * (double) b.sleeps) / n);
             return new Lateness(Math.max(0, extra - longWake), extra, longWake, n,
-                    (a.meanPeriodMs * a.sleeps + b.meanPeriodMs * b.sleeps) / n, a.sleepMillis, a.ticksPerSleep, wait);
+                    (a.meanPeriodMs * a.sleeps + b.meanPeriodMs * b.sleeps) / n, a.sleepMillis, a.ticksPerSleep, wait, cpu);
         }
 
         /** With the probe's wake-up waits: the late timers are the extra ticks the long waits do not explain. */
         Lateness withWakeWaits(long meanNanos, int longPermille) {
             return new Lateness(Math.max(0, extraPermille - longPermille), extraPermille, longPermille, sleeps, meanPeriodMs,
-                    sleepMillis, ticksPerSleep, meanNanos);
+                    sleepMillis, ticksPerSleep, meanNanos, batchCpuNanos);
         }
     }
 
@@ -78,6 +96,24 @@ public final class KsmdPacing {
     static final String PROBE_WORKLOAD = "dup:pages=4096,distinct=0";
 
     private KsmdPacing() {
+    }
+
+    /**
+     * The model's CPU for one batch of the probe without its wake-up (cost.wakeup_ns=0): a page
+     * visited and checksummed in the first pass. ksmd's measured CPU per probe batch, at the
+     * run's speed, less this, is what a wake-up costs ksmd on the machine then.
+     */
+    public static double modelBatchNanosWithoutWakeup() {
+        Map<String, String> knobs = new java.util.LinkedHashMap<>(Scenario.KERNEL_DEFAULTS);
+        knobs.put("pages_to_scan", "1");
+        knobs.put("smart_scan", "0");
+        knobs.put("sleep_millisecs", Long.toString(PROBE_SLEEP_MILLIS));
+        knobs.put("cost.wakeup_ns", "0");
+        var r = new org.ksmlab.engine.sim.Simulation(org.ksmlab.engine.workload.Workloads.create(PROBE_WORKLOAD), ModelRunner.ALGO,
+                knobs, new org.ksmlab.engine.sim.Simulation.Options(100, 24L * 3600 * 1000, 2_000, -1, false, 2)).run();
+        long cpu = ((Number) r.finalCounters().get("ksmd_cpu_ns")).longValue();
+        long pages = ((Number) r.finalCounters().get("pages_scanned")).longValue();
+        return cpu / (double) pages;
     }
 
     /** CONFIG_HZ of the running kernel: /proc/config.gz, else clock_getres(CLOCK_MONOTONIC_COARSE). */
@@ -128,7 +164,7 @@ public final class KsmdPacing {
         guard.write(sysfs, "smart_scan", "0");
         guard.write(sysfs, "pages_to_scan", "1");
         guard.write(sysfs, "sleep_millisecs", Long.toString(PROBE_SLEEP_MILLIS));
-        List<long[]> seen = new ArrayList<>(); // {nanoTime, pages_scanned, ksmd's wait ns so far} at every change
+        List<long[]> seen = new ArrayList<>(); // {nanoTime, pages_scanned, ksmd's wait ns so far, ksmd's CPU ns} at every change
         Ksmd.RunWait rw0 = null;
         long scanned0;
         try (WorkloadProcesses p = WorkloadProcesses.start(PROBE_WORKLOAD, DupLayout.of(PROBE_WORKLOAD), "madvise", 120_000)) {
@@ -144,7 +180,7 @@ public final class KsmdPacing {
                 long v = sysfs.readLong("pages_scanned");
                 if (v != last) {
                     Ksmd.RunWait rw = rw0 == null ? null : ksmd.runWait().orElse(null);
-                    seen.add(new long[] {System.nanoTime(), v, rw == null ? -1 : rw.waitNanos()});
+                    seen.add(new long[] {System.nanoTime(), v, rw == null ? -1 : rw.waitNanos(), ksmd == null ? -1 : ksmd.cpuNanos()});
                     last = v;
                 }
             }
@@ -158,6 +194,9 @@ public final class KsmdPacing {
         long[] first = seen.get(1); // the first one may be run=1's immediate batch, not a timed wake-up
         long[] end = seen.get(seen.size() - 1);
         Lateness l = lateness(end[0] - first[0], end[1] - first[1], PROBE_SLEEP_MILLIS, hz);
+        if (ksmd != null && end[1] > first[1]) {
+            l = l.withBatchCpu((end[3] - first[3]) / (end[1] - first[1])); // one page per batch
+        }
         if (rw0 == null || first[2] < 0) {
             return l;
         }

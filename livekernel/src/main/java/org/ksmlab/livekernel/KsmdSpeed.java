@@ -16,11 +16,18 @@ import java.util.Map;
  * time is an input, like ksmd's share of a CPU, not something a model of the kernel knows.
  *
  * <p>How: a {@link #REFERENCE} workload (4,096 pages of 64 contents, a pass of 4 batches, smart
- * scan off) runs {@link #PASSES} full scans on the kernel, just before and just after each
- * compared workload, and ksmd's CPU over them (schedstat) is set against the model's CPU for the
- * same passes of the same workload with the shipped costs ({@link #modelReference}). Their ratio,
- * per mille, is the speed the model runs the compared workload at. The reference is none of the
- * compared workloads, so a workload's own CPU never sets its factor.
+ * scan off; about 14 ms of ksmd CPU) runs {@link #PASSES} full scans on the kernel just before and
+ * just after each compared workload, and ksmd's CPU over them (schedstat) is set against the
+ * model's CPU for the same passes with the shipped costs ({@link #modelReference}). One probe
+ * scatters by about ±5 % (two around a workload disagreed by up to 9 % where the workloads between
+ * them held to ±2 %), so the model runs each workload at the median of the probes around it and
+ * around the {@link #WINDOW} workloads on either side ({@link #window}): the machine's speed at
+ * the time, per mille of the calibration's. The
+ * reference is none of the compared workloads, so no workload's own CPU sets the factor; the
+ * probes' range is printed, and a stretch whose probes spread by more than {@link #SPREAD_WARNING}
+ * (the machine changed speed in that stretch) says so. A larger reference (16,384 pages of 256
+ * contents) was tried: less scatter, but its mix of phases priced it about 10 % off the grid's
+ * relative to the kernel, so the grid's CPU came out up to 1.32 times the kernel's.
  */
 public final class KsmdSpeed {
     /** Full scans of the reference: the checksum pass, the merging pass and two steady ones. */
@@ -31,31 +38,81 @@ public final class KsmdSpeed {
     /** The reference's runs stop after {@link #PASSES} full scans. */
     static final KernelRunner.Limits LIMITS = new KernelRunner.Limits(PASSES, 60_000, PASSES);
 
-    /** ksmd's CPU over the reference's {@link #PASSES} full scans: the kernel's (probes summed) and the model's per probe. */
-    public record Speed(long kernelCpuNanos, int probes, long modelCpuNanos) {
-        /** The kernel's CPU per probe over the model's, per mille (at least 1). */
+    /** Workloads on either side of one whose probes join its own in its speed. */
+    static final int WINDOW = 2;
+
+    /**
+     * Each workload's speed: the median of the probes around it and around the {@code window}
+     * workloads on either side (up to 10 probes for 2), so a speed that drifts over minutes is
+     * followed and one probe's scatter is damped. Null for a workload when no probe ran.
+     */
+    static java.util.List<Speed> window(java.util.List<java.util.List<Speed>> probesPerWorkload, int window) {
+        java.util.List<Speed> out = new java.util.ArrayList<>();
+        int n = probesPerWorkload.size();
+        for (int i = 0; i < n; i++) {
+            java.util.List<Speed> near = new java.util.ArrayList<>();
+            for (int j = Math.max(0, i - window); j <= Math.min(n - 1, i + window); j++) {
+                near.addAll(probesPerWorkload.get(j));
+            }
+            out.add(near.isEmpty() ? null : Speed.combine(near));
+        }
+        return out;
+    }
+
+    /** The probes' largest over smallest beyond which a run is said to have changed speed. */
+    static final double SPREAD_WARNING = 1.25;
+
+    /** ksmd's CPU over the reference's {@link #PASSES} full scans, each probe's on the kernel and the model's. */
+    public record Speed(java.util.List<Long> probeNanos, long modelCpuNanos) {
+        public Speed {
+            probeNanos = java.util.List.copyOf(probeNanos);
+            if (probeNanos.isEmpty()) {
+                throw new IllegalArgumentException("a speed needs at least one probe");
+            }
+        }
+
+        /** The median of the probes (the mean of the middle two for an even count). */
+        public double medianNanos() {
+            java.util.List<Long> s = probeNanos.stream().sorted().toList();
+            int n = s.size();
+            return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2.0;
+        }
+
+        /** The kernel's median probe over the model's, per mille (at least 1). */
         public int permille() {
-            return (int) Math.max(1, Math.round(1000.0 * kernelCpuNanos / probes / modelCpuNanos));
+            return (int) Math.max(1, Math.round(1000.0 * medianNanos() / modelCpuNanos));
+        }
+
+        /** The largest probe over the smallest. */
+        public double spread() {
+            return probeNanos.stream().mapToLong(Long::longValue).max().orElseThrow()
+                    / (double) probeNanos.stream().mapToLong(Long::longValue).min().orElseThrow();
         }
 
         public String describe() {
-            return String.format("ksmd's CPU over %d full scans of the reference (%s, %s): kernel %.2f ms (mean of %d probes), model %.2f ms:"
-                    + " %d per mille", PASSES, REFERENCE.workload(), REFERENCE.knobs(), kernelCpuNanos / 1e6 / probes, probes,
-                    modelCpuNanos / 1e6, permille());
+            return String.format("ksmd's CPU over %d full scans of the reference (%s, %s): kernel median %.2f ms of %d probes"
+                    + " (%.2f .. %.2f), model %.2f ms: %d per mille%s", PASSES, REFERENCE.workload(), REFERENCE.knobs(),
+                    medianNanos() / 1e6, probeNanos.size(), probeNanos.stream().mapToLong(Long::longValue).min().orElseThrow() / 1e6,
+                    probeNanos.stream().mapToLong(Long::longValue).max().orElseThrow() / 1e6, modelCpuNanos / 1e6, permille(),
+                    spread() > SPREAD_WARNING ? String.format("; the probes spread by %.2f times: the machine changed speed", spread()) : "");
         }
 
-        /** The probes before and after a workload as one. */
-        public static Speed combine(Speed a, Speed b) {
-            if (a.modelCpuNanos != b.modelCpuNanos) {
-                throw new IllegalArgumentException("two references with different model CPU: " + a + ", " + b);
+        /** Several probes as one. */
+        public static Speed combine(java.util.List<Speed> speeds) {
+            java.util.List<Long> all = new java.util.ArrayList<>();
+            for (Speed s : speeds) {
+                if (s.modelCpuNanos != speeds.get(0).modelCpuNanos) {
+                    throw new IllegalArgumentException("references with different model CPU: " + speeds);
+                }
+                all.addAll(s.probeNanos);
             }
-            return new Speed(a.kernelCpuNanos + b.kernelCpuNanos, a.probes + b.probes, a.modelCpuNanos);
+            return new Speed(all, speeds.get(0).modelCpuNanos);
         }
 
         Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("kernel_cpu_ns_per_probe", kernelCpuNanos / probes);
-            m.put("probes", probes);
+            m.put("kernel_cpu_ns_median", Math.round(medianNanos()));
+            m.put("kernel_cpu_ns_probes", probeNanos);
             m.put("model_cpu_ns", modelCpuNanos);
             m.put("permille", permille());
             return m;
@@ -91,7 +148,7 @@ public final class KsmdSpeed {
      */
     public static Speed probe(KernelRunner runner, long modelCpuNanos) throws IOException, InterruptedException {
         SideResult k = runner.run(REFERENCE);
-        return new Speed(cpuAtPass(k, "kernel"), 1, modelCpuNanos);
+        return new Speed(java.util.List.of(cpuAtPass(k, "kernel")), modelCpuNanos);
     }
 
     /** ksmd's CPU at the end of full scan {@link #PASSES}; an error when the side did not get there. */

@@ -24,13 +24,36 @@ class KsmdSpeedTest {
     }
 
     @Test
-    void theFactorIsTheKernelsMeanProbeOverTheModelsPerMille() {
-        KsmdSpeed.Speed s = KsmdSpeed.Speed.combine(new KsmdSpeed.Speed(15_000_000, 1, 10_000_000),
-                new KsmdSpeed.Speed(13_000_000, 1, 10_000_000));
+    void theFactorIsTheKernelsMedianProbeOverTheModelsPerMille() {
+        KsmdSpeed.Speed s = KsmdSpeed.Speed.combine(List.of(new KsmdSpeed.Speed(List.of(15_000_000L), 10_000_000),
+                new KsmdSpeed.Speed(List.of(13_000_000L, 14_000_000L), 10_000_000)));
         assertEquals(1400, s.permille());
-        assertEquals(2, s.probes());
-        assertEquals(1, new KsmdSpeed.Speed(1, 1, 10_000_000).permille()); // never 0: the knob's floor
-        assertThrows(IllegalArgumentException.class, () -> KsmdSpeed.Speed.combine(new KsmdSpeed.Speed(1, 1, 2), new KsmdSpeed.Speed(1, 1, 3)));
+        assertEquals(3, s.probeNanos().size());
+        assertEquals(1350, new KsmdSpeed.Speed(List.of(13_000_000L, 14_000_000L), 10_000_000).permille()); // even: the middle two's mean
+        assertEquals(1, new KsmdSpeed.Speed(List.of(1L), 10_000_000).permille()); // never 0: the knob's floor
+        assertTrue(!s.describe().contains("changed speed"), s.describe());
+        KsmdSpeed.Speed moved = new KsmdSpeed.Speed(List.of(10_000_000L, 13_000_000L), 10_000_000);
+        assertTrue(moved.describe().contains("the probes spread by 1.30 times: the machine changed speed"), moved.describe());
+        assertThrows(IllegalArgumentException.class, () -> KsmdSpeed.Speed.combine(List.of(new KsmdSpeed.Speed(List.of(1L), 2),
+                new KsmdSpeed.Speed(List.of(1L), 3))));
+        assertThrows(IllegalArgumentException.class, () -> new KsmdSpeed.Speed(List.of(), 3));
+    }
+
+    /** Each workload's speed: the median of its own probes and those of two workloads on either side. */
+    @Test
+    void aWorkloadsSpeedIsTheMedianOfTheProbesAroundItAndItsNeighbours() {
+        List<List<KsmdSpeed.Speed>> probes = new java.util.ArrayList<>();
+        long[][] ns = {{10, 12}, {11, 30}, {9, 10}, {13, 14}, {12, 12}};
+        for (long[] p : ns) {
+            probes.add(List.of(new KsmdSpeed.Speed(List.of(p[0]), 10), new KsmdSpeed.Speed(List.of(p[1]), 10)));
+        }
+        List<KsmdSpeed.Speed> w = KsmdSpeed.window(probes, 2);
+        assertEquals(List.of(6, 8, 10, 8, 6), w.stream().map(s -> s.probeNanos().size()).toList());
+        assertEquals(10.5, w.get(0).medianNanos()); // 10 12 11 30 9 10
+        assertEquals(12.0, w.get(2).medianNanos()); // all ten: the one slow probe (30) does not move it
+        assertEquals(1100, KsmdSpeed.window(probes, 0).get(0).permille());
+        List<List<KsmdSpeed.Speed>> none = List.of(List.of(), List.of());
+        assertEquals(java.util.Arrays.asList(null, null), KsmdSpeed.window(none, 2));
     }
 
     @Test

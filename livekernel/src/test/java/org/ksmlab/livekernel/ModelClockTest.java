@@ -68,15 +68,18 @@ class ModelClockTest {
         timing.put("sleep_millisecs", "20");
         kernel.extra().put("timing", timing);
         Map<String, Object> c = KernelCheck.clock(new KsmdPacing.Hz(250, "CONFIG_HZ in /proc/config.gz"),
-                KsmdPacing.lateness(80L * 25 * 1_000_000, 80, 20, 250).withWakeWaits(10_000_000, 100),
-                KsmdSpeed.Speed.combine(new KsmdSpeed.Speed(9_000_000, 1, 12_000_000), new KsmdSpeed.Speed(10_000_000, 1, 12_000_000)),
-                kernel);
+                KsmdPacing.lateness(80L * 25 * 1_000_000, 80, 20, 250).withWakeWaits(10_000_000, 100).withBatchCpu(30_000),
+                KsmdSpeed.Speed.combine(List.of(new KsmdSpeed.Speed(List.of(9_000_000L), 12_000_000),
+                        new KsmdSpeed.Speed(List.of(10_000_000L, 9_500_000L), 12_000_000))),
+                1_000, kernel);
         // 250 per mille of the probe's sleeps took a tick more, 100 of them for a long wake-up wait: 150 late timers;
-        // the speed probes: (9 + 10) / 2 ms of ksmd CPU for the reference the model prices at 12 ms: 792 per mille
+        // the speed probes: a median of 9.5 ms of ksmd CPU for the reference the model prices at 12 ms: 792 per mille
         assertEquals(Map.of("kernel.hz", "250", "kernel.timer_late_permille", "150", "kernel.ksmd_cpu_share_permille", "818",
                 "kernel.ksmd_wake_latency_us", "10000", "kernel.ksmd_prior_cpu_ns", "123456",
-                "kernel.ksmd_cpu_cost_permille", "792"), c.get("model_kernel_knobs"));
-        assertTrue(c.get("speed_probe").toString().contains("kernel 9.50 ms (mean of 2 probes), model 12.00 ms: 792 per mille"), c.toString());
+                "kernel.ksmd_cpu_cost_permille", "792", "cost.wakeup_ns", "36878.8"), c.get("model_kernel_knobs"));
+        // 30 µs per one-page batch at 0.792 of the calibration's speed is 37.9 µs of model CPU, less the page's 1 µs
+        assertTrue(c.get("wakeup_source").toString().contains("= 36.9 µs per wake-up"), c.toString());
+        assertTrue(c.get("speed_probe").toString().contains("kernel median 9.50 ms of 3 probes (9.00 .. 10.00), model 12.00 ms: 792 per mille"), c.toString());
         assertTrue(c.get("pacing_probe").toString().contains("250 per mille of 80 sleeps"), c.toString());
         assertTrue(c.get("pacing_probe").toString().contains("150 per mille late timers"), c.toString());
         assertTrue(c.get("cpu_share_source").toString().contains("up to full scan 1"), c.toString());
