@@ -280,16 +280,29 @@ public final class PageStore implements AutoCloseable {
         contents.release(frame);
     }
 
+    /** See {@link #mapcountChanges()}. */
+    private long mapcountChanges;
+
     public int refcount(int frame) { return frame >= frameLimit ? 0 : meta.refcount(frame); }
     public int mapcount(int frame) { return frame >= frameLimit ? 0 : meta.mapcount(frame); }
-    public void incMapcount(int frame) { meta.setCounts(frame, meta.refcount(frame), meta.mapcount(frame) + 1); }
+    public void incMapcount(int frame) {
+        meta.setCounts(frame, meta.refcount(frame), meta.mapcount(frame) + 1);
+        mapcountChanges++;
+    }
     public void decMapcount(int frame) {
         int m = meta.mapcount(frame);
         if (m == 0) {
             throw new IllegalStateException("mapcount underflow on frame " + frame);
         }
         meta.setCounts(frame, meta.refcount(frame), m - 1);
+        mapcountChanges++;
     }
+
+    /**
+     * How many times any frame's mapcount changed so far: a figure computed from mapcounts
+     * can be kept while this stands still (SKSM's sksm_pages_sharing is, per sample).
+     */
+    public long mapcountChanges() { return mapcountChanges; }
     public int flags(int frame) { return frame >= frameLimit ? 0 : meta.flags(frame); }
     public boolean hasFlag(int frame, int flag) { return (meta.flags(frame) & flag) != 0; }
     public void setFlag(int frame, int flag) { meta.setFlags(frame, meta.flags(frame) | flag); }

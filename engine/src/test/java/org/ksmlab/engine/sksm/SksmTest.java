@@ -237,4 +237,36 @@ class SksmTest {
         e = assertThrows(IllegalArgumentException.class, () -> Algorithms.create("sksm", Map.of("age_ms", "5")));
         assertTrue(e.getMessage().contains("unknown parameter 'age_ms'"), e.getMessage());
     }
+
+    /**
+     * sksm_pages_sharing is kept between samples while no mapcount and no table entry changed;
+     * after each step that changes either (merge, fork, a write that copies, an unmap, an exit)
+     * it equals a fresh walk of the table.
+     */
+    @Test
+    void pagesSharingFollowsEveryMapcountAndTableChange() {
+        Sksm sksm = (Sksm) k.merger();
+        int pid = k.spawn();
+        long base = k.mmapAnonymous(pid, 8L * PAGE_SIZE);
+        for (int i = 0; i < 8; i++) {
+            fill(pid, page(base, i), i < 4 ? A : B0);
+        }
+        java.util.List<Runnable> steps = java.util.List.of(
+                () -> k.madvise(pid, base, 8L * PAGE_SIZE, VmFlags.MADV_MERGE),
+                () -> { },
+                () -> k.fork(pid),
+                () -> fill(pid, page(base, 1), B1),
+                () -> k.madvise(pid, base, 8L * PAGE_SIZE, VmFlags.MADV_MERGE),
+                () -> k.munmap(pid, page(base, 6), 2L * PAGE_SIZE),
+                () -> k.exit(pid));
+        java.util.List<Long> seen = new java.util.ArrayList<>();
+        for (Runnable step : steps) {
+            step.run();
+            assertEquals(sksm.walkPagesSharing(), counter("sksm_pages_sharing") - counter("sksm_zero_pages"));
+            seen.add(counter("sksm_pages_sharing"));
+        }
+        // merged: 3 + 3 beyond the first mapping; fork doubles them (7 + 7); the copied write drops one A; the unique
+        // page does not merge; the unmap drops two B; the parent's exit leaves the child's 4 + 4 mappings (3 + 3)
+        assertEquals(java.util.List.of(6L, 6L, 14L, 13L, 13L, 11L, 6L), seen);
+    }
 }
