@@ -11,8 +11,8 @@ import java.util.Map;
  * <p>Why: on the development machine (a 2-vCPU VM whose cores and caches the host shares with
  * other guests) the same kernel pass cost ksmd 0.6 to 1.4 times what the calibration says within
  * one afternoon: more on an idle guest, less while another of its processes kept a vCPU busy,
- * and within one kernel-check run the level held to about ±10 % from workload to workload
- * (README, kernel-check). The cost model prices work; how fast the machine does that work at the
+ * and within one kernel-check run the level mostly held to about ±10 % from workload to workload
+ * (one run's probes ranged from 12.3 to 19.8 ms; README, kernel-check). The cost model prices work; how fast the machine does that work at the
  * time is an input, like ksmd's share of a CPU, not something a model of the kernel knows.
  *
  * <p>How: a {@link #REFERENCE} workload (4,096 pages of 64 contents, a pass of 4 batches, smart
