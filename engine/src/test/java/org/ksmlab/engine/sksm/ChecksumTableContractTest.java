@@ -115,4 +115,24 @@ class ChecksumTableContractTest {
         assertEquals(0x61C8, ChainedChecksumTable.hash32(1, 16));
         assertEquals((int) ((0xdeadbeefL * 0x61C88647L & 0xffffffffL) >>> 16), ChainedChecksumTable.hash32(0xdeadbeef, 16));
     }
+
+    /** Chain statistics follow every insert and removal (the resizable table keeps them between changes). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"chained", "resizable"})
+    void chainStatisticsFollowInsertsAndRemovals(String kind) {
+        ChecksumTable t = table(kind).get();
+        boolean chained = kind.equals("chained");
+        t.insert(7, 101);
+        t.insert(7, 102);
+        t.insert(7, 103);
+        assertEquals(3, t.chainMax());
+        assertEquals(chained ? 3000 : 2000, t.chainMeanMilli()); // one bucket of 3; probe paths 1, 2, 3
+        assertEquals(3, t.chainMax());
+        t.remove(7, 102);
+        assertEquals(2, t.chainMax());
+        assertEquals(chained ? 2000 : 1500, t.chainMeanMilli());
+        t.insert(99, 104);
+        assertEquals(2, t.chainMax());
+        assertEquals(chained ? 1500 : 1333, t.chainMeanMilli());
+    }
 }
