@@ -67,6 +67,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object on stdout")
     boolean json;
 
+    @Option(names = "--progress", defaultValue = "60", paramLabel = "SECONDS",
+            description = "print a progress line (wall time, virtual time, full scans) to stderr every SECONDS of wall time; 0: never (default 60)")
+    long progressSeconds;
+
     @Option(names = "--page-mode", defaultValue = "byte", paramLabel = "MODE",
             description = {"how the model holds page contents: byte (4 KiB of real bytes per page, the reference; default)",
                     "or symbolic (a content identity per page, the same counters, for sizes beyond this machine's memory)"})
@@ -102,7 +106,14 @@ final class SimulateCommand implements Callable<Integer> {
         long forMs = stop.forMs == null ? -1 : stop.forMs;
         long forScans = stop.forScans == null ? -1 : stop.forScans;
         Simulation.Options options = new Simulation.Options(sampleMs, forMs >= 0 ? Math.max(forMs, 1) : maxMs, forMs, forScans, untilStable, 2);
-        SimulationResult r = new Simulation(w, algo, knobs, options, mode).run();
+        if (progressSeconds < 0) {
+            throw new IllegalArgumentException("--progress " + progressSeconds + ": expected seconds >= 0 (0: never)");
+        }
+        Simulation sim = new Simulation(w, algo, knobs, options, mode);
+        if (progressSeconds > 0) {
+            sim.onStep(new Progress(spec.commandLine().getErr(), progressSeconds * 1_000_000_000L, System.nanoTime()));
+        }
+        SimulationResult r = sim.run();
         PrintWriter out = spec.commandLine().getOut();
         for (String warning : r.warnings()) {
             spec.commandLine().getErr().println("simulate: warning: " + warning);
@@ -168,6 +179,42 @@ final class SimulateCommand implements Callable<Integer> {
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--set " + key + "=" + v + ": expected a positive integer (milliseconds)");
+        }
+    }
+
+    /**
+     * A line on stderr every {@code everyNanos} of wall time: how long the run has taken (wall),
+     * and how far it is (virtual time, full scans). A 1 TiB ksm run takes hours and says nothing
+     * else until it ends.
+     */
+    static final class Progress implements org.ksmlab.engine.sim.EventLoop.StepListener {
+        private final PrintWriter err;
+        private final long everyNanos;
+        private final long startedNanos;
+        private long nextNanos;
+
+        Progress(PrintWriter err, long everyNanos, long startedNanos) {
+            this.err = err;
+            this.everyNanos = everyNanos;
+            this.startedNanos = startedNanos;
+            this.nextNanos = startedNanos + everyNanos;
+        }
+
+        @Override
+        public void step(long virtualNanos, long fullScans) {
+            long now = System.nanoTime();
+            if (now < nextNanos) {
+                return;
+            }
+            nextNanos = now + everyNanos;
+            err.println(line(now - startedNanos, virtualNanos, fullScans));
+            err.flush();
+        }
+
+        static String line(long wallNanos, long virtualNanos, long fullScans) {
+            long s = wallNanos / 1_000_000_000L;
+            return String.format(java.util.Locale.ROOT, "simulate: %d:%02d:%02d wall; model at %,d virtual ms, %d full scans",
+                    s / 3600, s / 60 % 60, s % 60, virtualNanos / 1_000_000L, fullScans);
         }
     }
 }

@@ -173,4 +173,21 @@ class KsmlabCliTest {
             assertTrue(!r.out().contains("%n"), c + " --help shows a raw %n: " + r.out());
         }
     }
+
+    /** The progress line of a long simulate run, and its option. */
+    @Test
+    void progressLinesSayWallVirtualTimeAndFullScans() {
+        assertEquals("simulate: 1:02:03 wall; model at 123,456 virtual ms, 7 full scans",
+                SimulateCommand.Progress.line(3723_000_000_000L, 123_456_000_000L, 7));
+        java.io.StringWriter w = new java.io.StringWriter();
+        SimulateCommand.Progress p = new SimulateCommand.Progress(new java.io.PrintWriter(w), 1, System.nanoTime() - 5);
+        p.step(2_000_000, 0); // started 5 ns ago, due every 1 ns: this step prints
+        assertTrue(w.toString().startsWith("simulate: 0:00:00 wall; model at 2 virtual ms, 0 full scans"), w.toString());
+        Run bad = run("simulate", "--workload", "dup:pages=10,distinct=1", "--algo", "ksm", "--progress", "-1");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--progress -1: expected seconds >= 0 (0: never)"), bad.err());
+        Run quiet = run("simulate", "--workload", "dup:pages=10,distinct=1", "--algo", "ksm", "--progress", "0", "--json");
+        assertEquals(0, quiet.code());
+        assertTrue(!quiet.err().contains("simulate: 0:"), quiet.err());
+    }
 }

@@ -71,6 +71,21 @@ public final class EventLoop {
     private final List<Long> sampleNanos = new ArrayList<>();
     private long seq;
     private int pendingOneShots;
+    /**
+     * Told the virtual time and the daemon's full scans after every step of {@link #runUntil}
+     * (null: none). For a progress line in a long run; it must not change the kernel, and what it
+     * does with the wall clock is its own affair (the run stays deterministic).
+     */
+    public interface StepListener {
+        void step(long virtualNanos, long fullScans);
+    }
+
+    private StepListener stepListener;
+
+    public void onStep(StepListener listener) {
+        this.stepListener = listener;
+    }
+
     /** Called with the kernel at every sample, after its counters are recorded (null: none). */
     private java.util.function.Consumer<Kernel> sampleListener;
     private long nextSample;
@@ -197,6 +212,9 @@ public final class EventLoop {
                 sample();
                 nextSample += samplePeriodNanos;
                 sampled = true;
+            }
+            if (stepListener != null) {
+                stepListener.step(t, daemon == null ? 0 : daemon.fullScans());
             }
             if (sampled && condition.test(this)) {
                 return Stop.CONDITION;

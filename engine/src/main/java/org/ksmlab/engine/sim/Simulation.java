@@ -76,6 +76,7 @@ public final class Simulation {
     private final PageMode pageMode;
     /** Called at every sample (see {@link EventLoop#onSample}); null: none. */
     private java.util.function.Consumer<Kernel> sampleListener;
+    private EventLoop.StepListener stepListener;
 
     /** A run with byte pages (the reference). */
     public Simulation(Workload workload, String algo, Map<String, String> knobs, Options options) {
@@ -99,6 +100,12 @@ public final class Simulation {
         return this;
     }
 
+    /** Called after every step of the run with the virtual time and full scans so far (a progress line; see EventLoop.StepListener). */
+    public Simulation onStep(EventLoop.StepListener listener) {
+        this.stepListener = listener;
+        return this;
+    }
+
     /** Runs to the stop condition and returns the result; the kernel model is closed after. */
     public SimulationResult run() {
         MemoryBudget.check(workload, pageMode);
@@ -110,6 +117,9 @@ public final class Simulation {
 
     private SimulationResult run(Kernel kernel) {
         EventLoop loop = new EventLoop(kernel, options.sampleMs * 1_000_000L, algorithm.stabilityCounters(), algorithm.savingCounters());
+        if (stepListener != null) {
+            loop.onStep(stepListener);
+        }
         loop.onSample(sampleListener);
         Daemon daemon = loop.daemon();
         Map<String, Long> recorded = new LinkedHashMap<>();
