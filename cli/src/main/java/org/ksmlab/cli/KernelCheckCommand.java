@@ -260,9 +260,11 @@ final class KernelCheckCommand implements Callable<Integer> {
 
     /**
      * env.txt with {@code kernelLines} as its {@code kernel.*} lines: an existing file keeps its
-     * provenance and loses only its earlier kernel.* findings; a new one gets {@code environment}.
+     * provenance (and its status line: run.sh's main job owns it) and loses only its earlier
+     * kernel.* findings; a new one gets {@code environment} and {@code status: complete}, since
+     * kernel-check writes it last, after every other file of the run.
      */
-    private static void replaceKernelLines(Path env, String environment, String kernelLines) throws java.io.IOException {
+    static void replaceKernelLines(Path env, String environment, String kernelLines) throws java.io.IOException {
         if (java.nio.file.Files.exists(env)) {
             StringBuilder b = new StringBuilder();
             for (String line : java.nio.file.Files.readAllLines(env)) {
@@ -270,7 +272,7 @@ final class KernelCheckCommand implements Callable<Integer> {
             }
             AtomicFiles.write(env, b + kernelLines);
         } else {
-            AtomicFiles.write(env, environment + kernelLines);
+            AtomicFiles.write(env, environment + "status: complete\n" + kernelLines);
         }
     }
 

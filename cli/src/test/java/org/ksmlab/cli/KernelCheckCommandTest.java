@@ -54,4 +54,16 @@ class KernelCheckCommandTest {
         // a good mode gets as far as the machine's precondition
         assertEquals(KernelCheck.EXIT_UNAVAILABLE, Ksmlab.execute("kernel-check", "--page-mode", "symbolic", "--ksm-dir", "/nonexistent/ksm"));
     }
+
+    /** A results folder kernel-check starts says it is complete (the report would call it "not recorded"); run.sh's keeps its own status. */
+    @org.junit.jupiter.api.Test
+    void envTxtOfItsOwnFolderSaysCompleteAndAnotherKeepsItsStatus(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path fresh = dir.resolve("env.txt");
+        KernelCheckCommand.replaceKernelLines(fresh, "started: x\n", "kernel.hz: 250\n");
+        org.junit.jupiter.api.Assertions.assertEquals("started: x\nstatus: complete\nkernel.hz: 250\n", java.nio.file.Files.readString(fresh));
+        java.nio.file.Path main = dir.resolve("main-env.txt");
+        java.nio.file.Files.writeString(main, "started: y\nstatus: partial (running)\nkernel.hz: 100\n");
+        KernelCheckCommand.replaceKernelLines(main, "started: x\n", "kernel.hz: 250\n");
+        org.junit.jupiter.api.Assertions.assertEquals("started: y\nstatus: partial (running)\nkernel.hz: 250\n", java.nio.file.Files.readString(main));
+    }
 }
