@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
                         + " afterwards, also on failure and Ctrl-C; ends only the processes it started; maps at most 2 GiB of real memory.",
                 "Spec key via=prctl (kernel side only) makes the processes opt in with PR_SET_MEMORY_MERGE instead of MADV_MERGEABLE.",
                 "Per workload: time to converge and ksmd CPU of both sides, model/kernel, flagged OUTSIDE beyond 5 %% (time) or 20 %% (CPU);"
-                        + " the model runs on the clock measured beside each workload (CONFIG_HZ, pacing probes, ksmd's schedstat).",
+                        + " the model runs on the clock measured beside each workload (CONFIG_HZ, pacing and speed probes, ksmd's schedstat).",
                 "With --scenario: one scenario file (or a shipped one by name) run by real processes (a small C program, compiled once"
                         + " with cc or gcc; exit 77 without one) and by the model with this kernel's detected behaviour (kernel.* knobs), compared"
                         + " phase by phase. Exit 1 when an expectation failed on either side or a side could not run the scenario."})
