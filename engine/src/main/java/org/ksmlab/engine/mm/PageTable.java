@@ -27,11 +27,18 @@ public final class PageTable {
     private static final int P_SOFT_DIRTY = 1 << 30;
     private static final int P_KSM_ZERO = 1 << 31;
     private static final int NO_LEAF = -1;
+    private static final long EMPTY = -1L;
+    /** Leaf numbers fit the high half of a slot: vpns below 2^41 (user addresses are below 2^47 bytes, 2^35 pages). */
+    private static final long MAX_KEY = (1L << 32) - 2;
 
     private final PteLeaves pool;
-    private long[] keys = new long[64];
-    /** Leaf of each key slot (NO_LEAF: empty slot). */
-    private int[] leaves = newLeaves(64);
+    /**
+     * Open-addressing table of leaves: each slot holds a leaf number (vpn / 512) in its high
+     * 32 bits and its leaf in the low 32, or {@link #EMPTY}; one array, so a lookup that misses
+     * the cache misses it once, not once for the key and again for the leaf (the unstable-tree
+     * walk looks up a page of another mm at every step: a quarter of a large run's time).
+     */
+    private long[] slots = newSlots(64);
     private int leafCount;
     /** Present ptes (the process's rss in pages, zero-page mappings included). */
     private long present;
@@ -43,10 +50,14 @@ public final class PageTable {
         this.pool = pool;
     }
 
-    private static int[] newLeaves(int n) {
-        int[] a = new int[n];
-        java.util.Arrays.fill(a, NO_LEAF);
+    private static long[] newSlots(int n) {
+        long[] a = new long[n];
+        java.util.Arrays.fill(a, EMPTY);
         return a;
+    }
+
+    private static long slot(long key, int leaf) {
+        return (key << 32) | (leaf & 0xffffffffL);
     }
 
     public static int frame(long pte) {
@@ -134,12 +145,13 @@ public final class PageTable {
         if (key == lastKey) {
             return lastLeaf;
         }
-        int mask = keys.length - 1;
+        int mask = slots.length - 1;
         int i = (int) mix(key) & mask;
-        while (leaves[i] != NO_LEAF) {
-            if (keys[i] == key) {
+        long s;
+        while ((s = slots[i]) != EMPTY) {
+            if (s >>> 32 == key) {
                 lastKey = key;
-                lastLeaf = leaves[i];
+                lastLeaf = (int) s;
                 return lastLeaf;
             }
             i = (i + 1) & mask;
@@ -147,32 +159,32 @@ public final class PageTable {
         if (!create) {
             return NO_LEAF;
         }
-        if ((leafCount + 1) * 2 > keys.length) {
+        if (key < 0 || key > MAX_KEY) {
+            throw new IllegalArgumentException("vpn " + (key << LEAF_SHIFT) + " beyond what a page table holds");
+        }
+        if ((leafCount + 1) * 2 > slots.length) {
             grow();
             return leaf(key, true);
         }
-        keys[i] = key;
-        leaves[i] = pool.allocate();
+        int leaf = pool.allocate();
+        slots[i] = slot(key, leaf);
         leafCount++;
         lastKey = key;
-        lastLeaf = leaves[i];
-        return lastLeaf;
+        lastLeaf = leaf;
+        return leaf;
     }
 
     private void grow() {
-        long[] oldKeys = keys;
-        int[] oldLeaves = leaves;
-        keys = new long[oldKeys.length * 2];
-        leaves = newLeaves(oldKeys.length * 2);
-        int mask = keys.length - 1;
-        for (int j = 0; j < oldKeys.length; j++) {
-            if (oldLeaves[j] != NO_LEAF) {
-                int i = (int) mix(oldKeys[j]) & mask;
-                while (leaves[i] != NO_LEAF) {
+        long[] old = slots;
+        slots = newSlots(old.length * 2);
+        int mask = slots.length - 1;
+        for (long s : old) {
+            if (s != EMPTY) {
+                int i = (int) mix(s >>> 32) & mask;
+                while (slots[i] != EMPTY) {
                     i = (i + 1) & mask;
                 }
-                keys[i] = oldKeys[j];
-                leaves[i] = oldLeaves[j];
+                slots[i] = s;
             }
         }
         lastKey = -1;
@@ -186,13 +198,12 @@ public final class PageTable {
         if (present != 0) {
             throw new IllegalStateException("page table released with " + present + " present ptes");
         }
-        for (int leaf : leaves) {
-            if (leaf != NO_LEAF) {
-                pool.free(leaf);
+        for (long s : slots) {
+            if (s != EMPTY) {
+                pool.free((int) s);
             }
         }
-        keys = new long[64];
-        leaves = newLeaves(64);
+        slots = newSlots(64);
         leafCount = 0;
         lastKey = -1;
         lastLeaf = NO_LEAF;
