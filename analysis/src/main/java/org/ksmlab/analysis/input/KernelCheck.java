@@ -40,10 +40,16 @@ public final class KernelCheck {
     /**
      * One scenario; {@code source} names the file it came from; {@code modelCosts} is where the
      * model's CPU costs came from (the file's {@code "model_costs_source"}), or null when the file
-     * does not say.
+     * does not say; {@code speedPermille} the machine's speed the model ran it at (the speed
+     * probes' {@code kernel.ksmd_cpu_cost_permille} in its {@code clock}), or null without probes.
      */
     public record Scenario(String source, String name, String workload, Map<String, String> knobs, Side kernel,
-                           Side model, String modelCosts) {}
+                           Side model, String modelCosts, Integer speedPermille) {
+        public Scenario(String source, String name, String workload, Map<String, String> knobs, Side kernel, Side model,
+                        String modelCosts) {
+            this(source, name, workload, knobs, kernel, model, modelCosts, null);
+        }
+    }
 
     public static List<Scenario> read(Path file) throws BadInputException {
         JsonNode root = Json.read(file, EXPECTED);
@@ -66,8 +72,10 @@ public final class KernelCheck {
             Map<String, String> knobs = new LinkedHashMap<>();
             s.path("knobs").properties().forEach(k -> knobs.put(k.getKey(), k.getValue().asText()));
             String workload = s.path("workload").asText();
+            JsonNode speed = s.path("clock").path("model_kernel_knobs").path("kernel.ksmd_cpu_cost_permille");
+            Integer permille = speed.isTextual() || speed.isNumber() ? Integer.valueOf(speed.asInt()) : null;
             scenarios.add(new Scenario(source, s.path("name").asText(workload), workload, knobs,
-                    side(s.path("kernel"), where + " \"kernel\""), side(s.path("model"), where + " \"model\""), costs));
+                    side(s.path("kernel"), where + " \"kernel\""), side(s.path("model"), where + " \"model\""), costs, permille));
         }
         return scenarios;
     }

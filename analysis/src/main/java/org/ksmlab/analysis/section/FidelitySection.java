@@ -138,6 +138,16 @@ public final class FidelitySection implements ReportSection {
                 + " between scenarios (and the pacing knobs)."));
         scenarios.stream().map(Scenario::modelCosts).filter(Objects::nonNull).distinct()
                 .forEach(c -> prose.add("The model's CPU costs: " + c + "."));
+        List<Integer> speeds = scenarios.stream().map(Scenario::speedPermille).filter(Objects::nonNull).toList();
+        if (!speeds.isEmpty()) {
+            int lo = speeds.stream().mapToInt(Integer::intValue).min().orElseThrow();
+            int hi = speeds.stream().mapToInt(Integer::intValue).max().orElseThrow();
+            prose.add("The model ran " + (speeds.size() == scenarios.size() ? "each" : speeds.size() + " of the") + " workload"
+                    + (speeds.size() == scenarios.size() ? "" : "s") + " at the machine's speed measured beside it (kernel-check's"
+                    + " speed probes: ksmd's CPU for a reference workload over the model's price of it): "
+                    + (lo == hi ? lo + " per mille" : lo + " to " + hi + " per mille") + " of the costs above"
+                    + " (kernel.ksmd_cpu_cost_permille; on this kind of shared machine ksmd's speed moves with the host's load).");
+        }
         List<Series> series = new ArrayList<>();
         cpuSeries.forEach((label, values) -> series.add(Series.bars(label, values)));
         ChartSpec chart = ChartSpec.bars("fidelity-cpu",

@@ -245,6 +245,8 @@ class MacroSectionsTest {
         assertEquals(List.of("several processes", "general_profit", "23782400", "", ""),
                 DisplayTable.of(counters).rows().get(15));
         assertTrue(out.prose().getFirst().contains(" 1 of 3 scenarios end with every compared counter equal."));
+        assertTrue(out.prose().stream().anyMatch(p -> p.startsWith("The model ran 2 of the workloads at the machine's speed measured"
+                + " beside it") && p.contains(": 912 to 1043 per mille of the costs above")), out.prose().toString());
         assertCharts(out, List.of("fidelity-cpu"));
     }
 
