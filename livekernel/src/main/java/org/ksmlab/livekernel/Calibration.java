@@ -80,7 +80,7 @@ public final class Calibration {
                     ? n.longValue() : 0;
             for (long pass = 1; ; pass++) {
                 Map<String, Long> k1 = k.atPass(pass), k0 = k.atPass(pass - 1);
-                int i1 = indexAtPass(m, pass), i0 = indexAtPass(m, pass - 1);
+                int i1 = m.indexOfPass(pass), i0 = m.indexOfPass(pass - 1);
                 if (k1 == null || k0 == null || i1 < 0 || i0 < 0) {
                     break;
                 }
@@ -114,16 +114,6 @@ public final class Calibration {
         } catch (java.io.IOException e) {
             return "unknown (" + e.getMessage() + ")";
         }
-    }
-
-    /** Index in the model's series of its last sample at full scan {@code pass}, or -1. */
-    static int indexAtPass(SideResult s, long pass) {
-        int found = -1;
-        for (int i = 0; i < s.series().size(); i++) {
-            Long fs = s.series().get(i).get("full_scans");
-            if (fs != null && fs == pass) found = i;
-        }
-        return found;
     }
 
     /** Fits {@link #FITTED} to {@code passes} as measured, holding the other costs at {@code base}'s values. */
