@@ -39,6 +39,8 @@ final class ChainedChecksumTable implements ChecksumTable {
     private final int[] size;
     private int entries;
     private long collisions;
+    /** Inserts and removals so far ({@link #changes()}). */
+    private long changes;
 
     ChainedChecksumTable(int bits) {
         if (bits < 1 || bits > 24) {
@@ -98,6 +100,7 @@ final class ChainedChecksumTable implements ChecksumTable {
         frames[b][n] = frame;
         size[b] = n + 1;
         entries++;
+        changes++;
     }
 
     @Override
@@ -116,12 +119,14 @@ final class ChainedChecksumTable implements ChecksumTable {
         System.arraycopy(sums[b], i + 1, sums[b], i, n - i - 1);
         size[b] = n - 1;
         entries--;
+        changes++;
     }
 
     @Override public int entries() { return entries; }
     @Override public long slots() { return size.length; }
     @Override public long resizes() { return 0; }
     @Override public long checksumCollisions() { return collisions; }
+    @Override public long changes() { return changes; }
 
     @Override
     public long chainMax() {

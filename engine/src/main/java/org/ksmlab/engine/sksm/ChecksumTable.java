@@ -59,6 +59,12 @@ public interface ChecksumTable {
     /** Calls {@code action} with every entry's frame. */
     void forEachEntry(IntConsumer action);
 
+    /**
+     * Inserts, removals and resizes so far: a figure computed from the entries can be kept while
+     * this stands still.
+     */
+    long changes();
+
     /** The RFC's static chained table, 2^16 buckets (what {@code sksm} and {@code sksm-aged} use). */
     static ChecksumTable staticChained() {
         return new ChainedChecksumTable(ChainedChecksumTable.RFC_BITS);

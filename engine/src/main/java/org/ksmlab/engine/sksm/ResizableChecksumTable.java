@@ -148,6 +148,7 @@ final class ResizableChecksumTable implements ChecksumTable {
     @Override public long slots() { return frames.length; }
     @Override public long resizes() { return resizes; }
     @Override public long checksumCollisions() { return collisions; }
+    @Override public long changes() { return changes; }
 
     /**
      * The longest probe path; with {@link #chainMeanMilli()}, a walk of every slot, so both are

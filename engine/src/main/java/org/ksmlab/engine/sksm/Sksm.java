@@ -54,8 +54,7 @@ class Sksm implements Merger {
     private long wpNoMatch;
     /** Write faults that had to copy a merged page (merge-then-break); cumulative. */
     private long cowAfterMerge;
-    /** Inserts into and removals from the table so far, and what pagesSharing() last walked. */
-    private long tableChanges;
+    /** What pagesSharing() last walked, and at which mapcount and table changes. */
     private long sharing;
     private long sharingAtMapcountChanges = -1;
     private long sharingAtTableChanges = -1;
@@ -77,9 +76,7 @@ class Sksm implements Merger {
     public void attach(Kernel k) {
         this.services = k.mergerServices();
         this.store = k.store();
-        sharingAtMapcountChanges = -1; // a new store: walk again
         table.insert(hasher.hash64(store, PageStore.ZERO_FRAME), PageStore.ZERO_FRAME);
-        tableChanges++;
     }
 
     /**
@@ -157,7 +154,6 @@ class Sksm implements Merger {
         } else {
             // No twin: the page itself joins the table and stays write-protected until freed.
             table.insert(hash, frame);
-            tableChanges++;
             store.setFlag(frame, PageStore.F_SKSM);
             work.tableUpdates++;
             wpNoMatch++;
@@ -169,7 +165,6 @@ class Sksm implements Merger {
     public void frameFreed(int frame, int flags) {
         if ((flags & PageStore.F_SKSM) != 0) {
             table.remove(hasher.hash64(store, frame), frame); // its contents are unchanged: the hash it went in with
-            tableChanges++;
             work.tableUpdates++;
         }
     }
@@ -246,12 +241,12 @@ class Sksm implements Merger {
      * 50 million entries and a run samples 600 times; most samples fall where nothing moved).
      */
     private long pagesSharing() {
-        if (sharingAtMapcountChanges == store.mapcountChanges() && sharingAtTableChanges == tableChanges) {
+        if (sharingAtMapcountChanges == store.mapcountChanges() && sharingAtTableChanges == table.changes()) {
             return sharing;
         }
         sharing = walkPagesSharing();
         sharingAtMapcountChanges = store.mapcountChanges();
-        sharingAtTableChanges = tableChanges;
+        sharingAtTableChanges = table.changes();
         return sharing;
     }
 

@@ -134,5 +134,6 @@ class ChecksumTableContractTest {
         t.insert(99, 104);
         assertEquals(2, t.chainMax());
         assertEquals(chained ? 1500 : 1333, t.chainMeanMilli());
+        assertEquals(5, t.changes(), "four inserts and a removal, no resize");
     }
 }
