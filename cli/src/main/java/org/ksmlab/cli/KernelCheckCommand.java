@@ -283,7 +283,8 @@ final class KernelCheckCommand implements Callable<Integer> {
         knobs.forEach((k, v) -> b.append(" --set ").append(k).append('=').append(v));
         if (grid) b.append(" --grid");
         if (maxScans != 30) b.append(" --max-scans ").append(maxScans);
-        if (PageMode.parse(pageMode) != PageMode.BYTE) b.append(" --page-mode ").append(PageMode.parse(pageMode).label());
+        PageMode mode = PageMode.parse(pageMode);
+        if (mode != PageMode.BYTE) b.append(" --page-mode ").append(mode.label());
         if (out != null) b.append(" --out ").append(out);
         if (writeCalibration) b.append(" --write-calibration");
         return b.toString();

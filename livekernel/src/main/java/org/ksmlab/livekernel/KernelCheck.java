@@ -163,7 +163,7 @@ public final class KernelCheck {
             KernelRunner runner = new KernelRunner(sysfs, ksmd, proc, limits, guard);
             KernelRunner speedRunner = new KernelRunner(sysfs, ksmd, proc, KsmdSpeed.LIMITS, guard);
             long speedModel = ksmd == null ? -1 : KsmdSpeed.modelReference();
-            double modelBatch = KsmdPacing.modelBatchNanosWithoutWakeup();
+            double modelBatch = ksmd == null ? -1 : KsmdPacing.modelBatchNanosWithoutWakeup(); // both only priced for the probes' ksmd CPU
             if (ksmd == null) {
                 log.println("kernel-check: no ksmd CPU, so no speed probes: the model runs at the shipped costs (kernel.ksmd_cpu_cost_permille=1000)");
             }
