@@ -179,7 +179,7 @@ final class KernelCheckCommand implements Callable<Integer> {
             if (writeCalibration) {
                 List<Calibration.Pass> passes = Calibration.passes(outcomes);
                 if (passes.size() >= Calibration.FITTED.size()) {
-                    Calibration.Fit fit = Calibration.fit(passes, CostModel.defaults(), KsmdSpeed.modelReferenceWork());
+                    Calibration.Fit fit = Calibration.fit(passes, CostModel.defaults(), KsmdSpeed.referenceWork());
                     String provenance = "Fitted by " + command + " (kernel-check --write-calibration), "
                             + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ",\n"
                             + "on kernel " + firstLine("/proc/sys/kernel/osrelease") + ", " + cpuModel() + ", "

@@ -20,9 +20,9 @@ import org.ksmlab.engine.cost.CostModel;
  * model's current calibration. Passes used: both sides scanned the same pages, the workload
  * slept between batches (with sleep_millisecs=0 the kernel's per-pass CPU is read while the next
  * pass runs) and opted in with madvise (prctl makes the whole child JVM mergeable). When
- * kernel-check measured the machine's speed around a workload ({@link KsmdSpeed}), that pass's
- * kernel CPU is first divided by the speed factor, so the costs are those of the machine at the
- * speed where the reference costs what the model says ({@link #fit(List, CostModel, Map)}).
+ * kernel-check measured the machine's speed around a workload ({@link KsmdSpeed}), a pass is
+ * fitted as kernel-check will run it, at its probes' speed factor, so the costs are those of the
+ * machine at the speed where the reference costs what the model says ({@link #fit(List, CostModel, Map)}).
  */
 public final class Calibration {
     /** The costs fitted; the other {@link CostModel#NAMES} are held. */
@@ -36,17 +36,13 @@ public final class Calibration {
 
     /**
      * One full scan of one workload: the kernel's ksmd CPU and the model's work in it, and ksmd's
-     * CPU per run of the speed reference around that workload ({@code probeNanos}, 0 when none
-     * was measured: {@link KsmdSpeed}).
+     * CPU per run of the speed reference ({@code reference}, by {@link KsmdSpeed.Reference#name()})
+     * around that workload ({@code probeNanos}, 0 when none was measured: {@link KsmdSpeed}).
      */
-    public record Pass(String scenario, long pass, long pages, long kernelCpuNanos, Map<String, Long> work, long probeNanos) {
+    public record Pass(String scenario, long pass, long pages, long kernelCpuNanos, Map<String, Long> work, String reference,
+                       long probeNanos) {
         public Pass(String scenario, long pass, long pages, long kernelCpuNanos, Map<String, Long> work) {
-            this(scenario, pass, pages, kernelCpuNanos, work, 0);
-        }
-
-        /** This pass with the kernel's CPU as {@code cpu}. */
-        Pass withKernelCpu(long cpu) {
-            return new Pass(scenario, pass, pages, cpu, work, probeNanos);
+            this(scenario, pass, pages, kernelCpuNanos, work, "", 0);
         }
     }
 
@@ -76,8 +72,9 @@ public final class Calibration {
                 continue;
             }
             List<Map<String, Long>> work = (List<Map<String, Long>>) w;
-            long probe = o.clock().get("speed") instanceof Map<?, ?> sp && sp.get("kernel_cpu_ns_median") instanceof Number n
-                    ? n.longValue() : 0;
+            Map<?, ?> sp = o.clock().get("speed") instanceof Map<?, ?> m0 ? m0 : Map.of();
+            long probe = sp.get("kernel_cpu_ns_median") instanceof Number n ? n.longValue() : 0;
+            String reference = probe > 0 ? String.valueOf(sp.get("reference")) : "";
             for (long pass = 1; ; pass++) {
                 Map<String, Long> k1 = k.atPass(pass), k0 = k.atPass(pass - 1);
                 int i1 = m.indexOfPass(pass), i0 = m.indexOfPass(pass - 1);
@@ -94,7 +91,7 @@ public final class Calibration {
                 for (String c : WORK) {
                     d.put(c, work.get(i1).getOrDefault(c, 0L) - work.get(i0).getOrDefault(c, 0L));
                 }
-                out.add(new Pass(o.scenario().name(), pass, pages, cpu, d, probe));
+                out.add(new Pass(o.scenario().name(), pass, pages, cpu, d, reference, probe));
             }
         }
         return out;
@@ -118,43 +115,80 @@ public final class Calibration {
 
     /** Fits {@link #FITTED} to {@code passes} as measured, holding the other costs at {@code base}'s values. */
     public static Fit fit(List<Pass> passes, CostModel base) {
-        return fitOnce(passes, base.asMap());
+        Map<String, Double> costs = solve(passes.stream().map(Equation::of).toList(), base.asMap());
+        return new Fit(costs, passes, passes.stream().map(p -> modelNanos(p, costs) / p.kernelCpuNanos()).toList());
     }
 
     /**
-     * Fits {@link #FITTED} to {@code passes} with each pass's kernel CPU brought to one machine
-     * speed. kernel-check runs a workload's model at the speed factor of the probes around it
-     * (ksmd's CPU for the reference over the model's price of it, {@link KsmdSpeed}), so what the
-     * costs must fit is the kernel's CPU divided by that factor; and a factor only fixes speeds
-     * relative to one another, so the costs are anchored to the mean speed of the run: each
-     * probed pass's kernel CPU is scaled by (the mean of the probes' CPU) / (its own probes' CPU),
-     * and the reference itself must cost that mean ({@code referenceWork}: the model's work
-     * counts over the reference's full scans; a constraint, as an equation weighing
-     * {@link #ANCHOR_WEIGHT} passes). The costs are then the machine's at the run's mean speed,
-     * and the factors kernel-check computes with them are the ones fitted: what the fit
-     * minimises is then exactly the relative error kernel-check reports.
+     * Fits {@link #FITTED} to {@code passes} at the machine's speed as the probes measured it.
+     * kernel-check runs a workload's model at the speed factor of the probes around it: ksmd's CPU
+     * for a reference over the model's price of that reference ({@link KsmdSpeed}); so a pass is
+     * right when its price over its reference's price equals its kernel CPU over its probes' CPU,
+     * {@code price(pass) - (cpu / probe) * price(reference) = 0}: an equation linear in the costs,
+     * whichever reference probed it (weighed as the relative error kernel-check reports, with the
+     * reference's price taken at the mean of its probes). Those equations fix the costs up to a
+     * common scale; the scale is set by the first reference (in {@code referenceWork}'s order) with
+     * probes, which must cost the mean of its probes (a constraint: an equation weighing
+     * {@link #ANCHOR_WEIGHT} passes). The costs are then the machine's at the run's mean speed for
+     * that reference, and the factors kernel-check computes with them are the ones fitted.
+     * {@code referenceWork}: the model's work counts over each reference's full scans, by name.
      * Passes without a probe are fitted as measured.
      */
-    public static Fit fit(List<Pass> passes, CostModel base, Map<String, Long> referenceWork) {
-        List<Long> probes = passes.stream().filter(p -> p.probeNanos() > 0).map(Pass::probeNanos).toList();
-        if (probes.isEmpty()) {
+    public static Fit fit(List<Pass> passes, CostModel base, Map<String, Map<String, Long>> referenceWork) {
+        Map<String, Double> means = new LinkedHashMap<>();
+        for (String r : passes.stream().filter(p -> p.probeNanos() > 0).map(Pass::reference).distinct().toList()) {
+            if (!referenceWork.containsKey(r)) {
+                throw new IllegalArgumentException("passes probed with reference '" + r + "', which has no work counts; references: "
+                        + referenceWork.keySet());
+            }
+            means.put(r, passes.stream().filter(p -> p.probeNanos() > 0 && p.reference().equals(r))
+                    .mapToLong(Pass::probeNanos).average().orElseThrow());
+        }
+        if (means.isEmpty()) {
             return fit(passes, base);
         }
-        double mean = probes.stream().mapToLong(Long::longValue).average().orElseThrow();
-        List<Pass> scaled = new ArrayList<>();
+        List<Equation> equations = new ArrayList<>();
         for (Pass p : passes) {
-            scaled.add(p.probeNanos() > 0 ? p.withKernelCpu(Math.round(p.kernelCpuNanos() * mean / p.probeNanos())) : p);
+            if (p.probeNanos() <= 0) {
+                equations.add(Equation.of(p));
+                continue;
+            }
+            double k = p.kernelCpuNanos() / (double) p.probeNanos();
+            Map<String, Long> ref = referenceWork.get(p.reference());
+            double[] counts = new double[WORK.size()];
+            for (int c = 0; c < WORK.size(); c++) {
+                counts[c] = p.work().getOrDefault(WORK.get(c), 0L) - k * ref.getOrDefault(WORK.get(c), 0L);
+            }
+            equations.add(new Equation(counts, 0, k * means.get(p.reference()), 1));
         }
-        Pass anchor = new Pass(KsmdSpeed.REFERENCE.name(), KsmdSpeed.PASSES, 0, Math.round(mean), referenceWork, Math.round(mean));
-        Map<String, Double> costs = fitOnce(scaled, base.asMap(), anchor).costs();
+        String scale = referenceWork.keySet().stream().filter(means::containsKey).findFirst().orElseThrow();
+        double mean = means.get(scale);
+        equations.add(new Equation(counts(referenceWork.get(scale)), mean, mean, ANCHOR_WEIGHT));
+        Map<String, Double> costs = solve(equations, base.asMap());
         // model/kernel per pass as kernel-check will see them: the model's CPU times its probes' factor under these costs
-        double ref = workNanos(referenceWork, costs);
         List<Double> ratios = new ArrayList<>();
         for (Pass p : passes) {
-            double factor = p.probeNanos() > 0 ? p.probeNanos() / ref : 1;
+            double factor = p.probeNanos() > 0 ? p.probeNanos() / workNanos(referenceWork.get(p.reference()), costs) : 1;
             ratios.add(modelNanos(p, costs) * factor / p.kernelCpuNanos());
         }
         return new Fit(costs, passes, ratios);
+    }
+
+    /**
+     * One equation of a fit: {@code sum(counts[c] * cost[c]) = target}, in {@link #WORK}'s order,
+     * divided by {@code norm} (so its residual is relative) and weighing {@code weight} passes.
+     */
+    private record Equation(double[] counts, double target, double norm, double weight) {
+        /** A pass as measured: its model work costs its kernel CPU. */
+        static Equation of(Pass p) {
+            return new Equation(Calibration.counts(p.work()), p.kernelCpuNanos(), p.kernelCpuNanos(), 1);
+        }
+    }
+
+    private static double[] counts(Map<String, Long> work) {
+        double[] counts = new double[WORK.size()];
+        for (int c = 0; c < WORK.size(); c++) counts[c] = work.getOrDefault(WORK.get(c), 0L);
+        return counts;
     }
 
     /** The model's CPU for {@code work} (work counts by {@link #WORK} name) with {@code costs}. */
@@ -166,47 +200,34 @@ public final class Calibration {
         return ns;
     }
 
-    private static Fit fitOnce(List<Pass> passes, Map<String, Double> baseCosts) {
-        return fitOnce(passes, baseCosts, null);
-    }
-
-    /** The fit with {@code anchor} (may be null) as a constraint: its equation weighs {@link #ANCHOR_WEIGHT} passes. */
-    private static Fit fitOnce(List<Pass> passes, Map<String, Double> baseCosts, Pass anchor) {
+    /** The non-negative least-squares costs of {@code equations}; the costs not {@link #FITTED} keep {@code baseCosts}' values. */
+    private static Map<String, Double> solve(List<Equation> equations, Map<String, Double> baseCosts) {
         Map<String, Double> costs = new LinkedHashMap<>(baseCosts);
         int n = FITTED.size();
-        List<Pass> rows = new ArrayList<>(passes);
-        if (anchor != null) rows.add(anchor);
-        double[][] a = new double[rows.size()][n];
-        double[] b = new double[rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            Pass p = rows.get(i);
+        double[][] a = new double[equations.size()][n];
+        double[] b = new double[equations.size()];
+        for (int i = 0; i < equations.size(); i++) {
+            Equation e = equations.get(i);
             double held = 0;
             for (int c = 0; c < CostModel.NAMES.size(); c++) {
                 String name = CostModel.NAMES.get(c);
-                long count = p.work().get(WORK.get(c));
                 int j = FITTED.indexOf(name);
                 if (j >= 0) {
-                    a[i][j] = count / (double) p.kernelCpuNanos();
+                    a[i][j] = e.counts()[c] / e.norm();
                 } else {
-                    held += count * costs.get(name);
+                    held += e.counts()[c] * costs.get(name);
                 }
             }
-            b[i] = 1 - held / p.kernelCpuNanos();
-            if (p == anchor) { // least squares weighs a row by the square of its scale
-                double w = Math.sqrt(ANCHOR_WEIGHT);
-                for (int j = 0; j < n; j++) a[i][j] *= w;
-                b[i] *= w;
-            }
+            b[i] = (e.target() - held) / e.norm();
+            double w = Math.sqrt(e.weight()); // least squares weighs a row by the square of its scale
+            for (int j = 0; j < n; j++) a[i][j] *= w;
+            b[i] *= w;
         }
         double[] x = nnls(a, b);
         for (int j = 0; j < n; j++) {
             costs.put(FITTED.get(j), Math.round(x[j] * 10) / 10.0);
         }
-        List<Double> ratios = new ArrayList<>();
-        for (Pass p : passes) {
-            ratios.add(modelNanos(p, costs) / p.kernelCpuNanos());
-        }
-        return new Fit(costs, passes, ratios);
+        return costs;
     }
 
     /** The model's CPU of a pass with {@code costs}. */

@@ -162,7 +162,7 @@ public final class KernelCheck {
             log.println("kernel-check: kernel.hz " + hz.hz() + " (" + hz.source() + ")");
             KernelRunner runner = new KernelRunner(sysfs, ksmd, proc, limits, guard);
             KernelRunner speedRunner = new KernelRunner(sysfs, ksmd, proc, KsmdSpeed.LIMITS, guard);
-            long speedModel = ksmd == null ? -1 : KsmdSpeed.modelReference();
+            Map<KsmdSpeed.Reference, Long> speedModel = new java.util.HashMap<>(); // each reference's model price, once
             double modelBatch = ksmd == null ? -1 : KsmdPacing.modelBatchNanosWithoutWakeup(); // both only priced for the probes' ksmd CPU
             if (ksmd == null) {
                 log.println("kernel-check: no ksmd CPU, so no speed probes: the model runs at the shipped costs (kernel.ksmd_cpu_cost_permille=1000)");
@@ -177,9 +177,11 @@ public final class KernelCheck {
                 log.flush();
                 KsmdPacing.Lateness before = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
                 List<KsmdSpeed.Speed> around = new ArrayList<>();
-                if (ksmd != null) around.add(KsmdSpeed.probe(speedRunner, speedModel));
+                KsmdSpeed.Reference ref = KsmdSpeed.referenceFor(sc);
+                long refModel = ksmd == null ? -1 : speedModel.computeIfAbsent(ref, r -> KsmdSpeed.price(r).cpuNanos());
+                if (ksmd != null) around.add(KsmdSpeed.probe(speedRunner, ref, refModel));
                 SideResult k = runner.run(sc);
-                if (ksmd != null) around.add(KsmdSpeed.probe(speedRunner, speedModel));
+                if (ksmd != null) around.add(KsmdSpeed.probe(speedRunner, ref, refModel));
                 probes.add(around);
                 KsmdPacing.Lateness after = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
                 KsmdPacing.Lateness late = KsmdPacing.Lateness.combine(before, after);

@@ -3,6 +3,7 @@ package org.ksmlab.livekernel;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ksmlab.engine.workload.DupLayout;
 
 /**
  * How fast this machine runs ksmd right now, measured so the model's CPU follows it (the
@@ -15,46 +16,94 @@ import java.util.Map;
  * (one run's probes ranged from 12.3 to 19.8 ms; README, kernel-check). The cost model prices work; how fast the machine does that work at the
  * time is an input, like ksmd's share of a CPU, not something a model of the kernel knows.
  *
- * <p>How: a {@link #REFERENCE} workload (4,096 pages of 64 contents, a pass of 4 batches, smart
- * scan off; about 14 ms of ksmd CPU) runs {@link #PASSES} full scans on the kernel just before and
- * just after each compared workload, and ksmd's CPU over them (schedstat) is set against the
- * model's CPU for the same passes with the shipped costs ({@link #modelReference}). One probe
- * scatters by about ±5 % (two around a workload disagreed by up to 9 % where the workloads between
- * them held to ±2 %), so the model runs each workload at the median of the probes around it and
- * around the {@link #WINDOW} workloads on either side ({@link #window}): the machine's speed at
- * the time, per mille of the calibration's. The
- * reference is none of the compared workloads, so no workload's own CPU sets the factor; the
- * probes' range is printed, and a stretch whose probes spread by more than {@link #SPREAD_WARNING}
- * (the machine changed speed in that stretch) says so. A larger reference (16,384 pages of 256
- * contents) was tried: less scatter, but its mix of phases priced it about 10 % off the grid's
- * relative to the kernel, so the grid's CPU came out up to 1.32 times the kernel's.
+ * <p>How: a reference workload ({@link Reference}: 64 contents, a pass of 4 batches, smart scan
+ * off) runs {@link #PASSES} full scans on the kernel just before and just after each compared
+ * workload, and ksmd's CPU over them (schedstat) is set against the model's CPU for the same
+ * passes with the shipped costs ({@link #price}). There are two references, {@link #SMALL} (4,096
+ * pages) and {@link #LARGE} (65,536 pages), and each workload is probed with the one nearest its
+ * own size ({@link #referenceFor}): how much a busy neighbour slows ksmd depends on whether the
+ * working set fits the caches. One probe scatters by about ±5 % (two around a workload disagreed
+ * by up to 9 % where the workloads between them held to ±2 %), so the model runs each workload at
+ * the median of the probes around it and around the {@link #WINDOW} workloads on either side
+ * probed with the same reference ({@link #window}): the machine's speed at the time, per mille of
+ * the calibration's. A reference is none of the compared workloads (the large one has 64 contents
+ * where the grid has 16, and it scans in 4 batches a pass), so no workload's own CPU sets its
+ * factor; the probes' range is printed, and a stretch whose probes spread by more than
+ * {@link #SPREAD_WARNING} (the machine changed speed in that stretch) says so. A 16,384-page
+ * reference (256 contents) for every workload was tried before: its mix of phases priced it about
+ * 10 % off the grid's relative to the kernel, so the grid's CPU came out up to 1.32 times the
+ * kernel's.
  */
 public final class KsmdSpeed {
-    /** Full scans of the reference: the checksum pass, the merging pass and two steady ones. */
+    /** Full scans of a reference: the checksum pass, the merging pass and two steady ones. */
     static final int PASSES = 4;
-    /** The reference workload and its knobs (every other knob at the kernel's default). */
-    static final Scenario REFERENCE = new Scenario("ksmd speed reference", "dup:pages=4096,distinct=64",
-            Map.of("pages_to_scan", "1024", "smart_scan", "0", "sleep_millisecs", "20"));
-    /** The reference's runs stop after {@link #PASSES} full scans. */
+
+    /**
+     * A workload the probes run on the kernel and price on the model (every knob not named at the
+     * kernel's default; each pass 4 batches, smart scan off, so all four passes scan every page).
+     */
+    public record Reference(String name, Scenario scenario) {
+        /** Pages over all its processes. */
+        public long pages() {
+            return DupLayout.of(scenario.modelSpec()).totalPages();
+        }
+    }
+
+    /** 4,096 pages of 64 contents (16 MiB: it stays in the caches between batches); about 14 ms of ksmd CPU. */
+    static final Reference SMALL = new Reference("small", new Scenario("ksmd speed reference", "dup:pages=4096,distinct=64",
+            Map.of("pages_to_scan", "1024", "smart_scan", "0", "sleep_millisecs", "20")));
+    /** 65,536 pages of 64 contents (256 MiB: every pass streams from memory); about 0.2 s of ksmd CPU. */
+    static final Reference LARGE = new Reference("large", new Scenario("ksmd speed reference, large", "dup:pages=65536,distinct=64",
+            Map.of("pages_to_scan", "16384", "smart_scan", "0", "sleep_millisecs", "20")));
+    /** Every reference, smallest first. */
+    static final java.util.List<Reference> REFERENCES = java.util.List.of(SMALL, LARGE);
+    /** A reference's runs stop after {@link #PASSES} full scans (60 s at most). */
     static final KernelRunner.Limits LIMITS = new KernelRunner.Limits(PASSES, 60_000, PASSES);
+
+    /**
+     * The reference whose size is nearest {@code sc}'s (on a log scale: 16,384 pages and more take
+     * the large one). Why by size: a pass over a working set that fits the caches slows down when
+     * another guest's or process's data evicts it, while one that streams 256 MiB from memory
+     * costs about the same either way; measured over six kernel-check runs (docs/kernel-probes/
+     * issue14/speed-run-1..6) the 4,000-page workloads' ksmd CPU moved with the small probe (0.9 to
+     * 1.3 times) while the 65,536-page grid's held to ±8 % (176 to 205 ms at sleep_millisecs=0), so
+     * a small probe set the grid's model up to 1.2 times off.
+     */
+    public static Reference referenceFor(Scenario sc) {
+        long pages = DupLayout.of(sc.modelSpec()).totalPages();
+        Reference best = REFERENCES.get(0);
+        for (int i = 1; i < REFERENCES.size(); i++) { // past the geometric mean of two neighbours, the larger one
+            Reference below = REFERENCES.get(i - 1), r = REFERENCES.get(i);
+            if ((double) pages * pages >= (double) below.pages() * r.pages()) best = r;
+        }
+        return best;
+    }
 
     /** Workloads on either side of one whose probes join its own in its speed. */
     static final int WINDOW = 2;
 
     /**
      * Each workload's speed: the median of the probes around it and around the {@code window}
-     * workloads on either side (up to 10 probes for 2), so a speed that drifts over minutes is
-     * followed and one probe's scatter is damped. Null for a workload when no probe ran.
+     * workloads on either side that were probed with the same reference (up to 10 probes for 2),
+     * so a speed that drifts over minutes is followed and one probe's scatter is damped. Null for
+     * a workload when no probe ran around it.
      */
     static java.util.List<Speed> window(java.util.List<java.util.List<Speed>> probesPerWorkload, int window) {
         java.util.List<Speed> out = new java.util.ArrayList<>();
         int n = probesPerWorkload.size();
         for (int i = 0; i < n; i++) {
+            if (probesPerWorkload.get(i).isEmpty()) {
+                out.add(null);
+                continue;
+            }
+            Reference own = probesPerWorkload.get(i).get(0).reference();
             java.util.List<Speed> near = new java.util.ArrayList<>();
             for (int j = Math.max(0, i - window); j <= Math.min(n - 1, i + window); j++) {
-                near.addAll(probesPerWorkload.get(j));
+                for (Speed s : probesPerWorkload.get(j)) {
+                    if (s.reference().equals(own)) near.add(s);
+                }
             }
-            out.add(near.isEmpty() ? null : Speed.combine(near));
+            out.add(Speed.combine(near));
         }
         return out;
     }
@@ -62,8 +111,8 @@ public final class KsmdSpeed {
     /** The probes' largest over smallest beyond which a run is said to have changed speed. */
     static final double SPREAD_WARNING = 1.25;
 
-    /** ksmd's CPU over the reference's {@link #PASSES} full scans, each probe's on the kernel and the model's. */
-    public record Speed(java.util.List<Long> probeNanos, long modelCpuNanos) {
+    /** ksmd's CPU over a reference's {@link #PASSES} full scans, each probe's on the kernel and the model's. */
+    public record Speed(Reference reference, java.util.List<Long> probeNanos, long modelCpuNanos) {
         public Speed {
             probeNanos = java.util.List.copyOf(probeNanos);
             if (probeNanos.isEmpty()) {
@@ -90,8 +139,9 @@ public final class KsmdSpeed {
         }
 
         public String describe() {
-            return String.format("ksmd's CPU over %d full scans of the reference (%s, %s): kernel median %.2f ms of %d probes"
-                    + " (%.2f .. %.2f), model %.2f ms: %d per mille%s", PASSES, REFERENCE.workload(), REFERENCE.knobs(),
+            return String.format("ksmd's CPU over %d full scans of the %s reference (%s, %s): kernel median %.2f ms of %d probes"
+                    + " (%.2f .. %.2f), model %.2f ms: %d per mille%s", PASSES, reference.name(), reference.scenario().workload(),
+                    reference.scenario().knobs(),
                     medianNanos() / 1e6, probeNanos.size(), probeNanos.stream().mapToLong(Long::longValue).min().orElseThrow() / 1e6,
                     probeNanos.stream().mapToLong(Long::longValue).max().orElseThrow() / 1e6, modelCpuNanos / 1e6, permille(),
                     spread() > SPREAD_WARNING ? String.format("; the probes spread by %.2f times: the machine changed speed", spread()) : "");
@@ -101,16 +151,18 @@ public final class KsmdSpeed {
         public static Speed combine(java.util.List<Speed> speeds) {
             java.util.List<Long> all = new java.util.ArrayList<>();
             for (Speed s : speeds) {
-                if (s.modelCpuNanos != speeds.get(0).modelCpuNanos) {
-                    throw new IllegalArgumentException("references with different model CPU: " + speeds);
+                if (!s.reference.equals(speeds.get(0).reference) || s.modelCpuNanos != speeds.get(0).modelCpuNanos) {
+                    throw new IllegalArgumentException("probes of different references or model prices: " + speeds);
                 }
                 all.addAll(s.probeNanos);
             }
-            return new Speed(all, speeds.get(0).modelCpuNanos);
+            return new Speed(speeds.get(0).reference, all, speeds.get(0).modelCpuNanos);
         }
 
         Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("reference", reference.name());
+            m.put("reference_workload", reference.scenario().workload());
             m.put("kernel_cpu_ns_median", Math.round(medianNanos()));
             m.put("kernel_cpu_ns_probes", probeNanos);
             m.put("model_cpu_ns", modelCpuNanos);
@@ -122,33 +174,38 @@ public final class KsmdSpeed {
     private KsmdSpeed() {
     }
 
-    /**
-     * The model's ksmd CPU over the reference's passes with the shipped costs (the machine at
-     * 1000 per mille). Deterministic: kernel-check computes it once.
-     */
-    public static long modelReference() {
-        SideResult m = ModelRunner.run(REFERENCE);
-        return cpuAtPass(m, "model");
+    /** The model's price of a reference: ksmd's CPU and the work counts over its {@link #PASSES} full scans. */
+    public record Price(long cpuNanos, Map<String, Long> work) {
     }
 
-    /** The model's work counts over the reference's full scans ({@link Calibration#fit(java.util.List, org.ksmlab.engine.cost.CostModel, Map)} prices them). */
+    /**
+     * The model's price of {@code r} with the shipped costs (the machine at 1000 per mille).
+     * Deterministic: kernel-check computes it once per reference.
+     */
     @SuppressWarnings("unchecked")
-    public static Map<String, Long> modelReferenceWork() {
-        SideResult m = ModelRunner.run(REFERENCE);
+    public static Price price(Reference r) {
+        SideResult m = ModelRunner.run(r.scenario());
         int i = m.indexOfPass(PASSES);
         if (i < 0 || !(m.extra().get("work") instanceof java.util.List<?> w)) {
-            throw new IllegalStateException("ksmd speed reference: the model has no work counts at full scan " + PASSES);
+            throw new IllegalStateException("ksmd speed reference " + r.name() + ": the model has no work counts at full scan " + PASSES);
         }
-        return ((java.util.List<Map<String, Long>>) w).get(i);
+        return new Price(cpuAtPass(m, "model"), ((java.util.List<Map<String, Long>>) w).get(i));
+    }
+
+    /** Every reference's work counts by name ({@link Calibration#fit(java.util.List, org.ksmlab.engine.cost.CostModel, Map)} prices them). */
+    public static Map<String, Map<String, Long>> referenceWork() {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        for (Reference r : REFERENCES) out.put(r.name(), price(r).work());
+        return out;
     }
 
     /**
-     * One probe on the kernel: the reference's full scans under {@code runner} (which must use
+     * One probe on the kernel: {@code r}'s full scans under {@code runner} (which must use
      * {@link #LIMITS}); ksmd must be found (its CPU is what is measured).
      */
-    public static Speed probe(KernelRunner runner, long modelCpuNanos) throws IOException, InterruptedException {
-        SideResult k = runner.run(REFERENCE);
-        return new Speed(java.util.List.of(cpuAtPass(k, "kernel")), modelCpuNanos);
+    public static Speed probe(KernelRunner runner, Reference r, long modelCpuNanos) throws IOException, InterruptedException {
+        SideResult k = runner.run(r.scenario());
+        return new Speed(r, java.util.List.of(cpuAtPass(k, "kernel")), modelCpuNanos);
     }
 
     /** ksmd's CPU at the end of full scan {@link #PASSES}; an error when the side did not get there. */

@@ -1,6 +1,7 @@
 package org.ksmlab.livekernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,7 +97,7 @@ class KernelRunnerTest {
     @Test
     void calibrationShouldTakeEachWorkloadsSpeedProbeIntoAccount() {
         org.ksmlab.engine.cost.CostModel base = org.ksmlab.engine.cost.CostModel.defaults();
-        Map<String, Long> reference = KsmdSpeed.modelReferenceWork();
+        Map<String, Map<String, Long>> references = KsmdSpeed.referenceWork();
         Map<String, Double> truth = new LinkedHashMap<>(base.asMap());
         truth.put("page_visit_ns", 150.0);
         truth.put("checksum_page_ns", 850.0);
@@ -106,21 +107,25 @@ class KernelRunnerTest {
         truth.put("wakeup_ns", 15000.0);
         truth.put("pass_ns", 180000.0);
         truth.put("volatile_page_ns", 600.0);
-        double truthReference = Calibration.workNanos(reference, truth);
+        Map<String, Double> truthReference = new LinkedHashMap<>();
+        references.forEach((r, w) -> truthReference.put(r, Calibration.workNanos(w, truth)));
         long[][] work = {{4000, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 0}, {4000, 4000L * 16384, 400, 3900, 4000, 0, 4000, 0, 0, 28000, 5, 1, 0},
                 {0, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 0}, {4000, 4000L * 64, 48000, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 0},
                 {0, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 41, 1, 0}, {4000, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 41, 1, 0},
                 {4000, 4000L * 16384, 0, 3996, 4000, 0, 4000, 0, 0, 90000, 5, 1, 0},
                 {0, 0, 0, 0, 0, 0, 65536, 0, 0, 0, 7, 1, 0}, {1000, 0, 0, 0, 0, 0, 4000, 0, 0, 0, 5, 1, 1000}};
-        double[] speed = {0.6, 1.4, 1.0, 0.8, 1.2, 0.7, 1.3, 0.9, 1.1};
+        double[] speed = {0.6, 1.4, 1.0, 0.8, 1.2, 0.7, 1.3, 0.9, 0.9};
         List<Calibration.Pass> passes = new ArrayList<>();
         for (int p = 0; p < work.length; p++) {
             Map<String, Long> w = new LinkedHashMap<>();
             for (int c = 0; c < Calibration.WORK.size(); c++) w.put(Calibration.WORK.get(c), work[p][c]);
             double cpu = Calibration.workNanos(w, truth) * speed[p];
-            passes.add(new Calibration.Pass("t", p + 1, 4000, Math.round(cpu), w, Math.round(truthReference * speed[p])));
+            String ref = p % 2 == 0 ? "small" : "large"; // each workload probed with one of the two references
+            passes.add(new Calibration.Pass("t", p + 1, 4000, Math.round(cpu), w, ref, Math.round(truthReference.get(ref) * speed[p])));
         }
-        Calibration.Fit fit = Calibration.fit(passes, base, reference);
+        Calibration.Fit fit = Calibration.fit(passes, base, references);
+        // the costs come out at the mean speed of the small reference's probes (it sets the scale; 1.0 here, the
+        // large one's 0.95 does not matter): the truth, held costs and all
         for (String c : Calibration.FITTED) {
             assertEquals(truth.get(c), fit.costs().get(c), 0.2, c);
         }
@@ -129,6 +134,10 @@ class KernelRunnerTest {
         // fitted as measured, the speeds leak into the costs (nine passes, eight costs: it can fit them, wrongly)
         Calibration.Fit raw = Calibration.fit(passes, base);
         assertTrue(Calibration.FITTED.stream().anyMatch(c -> Math.abs(raw.costs().get(c) / truth.get(c) - 1) > 0.1), raw.costs().toString());
+        // a pass probed with a reference the fit has no work counts for is an error, not a guess
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Calibration.fit(passes, base, Map.of("small", references.get("small"))));
+        assertTrue(e.getMessage().contains("reference 'large'"), e.getMessage());
     }
 
     /**

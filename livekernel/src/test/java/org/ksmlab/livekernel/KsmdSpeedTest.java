@@ -12,31 +12,54 @@ import org.junit.jupiter.api.Test;
 class KsmdSpeedTest {
     @Test
     void theModelsReferenceIsTheShippedCostsOfItsFourPassesAndTheSameEveryTime() {
-        long a = KsmdSpeed.modelReference();
-        assertEquals(a, KsmdSpeed.modelReference());
-        // 4096 pages: a checksum pass, a merging pass and two steady ones; microseconds per page at most
-        assertTrue(a > 4 * 4096L * 100 && a < 4 * 4096L * 10_000, a + " ns");
-        // the factor scales the model's CPU for the same work, and nothing else
-        SideResult slow = ModelRunner.run(KsmdSpeed.REFERENCE, Map.of("kernel.ksmd_cpu_cost_permille", "2000"));
-        long cpu = KsmdSpeed.cpuAtPass(slow, "model");
-        assertTrue(Math.abs(cpu - 2 * a) <= 64, cpu + " against 2 x " + a); // rounded per batch
-        assertEquals(ModelRunner.run(KsmdSpeed.REFERENCE).atPass(4).get("pages_sharing"), slow.atPass(4).get("pages_sharing"));
+        for (KsmdSpeed.Reference r : KsmdSpeed.REFERENCES) {
+            KsmdSpeed.Price price = KsmdSpeed.price(r);
+            long a = price.cpuNanos();
+            assertEquals(price, KsmdSpeed.price(r));
+            // a checksum pass, a merging pass and two steady ones; microseconds per page at most
+            assertTrue(a > 4 * r.pages() * 100 && a < 4 * r.pages() * 10_000, a + " ns");
+            assertEquals(4 * r.pages(), price.work().get("pages_visited"), r.name()); // smart scan off: every page every pass
+            // the factor scales the model's CPU for the same work, and nothing else
+            SideResult slow = ModelRunner.run(r.scenario(), Map.of("kernel.ksmd_cpu_cost_permille", "2000"));
+            long cpu = KsmdSpeed.cpuAtPass(slow, "model");
+            assertTrue(Math.abs(cpu - 2 * a) <= 64, cpu + " against 2 x " + a); // rounded per batch
+            assertEquals(ModelRunner.run(r.scenario()).atPass(4).get("pages_sharing"), slow.atPass(4).get("pages_sharing"));
+        }
+        assertEquals(List.of(4096L, 65536L), KsmdSpeed.REFERENCES.stream().map(KsmdSpeed.Reference::pages).toList());
+    }
+
+    /** Each workload is probed with the reference nearest its size (pages over all its processes, on a log scale). */
+    @Test
+    void aWorkloadIsProbedWithTheReferenceNearestItsSize() {
+        assertEquals(KsmdSpeed.LARGE, KsmdSpeed.referenceFor(Scenario.grid().get(0)));
+        for (Scenario sc : Scenario.builtIn()) {
+            assertEquals(KsmdSpeed.SMALL, KsmdSpeed.referenceFor(sc), sc.workload()); // 4,000 to 6,000 pages
+        }
+        assertEquals(KsmdSpeed.SMALL, KsmdSpeed.referenceFor(new Scenario("a", "dup:pages=16383", Map.of())));
+        assertEquals(KsmdSpeed.LARGE, KsmdSpeed.referenceFor(new Scenario("b", "dup:pages=16384", Map.of())));
+        assertEquals(KsmdSpeed.LARGE, KsmdSpeed.referenceFor(new Scenario("c", "dup:pages=8192,procs=2", Map.of())));
+        assertEquals(KsmdSpeed.LARGE, KsmdSpeed.referenceFor(new Scenario("d", "dup:pages=500000", Map.of())));
+        assertEquals(KsmdSpeed.SMALL, KsmdSpeed.referenceFor(new Scenario("e", "dup:pages=10", Map.of())));
     }
 
     @Test
     void theFactorIsTheKernelsMedianProbeOverTheModelsPerMille() {
-        KsmdSpeed.Speed s = KsmdSpeed.Speed.combine(List.of(new KsmdSpeed.Speed(List.of(15_000_000L), 10_000_000),
-                new KsmdSpeed.Speed(List.of(13_000_000L, 14_000_000L), 10_000_000)));
+        KsmdSpeed.Speed s = KsmdSpeed.Speed.combine(List.of(new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(15_000_000L), 10_000_000),
+                new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(13_000_000L, 14_000_000L), 10_000_000)));
         assertEquals(1400, s.permille());
         assertEquals(3, s.probeNanos().size());
-        assertEquals(1350, new KsmdSpeed.Speed(List.of(13_000_000L, 14_000_000L), 10_000_000).permille()); // even: the middle two's mean
-        assertEquals(1, new KsmdSpeed.Speed(List.of(1L), 10_000_000).permille()); // never 0: the knob's floor
+        assertEquals(1350, new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(13_000_000L, 14_000_000L), 10_000_000).permille()); // even: the middle two's mean
+        assertEquals(1, new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(1L), 10_000_000).permille()); // never 0: the knob's floor
         assertTrue(!s.describe().contains("changed speed"), s.describe());
-        KsmdSpeed.Speed moved = new KsmdSpeed.Speed(List.of(10_000_000L, 13_000_000L), 10_000_000);
+        KsmdSpeed.Speed moved = new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(10_000_000L, 13_000_000L), 10_000_000);
         assertTrue(moved.describe().contains("the probes spread by 1.30 times: the machine changed speed"), moved.describe());
-        assertThrows(IllegalArgumentException.class, () -> KsmdSpeed.Speed.combine(List.of(new KsmdSpeed.Speed(List.of(1L), 2),
-                new KsmdSpeed.Speed(List.of(1L), 3))));
-        assertThrows(IllegalArgumentException.class, () -> new KsmdSpeed.Speed(List.of(), 3));
+        assertThrows(IllegalArgumentException.class, () -> KsmdSpeed.Speed.combine(List.of(new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(1L), 2),
+                new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(1L), 3))));
+        assertThrows(IllegalArgumentException.class, () -> KsmdSpeed.Speed.combine(List.of(new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(1L), 2),
+                new KsmdSpeed.Speed(KsmdSpeed.LARGE, List.of(1L), 2))));
+        assertTrue(s.describe().contains("the small reference (dup:pages=4096,distinct=64"), s.describe());
+        assertEquals("small", s.toJson().get("reference"));
+        assertThrows(IllegalArgumentException.class, () -> new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(), 3));
     }
 
     /** Each workload's speed: the median of its own probes and those of two workloads on either side. */
@@ -45,7 +68,7 @@ class KsmdSpeedTest {
         List<List<KsmdSpeed.Speed>> probes = new java.util.ArrayList<>();
         long[][] ns = {{10, 12}, {11, 30}, {9, 10}, {13, 14}, {12, 12}};
         for (long[] p : ns) {
-            probes.add(List.of(new KsmdSpeed.Speed(List.of(p[0]), 10), new KsmdSpeed.Speed(List.of(p[1]), 10)));
+            probes.add(List.of(new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(p[0]), 10), new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(p[1]), 10)));
         }
         List<KsmdSpeed.Speed> w = KsmdSpeed.window(probes, 2);
         assertEquals(List.of(6, 8, 10, 8, 6), w.stream().map(s -> s.probeNanos().size()).toList());
@@ -54,6 +77,13 @@ class KsmdSpeedTest {
         assertEquals(1100, KsmdSpeed.window(probes, 0).get(0).permille());
         List<List<KsmdSpeed.Speed>> none = List.of(List.of(), List.of());
         assertEquals(java.util.Arrays.asList(null, null), KsmdSpeed.window(none, 2));
+        // neighbours probed with the other reference do not count: their factor says nothing about this size
+        List<List<KsmdSpeed.Speed>> mixed = new java.util.ArrayList<>(probes);
+        mixed.set(1, List.of(new KsmdSpeed.Speed(KsmdSpeed.LARGE, List.of(500L), 400), new KsmdSpeed.Speed(KsmdSpeed.LARGE, List.of(520L), 400)));
+        List<KsmdSpeed.Speed> m = KsmdSpeed.window(mixed, 2);
+        assertEquals(List.of(4, 2, 8, 6, 6), m.stream().map(s -> s.probeNanos().size()).toList());
+        assertEquals(1275, m.get(1).permille()); // 510 / 400: its own two only
+        assertEquals(10.0, m.get(0).medianNanos()); // 10 12 9 10
     }
 
     @Test

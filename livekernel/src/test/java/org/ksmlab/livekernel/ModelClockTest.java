@@ -69,8 +69,8 @@ class ModelClockTest {
         kernel.extra().put("timing", timing);
         Map<String, Object> c = KernelCheck.clock(new KsmdPacing.Hz(250, "CONFIG_HZ in /proc/config.gz"),
                 KsmdPacing.lateness(80L * 25 * 1_000_000, 80, 20, 250).withWakeWaits(10_000_000, 100).withBatchCpu(30_000),
-                KsmdSpeed.Speed.combine(List.of(new KsmdSpeed.Speed(List.of(9_000_000L), 12_000_000),
-                        new KsmdSpeed.Speed(List.of(10_000_000L, 9_500_000L), 12_000_000))),
+                KsmdSpeed.Speed.combine(List.of(new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(9_000_000L), 12_000_000),
+                        new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(10_000_000L, 9_500_000L), 12_000_000))),
                 1_000, kernel);
         // 250 per mille of the probe's sleeps took a tick more, 100 of them for a long wake-up wait: 150 late timers;
         // the speed probes: a median of 9.5 ms of ksmd CPU for the reference the model prices at 12 ms: 792 per mille
