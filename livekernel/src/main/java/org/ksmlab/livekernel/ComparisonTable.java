@@ -68,7 +68,10 @@ public final class ComparisonTable {
             b.append("(sleep_millisecs=0: ksmd does not pause between passes, so the kernel's per-pass counters and CPU are read up to"
                     + " a poll interval into the next pass)\n");
         }
-        b.append(String.format("converged: kernel at full scan %d after %d ms (wall)", kernel.convergedFullScans(), kernel.convergedMs()));
+        b.append(String.format("converged: kernel at full scan %d after %d ms (wall%s)", kernel.convergedFullScans(), kernel.convergedMs(),
+                kernel.extra().get(KernelCheck.RUNS_KEY) instanceof List<?> runs && runs.size() > 1
+                        ? "; the median of " + runs.size() + " runs: " + runs.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " ms"
+                        : ""));
         if (withModel) {
             b.append(String.format("; model at full scan %d after %d ms (virtual)", model.convergedFullScans(), model.convergedMs()));
             b.append(ratioText(model.convergedMs(), kernel.convergedMs(), KernelCheck.TIME_TOLERANCE));

@@ -180,7 +180,9 @@ public final class KernelCheck {
                 KsmdSpeed.Reference ref = KsmdSpeed.referenceFor(sc);
                 long refModel = ksmd == null ? -1 : speedModel.computeIfAbsent(ref, r -> KsmdSpeed.price(r).cpuNanos());
                 if (ksmd != null) around.add(KsmdSpeed.probe(speedRunner, ref, refModel));
-                SideResult k = runner.run(sc);
+                List<SideResult> runs = new ArrayList<>();
+                for (int r = 0; r < runsOf(sc); r++) runs.add(runner.run(sc));
+                SideResult k = medianRun(runs);
                 if (ksmd != null) around.add(KsmdSpeed.probe(speedRunner, ref, refModel));
                 probes.add(around);
                 KsmdPacing.Lateness after = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
@@ -215,6 +217,42 @@ public final class KernelCheck {
             log.flush();
         }
         return out;
+    }
+
+    /**
+     * Kernel runs of a short workload. A workload probed with the small reference (fewer than
+     * 16,384 pages; {@link KsmdSpeed#referenceFor}) converges after about ten sleeps of
+     * sleep_millisecs, and whether each of those timers fires a tick late is the kernel's chance:
+     * it moves the time to converge by a few per cent from run to run (three 4,000-page workloads
+     * of one run took 239, 243 and 252 ms for the same batches at 640 to 710 per mille late
+     * timers), while the model runs on the measured share of late timers. So a short workload runs
+     * this many times on the kernel and the run with the median time to converge is the one
+     * compared (every run's time in {@link #RUNS_KEY}). The grid's 26 to 2,600 sleeps per
+     * convergence average the chance out: one run.
+     */
+    static final int SHORT_RUNS = 3;
+    /** The kernel side's extra: every run's time to converge, in ms, when a workload ran more than once. */
+    static final String RUNS_KEY = "runs_converged_ms";
+
+    static int runsOf(Scenario sc) {
+        return KsmdSpeed.referenceFor(sc) == KsmdSpeed.SMALL ? SHORT_RUNS : 1;
+    }
+
+    /**
+     * Of a workload's kernel runs, the one whose time to converge is the median (the lower middle
+     * one for an even count), with every run's time added; a run that could not complete wins, so
+     * its reason is shown rather than hidden behind the others.
+     */
+    static SideResult medianRun(List<SideResult> runs) {
+        if (runs.size() == 1) return runs.get(0);
+        for (SideResult r : runs) {
+            if (!r.available()) return r;
+        }
+        List<SideResult> sorted = runs.stream().sorted(java.util.Comparator.comparingLong(SideResult::convergedMs)).toList();
+        SideResult m = sorted.get((sorted.size() - 1) / 2);
+        Map<String, Object> extra = new LinkedHashMap<>(m.extra());
+        extra.put(RUNS_KEY, runs.stream().map(SideResult::convergedMs).toList());
+        return new SideResult(m.finalCounters(), m.convergedFullScans(), m.convergedMs(), m.series(), extra, m.unavailable());
     }
 
     public static Map<String, Object> toJson(List<Outcome> outcomes) {

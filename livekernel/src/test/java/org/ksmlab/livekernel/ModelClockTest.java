@@ -101,4 +101,24 @@ class ModelClockTest {
         assertEquals("1.190", ComparisonTable.ratio(1190, 1000, 0.20));
         assertEquals("-", ComparisonTable.ratio(5, 0, 0.05));
     }
+
+    /** A short workload runs three times on the kernel; the run with the median time to converge is compared, all three shown. */
+    @Test
+    void aShortWorkloadIsComparedByItsMedianKernelRun() {
+        assertEquals(3, KernelCheck.runsOf(Scenario.builtIn().get(0)));
+        assertEquals(1, KernelCheck.runsOf(Scenario.grid().get(0)));
+        java.util.function.LongFunction<SideResult> run = ms -> new SideResult(Map.of("stable", 1L), 2, ms,
+                List.of(KernelRunnerTest.s(0, 0, 0, 0, 0, 0, 0)), new java.util.LinkedHashMap<>(Map.of("cpu", "run " + ms)), null);
+        SideResult m = KernelCheck.medianRun(List.of(run.apply(252), run.apply(239), run.apply(243)));
+        assertEquals(243, m.convergedMs());
+        assertEquals("run 243", m.extra().get("cpu")); // the whole run, not a mix
+        assertEquals(List.of(252L, 239L, 243L), m.extra().get(KernelCheck.RUNS_KEY));
+        assertEquals(239, KernelCheck.medianRun(List.of(run.apply(252), run.apply(239))).convergedMs()); // even: the lower middle
+        SideResult one = run.apply(250);
+        assertEquals(one, KernelCheck.medianRun(List.of(one)));
+        SideResult failed = SideResult.unavailable("workload did not start");
+        assertEquals(failed, KernelCheck.medianRun(List.of(run.apply(240), failed, run.apply(250))));
+        String text = ComparisonTable.render(new Scenario("t", "dup:pages=4000", Map.of()), m, SideResult.unavailable("no model"));
+        assertTrue(text.contains("after 243 ms (wall; the median of 3 runs: 252, 239, 243 ms)"), text);
+    }
 }
