@@ -121,4 +121,12 @@ class ModelClockTest {
         String text = ComparisonTable.render(new Scenario("t", "dup:pages=4000", Map.of()), m, SideResult.unavailable("no model"));
         assertTrue(text.contains("after 243 ms (wall; the median of 3 runs: 252, 239, 243 ms)"), text);
     }
+
+    /** A full scan's end on the kernel: the middle of the poll interval in which full_scans moved. */
+    @Test
+    void aFullScansEndIsTheMiddleOfThePollIntervalThatSawIt() {
+        long t0 = 5_000_000_000L;
+        assertEquals(239, KernelRunner.boundaryMs(t0, t0 + 238_000_000L, t0 + 240_100_000L)); // 239.05
+        assertEquals(1, KernelRunner.boundaryMs(t0, t0, t0 + 2_200_000L)); // the first poll after run=1: 1.1
+    }
 }
