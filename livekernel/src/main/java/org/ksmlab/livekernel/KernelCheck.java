@@ -321,10 +321,17 @@ public final class KernelCheck {
                 int share = new Ksmd.RunWait(run, preempted).sharePermille();
                 knobs.put("kernel.ksmd_cpu_share_permille", Integer.toString(share));
                 knobs.put("kernel.ksmd_wake_latency_us", Long.toString(latencyMicros));
+                // each time on a CPU beyond the wake-ups' followed a preemption: the wait comes in lumps of this mean
+                long preemptions = slices - wakeups;
+                long preemptWaitMicros = preemptions > 0 && preempted > 0 ? preempted / preemptions / 1000 : 0;
+                if (preemptWaitMicros > 0) {
+                    knobs.put("kernel.ksmd_preempt_wait_us", Long.toString(preemptWaitMicros));
+                }
                 c.put("cpu_share_source", String.format("ksmd's schedstat in the kernel run up to full scan %d: ran %.1f ms, waited %.1f ms"
                         + " over %d times on a CPU; %d wake-ups x %.3f ms (the probe's wait per wake-up) = %.1f ms, the rest, %.1f ms,"
-                        + " preempted in its batches", kernel.convergedFullScans(), run / 1e6, wait / 1e6, slices, wakeups,
-                        latencyMicros / 1e3, wakeWait / 1e6, preempted / 1e6));
+                        + " preempted in its batches (%d preemptions, %.3f ms each)", kernel.convergedFullScans(), run / 1e6, wait / 1e6,
+                        slices, wakeups, latencyMicros / 1e3, wakeWait / 1e6, preempted / 1e6, Math.max(0, preemptions),
+                        preemptWaitMicros / 1e3));
             }
             if (timing.get("ksmd_prior_cpu_ns") instanceof Long prior) {
                 knobs.put("kernel.ksmd_prior_cpu_ns", Long.toString(prior));

@@ -76,7 +76,8 @@ class ModelClockTest {
         // the speed probes: a median of 9.5 ms of ksmd CPU for the reference the model prices at 12 ms: 792 per mille
         assertEquals(Map.of("kernel.hz", "250", "kernel.timer_late_permille", "150", "kernel.ksmd_cpu_share_permille", "818",
                 "kernel.ksmd_wake_latency_us", "10000", "kernel.ksmd_prior_cpu_ns", "123456",
-                "kernel.ksmd_cpu_cost_permille", "792", "cost.wakeup_ns", "36878.8"), c.get("model_kernel_knobs"));
+                "kernel.ksmd_cpu_cost_permille", "792", "cost.wakeup_ns", "36878.8", "kernel.ksmd_preempt_wait_us", "10000"),
+                c.get("model_kernel_knobs"));
         // 30 µs per one-page batch at 0.792 of the calibration's speed is 37.9 µs of model CPU, less the page's 1 µs
         assertTrue(c.get("wakeup_source").toString().contains("= 36.9 µs per wake-up"), c.toString());
         assertTrue(c.get("speed_probe").toString().contains("kernel median 9.50 ms of 3 probes (9.00 .. 10.00), model 12.00 ms: 792 per mille"), c.toString());
@@ -84,6 +85,8 @@ class ModelClockTest {
         assertTrue(c.get("pacing_probe").toString().contains("150 per mille late timers"), c.toString());
         assertTrue(c.get("cpu_share_source").toString().contains("up to full scan 1"), c.toString());
         assertTrue(c.get("cpu_share_source").toString().contains("10 wake-ups x 10.000 ms (the probe's wait per wake-up) = 100.0 ms, the rest, 200.0 ms"), c.toString());
+        // 30 times on a CPU, 10 of them wake-ups: 20 preemptions shared the 200 ms
+        assertTrue(c.get("cpu_share_source").toString().contains("(20 preemptions, 10.000 ms each)"), c.toString());
     }
 
     /** run.sh starts the CLI with an ahead-of-time cache; a workload child must not inherit it (its JVM rejects it). */

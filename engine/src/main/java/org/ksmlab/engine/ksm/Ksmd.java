@@ -14,7 +14,11 @@ import org.ksmlab.engine.mm.KernelConfig;
  *     {@code kernel.ksmd_cpu_cost_permille} / 1000 (how fast the machine runs ksmd at the time).
  *     A batch starts when ksmd wakes and lasts that CPU time divided by ksmd's share of a
  *     CPU ({@code kernel.ksmd_cpu_share_permille}: on a busy machine the nice-5 thread waits on a
- *     run queue), at least {@link #MIN_WAKE_NANOS}. Virtual time does not move inside a batch:
+ *     run queue), at least {@link #MIN_WAKE_NANOS}. With {@code kernel.ksmd_preempt_wait_us} set,
+ *     that extra time comes in whole waits of that length, as a preempted thread waits out
+ *     another's slice: the waits owed accumulate from batch to batch and a batch takes as many
+ *     whole waits as are owed (an error accumulator, deterministic), so the mean share holds while
+ *     an occasional batch is long enough to outlast a tick. Virtual time does not move inside a batch:
  *     everything a batch does happens at {@link #batchStartNanos()}.</li>
  * <li>Then ksmd sleeps in whole ticks of the kernel's clock ({@code kernel.hz}):
  *     {@code wait_event_freezable_timeout(..., msecs_to_jiffies(sleep_millisecs))} arms a timer
@@ -69,6 +73,10 @@ final class Ksmd {
     private int cpuCostPermille = KernelConfig.DEFAULTS.ksmdCpuCostPermille();
     /** Late ticks owed, in per mille of a sleep: one tick is added when it reaches 1000. */
     private long lateOwedPermille = 500;
+    /** How long each preemption inside a batch waits (0: the share stretches every batch evenly). */
+    private long preemptWaitNanos;
+    /** Preemption wait owed (the share's stretch not yet taken as whole waits), ns; starts at half a wait. */
+    private long preemptOwedNanos;
 
     /** Modelled CPU time of all finished batches. */
     private long cpuNanos;
@@ -92,6 +100,8 @@ final class Ksmd {
         wakeLatencyNanos = config.ksmdWakeLatencyMicros() * 1000;
         priorCpuNanos = config.ksmdPriorCpuNanos();
         cpuCostPermille = config.ksmdCpuCostPermille();
+        preemptWaitNanos = config.ksmdPreemptWaitMicros() * 1000;
+        preemptOwedNanos = preemptWaitNanos / 2;
     }
 
     Advisor advisor() {
@@ -133,7 +143,7 @@ final class Ksmd {
     void endBatch(long sleepMillis) {
         long cpu = batchCpuNanos();
         cpuNanos += cpu;
-        batchEndNanos = batchStartNanos + Math.max(wallNanos(cpu), MIN_WAKE_NANOS);
+        batchEndNanos = batchStartNanos + Math.max(cpu + preemptedNanos(wallNanos(cpu) - cpu), MIN_WAKE_NANOS);
         nextWakeNanos = wakeAfterSleep(batchEndNanos, sleepMillis);
     }
 
@@ -177,6 +187,21 @@ final class Ksmd {
     /** How long {@code cpuNanos} of work take when ksmd gets its share of a CPU. */
     private long wallNanos(long cpuNanos) {
         return cpuSharePermille == 1000 ? cpuNanos : cpuNanos * 1000 / cpuSharePermille;
+    }
+
+    /**
+     * The time a batch waits preempted, given what its share implies ({@code stretch}): that much
+     * when waits are spread evenly; otherwise whole preemption waits, as many as are owed with
+     * this batch's stretch added (the rest stays owed).
+     */
+    private long preemptedNanos(long stretch) {
+        if (preemptWaitNanos <= 0) {
+            return stretch;
+        }
+        preemptOwedNanos += stretch;
+        long waits = preemptOwedNanos / preemptWaitNanos;
+        preemptOwedNanos -= waits * preemptWaitNanos;
+        return waits * preemptWaitNanos;
     }
 
     /**

@@ -49,11 +49,16 @@ import java.util.Map;
  *                            times the calibration on the development machine within an afternoon).
  *                            kernel-check measures it beside each workload with a reference
  *                            workload (livekernel KsmdSpeed); 1000 is the calibration's machine
+ * @param ksmdPreemptWaitMicros how long ksmd waits each time it is preempted inside a batch: 0
+ *                            spreads the wait its share implies evenly over every batch; more
+ *                            makes it whole waits of this length, as a preempted thread waits out
+ *                            another's slice (kernel-check: /proc/PID/schedstat)
  */
 public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, boolean mremapUnmerge,
                            boolean mremapRelocateAnon, boolean processMadviseKsm, boolean ksmEnabledProcfs,
                            boolean processVmMmap, int hz, int timerLatePermille, int ksmdCpuSharePermille,
-                           long ksmdWakeLatencyMicros, long ksmdPriorCpuNanos, int ksmdCpuCostPermille) {
+                           long ksmdWakeLatencyMicros, long ksmdPriorCpuNanos, int ksmdCpuCostPermille,
+                           long ksmdPreemptWaitMicros) {
     /** The prefix of every kernel knob. */
     public static final String PREFIX = "kernel.";
 
@@ -79,7 +84,8 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
             new Knob("kernel.ksmd_cpu_share_permille", 1, 1000, 1000, "ksmd's share of a CPU while it runs a batch, per mille (1000: never preempted); a batch lasts its CPU time / share"),
             new Knob("kernel.ksmd_wake_latency_us", 0, 1_000_000_000, 0, "how long ksmd waits for a CPU after its timer woke it (0: at once); its batch starts that much after the tick"),
             new Knob("kernel.ksmd_prior_cpu_ns", 0, Long.MAX_VALUE, 0, "ksmd's CPU time before the run, which the scan-time advisor's first pass counts (kernel-check: ksmd's schedstat)"),
-            new Knob("kernel.ksmd_cpu_cost_permille", 1, 100_000, 1000, "ksmd's CPU for the same work, per mille of the cost model's (the machine's speed at the time; kernel-check: a reference workload beside each workload)"));
+            new Knob("kernel.ksmd_cpu_cost_permille", 1, 100_000, 1000, "ksmd's CPU for the same work, per mille of the cost model's (the machine's speed at the time; kernel-check: a reference workload beside each workload)"),
+            new Knob("kernel.ksmd_preempt_wait_us", 0, 1_000_000_000, 0, "how long ksmd waits each time it is preempted in a batch (0: the wait its CPU share implies is spread evenly; kernel-check: schedstat)"));
 
     /** Linux 6.18 as measured on the development machine. */
     public static final KernelConfig DEFAULTS = fromValues(defaults());
@@ -138,6 +144,7 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
         m.put("kernel.ksmd_wake_latency_us", ksmdWakeLatencyMicros);
         m.put("kernel.ksmd_prior_cpu_ns", ksmdPriorCpuNanos);
         m.put("kernel.ksmd_cpu_cost_permille", (long) ksmdCpuCostPermille);
+        m.put("kernel.ksmd_preempt_wait_us", ksmdPreemptWaitMicros);
         return m;
     }
 
@@ -156,6 +163,6 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
                 m.get("kernel.process_vm_mmap") == 1, Math.toIntExact(m.get("kernel.hz")),
                 Math.toIntExact(m.get("kernel.timer_late_permille")), Math.toIntExact(m.get("kernel.ksmd_cpu_share_permille")),
                 m.get("kernel.ksmd_wake_latency_us"), m.get("kernel.ksmd_prior_cpu_ns"),
-                Math.toIntExact(m.get("kernel.ksmd_cpu_cost_permille")));
+                Math.toIntExact(m.get("kernel.ksmd_cpu_cost_permille")), m.get("kernel.ksmd_preempt_wait_us"));
     }
 }

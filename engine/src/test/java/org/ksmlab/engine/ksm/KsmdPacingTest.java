@@ -97,6 +97,38 @@ class KsmdPacingTest {
     }
 
     /**
+     * With kernel.ksmd_preempt_wait_us the wait a half share implies comes in whole waits of that
+     * length (a preempted thread waits out another's slice): a batch lasts its CPU plus 0, 1, ...
+     * waits, the waits over many batches add up to what the even stretch gives (within one wait),
+     * and the CPU charged is the same.
+     */
+    @Test
+    void preemptionWaitsComeWholeAndAddUpToTheShare() {
+        Paced even = pacing(0, 0, 500, "kernel.ksmd_cpu_share_permille", "500");
+        Paced lumped = pacing(0, 0, 500, "kernel.ksmd_preempt_wait_us", "5000");
+        even.ksm.writeKnob("pages_to_scan", "1000");
+        lumped.ksm.writeKnob("pages_to_scan", "1000");
+        long waited = 0, stretched = 0;
+        int with = 0, without = 0;
+        for (int i = 0; i < 40; i++) {
+            long start = lumped.ksm.nextWakeNanos(), cpu0 = lumped.ksm.ksmdCpuNanos();
+            lumped.wakes(1);
+            long cpu = lumped.ksm.ksmdCpuNanos() - cpu0;
+            long wait = lumped.batchEnds.get(i) - start - cpu;
+            assertEquals(0, wait % (5 * MS), "whole waits: " + wait + " ns");
+            if (wait == 0) without++; else with++;
+            waited += wait;
+            long evenStart = even.ksm.nextWakeNanos(), evenCpu0 = even.ksm.ksmdCpuNanos();
+            even.wakes(1);
+            stretched += even.batchEnds.get(i) - evenStart - (even.ksm.ksmdCpuNanos() - evenCpu0);
+        }
+        assertEquals(even.ksm.ksmdCpuNanos(), lumped.ksm.ksmdCpuNanos());
+        assertEquals(true, stretched > 20 * MS, "40 batches of about a ms at half a share: " + stretched + " ns of waiting");
+        assertEquals(true, Math.abs(waited - stretched) <= 5 * MS, waited + " ns in whole waits against " + stretched + " spread evenly");
+        assertEquals(true, with > 0 && without > 0, with + " batches waited, " + without + " did not");
+    }
+
+    /**
      * A machine that runs ksmd 1.5 times slower (kernel.ksmd_cpu_cost_permille=1500): each batch
      * costs 1.5 times the cost model's CPU and lasts as long; what it scans is the same.
      */
