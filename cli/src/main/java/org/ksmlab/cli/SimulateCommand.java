@@ -68,7 +68,7 @@ final class SimulateCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--progress", defaultValue = "60", paramLabel = "SECONDS",
-            description = "print a progress line (wall time, virtual time, full scans) to stderr every SECONDS of wall time; 0: never (default 60)")
+            description = "print a progress line (wall time, virtual time, full scans, the merger's saving counters so far) to stderr every SECONDS of wall time; 0: never (default 60)")
     long progressSeconds;
 
     @Option(names = "--page-mode", defaultValue = "byte", paramLabel = "MODE",
@@ -201,20 +201,24 @@ final class SimulateCommand implements Callable<Integer> {
         }
 
         @Override
-        public void step(long virtualNanos, long fullScans) {
+        public void step(long virtualNanos, long fullScans, java.util.function.Supplier<java.util.Map<String, Long>> saving) {
             long now = System.nanoTime();
             if (now < nextNanos) {
                 return;
             }
             nextNanos = now + everyNanos;
-            err.println(line(now - startedNanos, virtualNanos, fullScans));
+            err.println(line(now - startedNanos, virtualNanos, fullScans, saving.get()));
             err.flush();
         }
 
-        static String line(long wallNanos, long virtualNanos, long fullScans) {
+        /** One progress line: wall time, virtual time, full scans and the merger's saving counters so far. */
+        static String line(long wallNanos, long virtualNanos, long fullScans, java.util.Map<String, Long> saving) {
             long s = wallNanos / 1_000_000_000L;
-            return String.format(java.util.Locale.ROOT, "simulate: %d:%02d:%02d wall; model at %,d virtual ms, %d full scans",
-                    s / 3600, s / 60 % 60, s % 60, virtualNanos / 1_000_000L, fullScans);
+            StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT,
+                    "simulate: %d:%02d:%02d wall; model at %,d virtual ms, %d full scans", s / 3600, s / 60 % 60, s % 60,
+                    virtualNanos / 1_000_000L, fullScans));
+            saving.forEach((k, v) -> b.append(String.format(java.util.Locale.ROOT, "; %s %,d", k, v)));
+            return b.toString();
         }
     }
 }

@@ -73,12 +73,26 @@ public final class EventLoop {
     private int pendingOneShots;
     /**
      * Told the virtual time and the daemon's full scans after every step of {@link #runUntil}
-     * (null: none). For a progress line in a long run; it must not change the kernel, and what it
-     * does with the wall clock is its own affair (the run stays deterministic).
+     * (null: none), and given the merger's saving counters now on request ({@code saving}: they
+     * are read only when it asks, not at every step). For a progress line in a long run; it must
+     * not change the kernel, and what it does with the wall clock is its own affair (the run stays
+     * deterministic).
      */
     public interface StepListener {
-        void step(long virtualNanos, long fullScans);
+        void step(long virtualNanos, long fullScans, java.util.function.Supplier<Map<String, Long>> saving);
     }
+
+    /** The merger's saving counters now (for a {@link StepListener}). */
+    private Map<String, Long> savingNow() {
+        Map<String, Long> all = kernel.counters();
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (String c : savingCounters) {
+            if (all.containsKey(c)) out.put(c, all.get(c));
+        }
+        return out;
+    }
+
+    private final java.util.function.Supplier<Map<String, Long>> savingSupplier = this::savingNow;
 
     private StepListener stepListener;
 
@@ -214,7 +228,7 @@ public final class EventLoop {
                 sampled = true;
             }
             if (stepListener != null) {
-                stepListener.step(t, daemon == null ? 0 : daemon.fullScans());
+                stepListener.step(t, daemon == null ? 0 : daemon.fullScans(), savingSupplier);
             }
             if (sampled && condition.test(this)) {
                 return Stop.CONDITION;

@@ -175,4 +175,25 @@ class SimulationTest {
         assertEquals(1L, r.finalCounters().get("stable"));
         assertEquals(List.of(), r.warnings());
     }
+
+    /** A step listener sees the virtual time, the full scans and, when it asks, the merger's saving counters as they are. */
+    @Test
+    void aStepListenerReadsTheSavingCountersOnlyWhenItAsks() {
+        Map<String, Long> last = new java.util.LinkedHashMap<>();
+        long[] steps = {0, 0};
+        SimulationResult r = new Simulation(Workloads.create("dup:pages=400,distinct=4"), "ksm", Map.of("pages_to_scan", "100"),
+                Simulation.Options.stable()).onStep((t, fullScans, saving) -> {
+                    steps[0]++;
+                    if (fullScans >= 3 && steps[1]++ == 0) last.putAll(saving.get()); // once, after the merging pass
+                }).run();
+        assertEquals(java.util.List.of("pages_shared", "pages_sharing", "ksm_zero_pages"), java.util.List.copyOf(last.keySet()));
+        assertEquals(r.finalCounters().get("pages_shared"), last.get("pages_shared"));
+        assertEquals(r.finalCounters().get("pages_sharing"), last.get("pages_sharing"));
+        assertEquals(396L, last.get("pages_sharing")); // 400 pages of 4 contents
+        assertTrue(steps[0] > steps[1], steps[0] + " steps, " + steps[1] + " asked");
+        // asking does not change the run
+        SimulationResult quiet = new Simulation(Workloads.create("dup:pages=400,distinct=4"), "ksm", Map.of("pages_to_scan", "100"),
+                Simulation.Options.stable()).run();
+        assertEquals(quiet.series(), r.series());
+    }
 }
