@@ -41,13 +41,17 @@ public final class KernelCheck {
      * One scenario; {@code source} names the file it came from; {@code modelCosts} is where the
      * model's CPU costs came from (the file's {@code "model_costs_source"}), or null when the file
      * does not say; {@code speedPermille} the machine's speed the model ran it at (the speed
-     * probes' {@code kernel.ksmd_cpu_cost_permille} in its {@code clock}), or null without probes.
+     * probes' {@code kernel.ksmd_cpu_cost_permille} in its {@code clock}), or null without probes;
+     * {@code speedReference} which reference workload the probes ran ({@code clock.speed.reference}:
+     * small or large), or null when the file does not say; {@code kernelRuns} how many times the
+     * workload ran on the kernel (the median run compared; {@code runs_converged_ms}), 1 when the
+     * file does not say.
      */
     public record Scenario(String source, String name, String workload, Map<String, String> knobs, Side kernel,
-                           Side model, String modelCosts, Integer speedPermille) {
+                           Side model, String modelCosts, Integer speedPermille, String speedReference, int kernelRuns) {
         public Scenario(String source, String name, String workload, Map<String, String> knobs, Side kernel, Side model,
                         String modelCosts) {
-            this(source, name, workload, knobs, kernel, model, modelCosts, null);
+            this(source, name, workload, knobs, kernel, model, modelCosts, null, null, 1);
         }
     }
 
@@ -74,8 +78,11 @@ public final class KernelCheck {
             String workload = s.path("workload").asText();
             JsonNode speed = s.path("clock").path("model_kernel_knobs").path("kernel.ksmd_cpu_cost_permille");
             Integer permille = speed.isTextual() || speed.isNumber() ? Integer.valueOf(speed.asInt()) : null;
+            JsonNode reference = s.path("clock").path("speed").path("reference");
+            JsonNode runs = s.path("kernel").path("runs_converged_ms");
             scenarios.add(new Scenario(source, s.path("name").asText(workload), workload, knobs,
-                    side(s.path("kernel"), where + " \"kernel\""), side(s.path("model"), where + " \"model\""), costs, permille));
+                    side(s.path("kernel"), where + " \"kernel\""), side(s.path("model"), where + " \"model\""), costs, permille,
+                    reference.isTextual() ? reference.asText() : null, runs.isArray() && !runs.isEmpty() ? runs.size() : 1));
         }
         return scenarios;
     }

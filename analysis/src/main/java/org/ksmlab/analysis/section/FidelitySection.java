@@ -140,13 +140,31 @@ public final class FidelitySection implements ReportSection {
                 .forEach(c -> prose.add("The model's CPU costs: " + c + "."));
         List<Integer> speeds = scenarios.stream().map(Scenario::speedPermille).filter(Objects::nonNull).toList();
         if (!speeds.isEmpty()) {
-            int lo = speeds.stream().mapToInt(Integer::intValue).min().orElseThrow();
-            int hi = speeds.stream().mapToInt(Integer::intValue).max().orElseThrow();
+            // per reference workload the probes ran (files without one: a single group)
+            Map<String, List<Integer>> byReference = new java.util.LinkedHashMap<>();
+            for (Scenario s : scenarios) {
+                if (s.speedPermille() == null) continue;
+                byReference.computeIfAbsent(s.speedReference() == null ? "" : s.speedReference(), r -> new ArrayList<>()).add(s.speedPermille());
+            }
+            List<String> ranges = new ArrayList<>();
+            byReference.forEach((ref, v) -> {
+                int lo = v.stream().mapToInt(Integer::intValue).min().orElseThrow();
+                int hi = v.stream().mapToInt(Integer::intValue).max().orElseThrow();
+                ranges.add((lo == hi ? lo + " per mille" : lo + " to " + hi + " per mille")
+                        + (ref.isEmpty() ? "" : " with the " + ref + " reference (" + v.size() + " workload" + (v.size() == 1 ? "" : "s") + ")"));
+            });
             prose.add("The model ran " + (speeds.size() == scenarios.size() ? "each" : speeds.size() + " of the") + " workload"
                     + (speeds.size() == scenarios.size() ? "" : "s") + " at the machine's speed measured beside it (kernel-check's"
-                    + " speed probes: ksmd's CPU for a reference workload over the model's price of it): "
-                    + (lo == hi ? lo + " per mille" : lo + " to " + hi + " per mille") + " of the costs above"
+                    + " speed probes: ksmd's CPU for a reference workload of about the workload's size over the model's price of it): "
+                    + String.join("; ", ranges) + " of the costs above"
                     + " (kernel.ksmd_cpu_cost_permille; on this kind of shared machine ksmd's speed moves with the host's load).");
+        }
+        List<Scenario> repeated = scenarios.stream().filter(s -> s.kernelRuns() > 1).toList();
+        if (!repeated.isEmpty()) {
+            prose.add(repeated.size() + " of the workloads ran " + repeated.stream().map(Scenario::kernelRuns).distinct()
+                    .map(String::valueOf).collect(java.util.stream.Collectors.joining(" or ")) + " times on the kernel (short ones, where"
+                    + " whether a timer fires a tick late moves the time by a few per cent); the run with the median time to"
+                    + " converge is the one shown.");
         }
         List<Series> series = new ArrayList<>();
         cpuSeries.forEach((label, values) -> series.add(Series.bars(label, values)));

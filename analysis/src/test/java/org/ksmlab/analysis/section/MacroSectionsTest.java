@@ -246,7 +246,10 @@ class MacroSectionsTest {
                 DisplayTable.of(counters).rows().get(15));
         assertTrue(out.prose().getFirst().contains(" 1 of 3 scenarios end with every compared counter equal."));
         assertTrue(out.prose().stream().anyMatch(p -> p.startsWith("The model ran 2 of the workloads at the machine's speed measured"
-                + " beside it") && p.contains(": 912 to 1043 per mille of the costs above")), out.prose().toString());
+                + " beside it") && p.contains(": 912 per mille with the small reference (1 workload); 1043 per mille with the large"
+                + " reference (1 workload) of the costs above")), out.prose().toString());
+        assertTrue(out.prose().stream().anyMatch(p -> p.startsWith("1 of the workloads ran 3 times on the kernel")
+                && p.contains("the run with the median time to converge is the one shown")), out.prose().toString());
         assertCharts(out, List.of("fidelity-cpu"));
     }
 
