@@ -162,7 +162,7 @@ public final class KernelCheck {
             log.println("kernel-check: kernel.hz " + hz.hz() + " (" + hz.source() + ")");
             KernelRunner runner = new KernelRunner(sysfs, ksmd, proc, limits, guard);
             KernelRunner speedRunner = new KernelRunner(sysfs, ksmd, proc, KsmdSpeed.LIMITS, guard);
-            Map<KsmdSpeed.Reference, Long> speedModel = new java.util.HashMap<>(); // each reference's model price, once
+            Map<KsmdSpeed.Reference, KsmdSpeed.Price> speedModel = new java.util.HashMap<>(); // each reference's model price, once
             double modelBatch = ksmd == null ? -1 : KsmdPacing.modelBatchNanosWithoutWakeup(); // both only priced for the probes' ksmd CPU
             if (ksmd == null) {
                 log.println("kernel-check: no ksmd CPU, so no speed probes: the model runs at the shipped costs (kernel.ksmd_cpu_cost_permille=1000)");
@@ -178,7 +178,7 @@ public final class KernelCheck {
                 KsmdPacing.Lateness before = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
                 List<KsmdSpeed.Speed> around = new ArrayList<>();
                 KsmdSpeed.Reference ref = KsmdSpeed.referenceFor(sc);
-                long refModel = ksmd == null ? -1 : speedModel.computeIfAbsent(ref, r -> KsmdSpeed.price(r).cpuNanos());
+                KsmdSpeed.Price refModel = ksmd == null ? null : speedModel.computeIfAbsent(ref, KsmdSpeed::price);
                 if (ksmd != null) around.add(KsmdSpeed.probe(speedRunner, ref, refModel));
                 List<SideResult> runs = new ArrayList<>();
                 for (int r = 0; r < runsOf(sc); r++) runs.add(runner.run(sc));
@@ -292,13 +292,19 @@ public final class KernelCheck {
             c.put("speed", speed.toJson());
             if (late.batchCpuNanos() > 0 && modelBatchNanos > 0) {
                 // The pacing probes' one-page batches: ksmd's CPU per batch at the run's speed, less the page's model price,
-                // is a wake-up's cost now (it is what moves most between an idle machine and a busy one).
-                double factor = speed.permille() / 1000.0;
-                double wakeup = Math.max(0, late.batchCpuNanos() / factor - modelBatchNanos);
+                // is a wake-up's cost now (it is what moves most between an idle machine and a busy one); the speed is
+                // then the one at which the reference, priced with that same wake-up cost, costs what the probes measured.
+                double shipped = org.ksmlab.engine.cost.CostModel.defaults().asMap().get("wakeup_ns");
+                double factor = speed.factorWithWakeup(late.batchCpuNanos(), modelBatchNanos, shipped);
+                int permille = (int) Math.max(1, Math.round(1000 * factor));
+                double wakeup = Math.max(0, late.batchCpuNanos() / (permille / 1000.0) - modelBatchNanos);
+                knobs.put("kernel.ksmd_cpu_cost_permille", Integer.toString(permille));
                 knobs.put("cost.wakeup_ns", String.format(java.util.Locale.ROOT, "%.1f", wakeup));
                 c.put("wakeup_source", String.format(java.util.Locale.ROOT, "the pacing probes' one-page batches: ksmd %.1f µs per batch,"
-                        + " / %.3f (the run's speed) - %.1f µs (the model's page without its wake-up) = %.1f µs per wake-up",
-                        late.batchCpuNanos() / 1e3, factor, modelBatchNanos / 1e3, wakeup / 1e3));
+                        + " / %.3f (the run's speed) - %.1f µs (the model's page without its wake-up) = %.1f µs per wake-up;"
+                        + " the speed with the reference's %d wake-ups priced so: %d per mille (%d with the shipped %.1f µs)",
+                        late.batchCpuNanos() / 1e3, permille / 1000.0, modelBatchNanos / 1e3, wakeup / 1e3, speed.modelWakeups(),
+                        permille, speed.permille(), shipped / 1e3));
             }
         }
         if (kernel.available() && kernel.extra().get("timing") instanceof Map<?, ?> t) {

@@ -111,8 +111,16 @@ public final class KsmdSpeed {
     /** The probes' largest over smallest beyond which a run is said to have changed speed. */
     static final double SPREAD_WARNING = 1.25;
 
-    /** ksmd's CPU over a reference's {@link #PASSES} full scans, each probe's on the kernel and the model's. */
-    public record Speed(Reference reference, java.util.List<Long> probeNanos, long modelCpuNanos) {
+    /**
+     * ksmd's CPU over a reference's {@link #PASSES} full scans, each probe's on the kernel and the
+     * model's with the shipped costs; {@code modelWakeups}: ksmd's wake-ups in the model over those
+     * scans (0 when not known: {@link #factorWithWakeup} then falls back to the plain ratio).
+     */
+    public record Speed(Reference reference, java.util.List<Long> probeNanos, long modelCpuNanos, long modelWakeups) {
+        public Speed(Reference reference, java.util.List<Long> probeNanos, long modelCpuNanos) {
+            this(reference, probeNanos, modelCpuNanos, 0);
+        }
+
         public Speed {
             probeNanos = java.util.List.copyOf(probeNanos);
             if (probeNanos.isEmpty()) {
@@ -130,6 +138,21 @@ public final class KsmdSpeed {
         /** The kernel's median probe over the model's, per mille (at least 1). */
         public int permille() {
             return (int) Math.max(1, Math.round(1000.0 * medianNanos() / modelCpuNanos));
+        }
+
+        /**
+         * The speed factor when the reference is priced with the wake-up cost the workload's model
+         * gets: that cost is the pacing probe's CPU per one-page batch ({@code batchCpuNanos}) at the
+         * machine's speed, less the model's price of the page ({@code pageNanos}), w = b / f - p, while
+         * the reference's price with the shipped wake-up cost {@code shippedWakeupNanos} is its
+         * {@code modelCpuNanos}. Solving f = median / (modelCpu + wakeups * (w - shipped)) for f:
+         * f = (median - wakeups * b) / (modelCpu - wakeups * (shipped + p)). Without wake-ups known,
+         * or when either side comes out non-positive, the plain ratio median / modelCpu.
+         */
+        public double factorWithWakeup(double batchCpuNanos, double pageNanos, double shippedWakeupNanos) {
+            double num = medianNanos() - modelWakeups * batchCpuNanos;
+            double den = modelCpuNanos - modelWakeups * (shippedWakeupNanos + pageNanos);
+            return modelWakeups > 0 && num > 0 && den > 0 ? num / den : medianNanos() / modelCpuNanos;
         }
 
         /** The largest probe over the smallest. */
@@ -151,12 +174,13 @@ public final class KsmdSpeed {
         public static Speed combine(java.util.List<Speed> speeds) {
             java.util.List<Long> all = new java.util.ArrayList<>();
             for (Speed s : speeds) {
-                if (!s.reference.equals(speeds.get(0).reference) || s.modelCpuNanos != speeds.get(0).modelCpuNanos) {
+                if (!s.reference.equals(speeds.get(0).reference) || s.modelCpuNanos != speeds.get(0).modelCpuNanos
+                        || s.modelWakeups != speeds.get(0).modelWakeups) {
                     throw new IllegalArgumentException("probes of different references or model prices: " + speeds);
                 }
                 all.addAll(s.probeNanos);
             }
-            return new Speed(speeds.get(0).reference, all, speeds.get(0).modelCpuNanos);
+            return new Speed(speeds.get(0).reference, all, speeds.get(0).modelCpuNanos, speeds.get(0).modelWakeups);
         }
 
         Map<String, Object> toJson() {
@@ -201,11 +225,12 @@ public final class KsmdSpeed {
 
     /**
      * One probe on the kernel: {@code r}'s full scans under {@code runner} (which must use
-     * {@link #LIMITS}); ksmd must be found (its CPU is what is measured).
+     * {@link #LIMITS}), against the model's price of them ({@code model}: {@link #price}); ksmd
+     * must be found (its CPU is what is measured).
      */
-    public static Speed probe(KernelRunner runner, Reference r, long modelCpuNanos) throws IOException, InterruptedException {
+    public static Speed probe(KernelRunner runner, Reference r, Price model) throws IOException, InterruptedException {
         SideResult k = runner.run(r.scenario());
-        return new Speed(r, java.util.List.of(cpuAtPass(k, "kernel")), modelCpuNanos);
+        return new Speed(r, java.util.List.of(cpuAtPass(k, "kernel")), model.cpuNanos(), model.work().getOrDefault("wakeups", 0L));
     }
 
     /** ksmd's CPU at the end of full scan {@link #PASSES}; an error when the side did not get there. */

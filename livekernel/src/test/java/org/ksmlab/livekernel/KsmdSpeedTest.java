@@ -96,4 +96,36 @@ class KsmdSpeedTest {
                 () -> KsmdSpeed.cpuAtPass(SideResult.unavailable("no ksm here"), "model"));
         assertTrue(u.getMessage().contains("no ksm here"), u.getMessage());
     }
+
+    /**
+     * The workload's model gets the wake-up cost the pacing probe measured; the speed is the one
+     * at which the reference, priced with that same wake-up cost, costs what the probes measured:
+     * run with the knobs kernel-check derives, the model's CPU for the reference is the probes'
+     * median (to the rounding of the per-mille factor).
+     */
+    @Test
+    void theSpeedPricesTheReferenceWithTheMeasuredWakeUpCost() {
+        for (KsmdSpeed.Reference r : KsmdSpeed.REFERENCES) {
+            KsmdSpeed.Price price = KsmdSpeed.price(r);
+            long wakeups = price.work().get("wakeups");
+            assertTrue(wakeups >= 16, r.name() + ": " + wakeups + " wake-ups over 4 passes of 4 batches");
+            long median = price.cpuNanos() * 9 / 10; // the machine 10 % faster than the shipped costs say
+            KsmdSpeed.Speed speed = new KsmdSpeed.Speed(r, List.of(median), price.cpuNanos(), wakeups);
+            double page = KsmdPacing.modelBatchNanosWithoutWakeup();
+            KsmdPacing.Lateness late = KsmdPacing.lateness(80L * 24 * 1_000_000, 80, 20, 250).withBatchCpu(8_000); // 8 µs per batch
+            Map<String, Object> c = KernelCheck.clock(new KsmdPacing.Hz(250, "test"), late, speed, page,
+                    SideResult.unavailable("no kernel side in this test"));
+            @SuppressWarnings("unchecked")
+            Map<String, String> knobs = (Map<String, String>) c.get("model_kernel_knobs");
+            long cpu = KsmdSpeed.cpuAtPass(ModelRunner.run(r.scenario(), Map.of("kernel.ksmd_cpu_cost_permille",
+                    knobs.get("kernel.ksmd_cpu_cost_permille"), "cost.wakeup_ns", knobs.get("cost.wakeup_ns"))), "model");
+            assertEquals(median, cpu, median * 0.002, r.name() + ": " + knobs);
+            // priced with the shipped wake-up cost instead (the plain ratio, 900 per mille), it would not be
+            assertEquals(900, speed.permille());
+            assertTrue(!knobs.get("kernel.ksmd_cpu_cost_permille").equals("900") || r == KsmdSpeed.LARGE, knobs.toString());
+            assertTrue(c.get("wakeup_source").toString().contains("the reference's " + wakeups + " wake-ups"), c.toString());
+        }
+        // without the reference's wake-ups known: the plain ratio
+        assertEquals(1.5, new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(15L), 10).factorWithWakeup(8_000, 1_000, 24_000));
+    }
 }
