@@ -235,7 +235,7 @@ public final class KernelCheck {
     static final String RUNS_KEY = "runs_converged_ms";
 
     static int runsOf(Scenario sc) {
-        return KsmdSpeed.referenceFor(sc) == KsmdSpeed.SMALL ? SHORT_RUNS : 1;
+        return KsmdSpeed.referenceFor(sc).pages() == KsmdSpeed.SMALL.pages() ? SHORT_RUNS : 1;
     }
 
     /**

@@ -55,25 +55,42 @@ public final class KsmdSpeed {
     /** 65,536 pages of 64 contents (256 MiB: every pass streams from memory); about 0.2 s of ksmd CPU. */
     static final Reference LARGE = new Reference("large", new Scenario("ksmd speed reference, large", "dup:pages=65536,distinct=64",
             Map.of("pages_to_scan", "16384", "smart_scan", "0", "sleep_millisecs", "20")));
-    /** Every reference, smallest first. */
-    static final java.util.List<Reference> REFERENCES = java.util.List.of(SMALL, LARGE);
+    /** The small reference with ksmd not sleeping between batches (sleep_millisecs=0), for workloads that do not. */
+    static final Reference SMALL_NO_SLEEP = new Reference("small, no sleep", new Scenario("ksmd speed reference, no sleep",
+            "dup:pages=4096,distinct=64", Map.of("pages_to_scan", "1024", "smart_scan", "0", "sleep_millisecs", "0")));
+    /** The large reference with ksmd not sleeping between batches (sleep_millisecs=0), for workloads that do not. */
+    static final Reference LARGE_NO_SLEEP = new Reference("large, no sleep", new Scenario("ksmd speed reference, large, no sleep",
+            "dup:pages=65536,distinct=64", Map.of("pages_to_scan", "16384", "smart_scan", "0", "sleep_millisecs", "0")));
+    /** The references for workloads whose ksmd sleeps between batches, smallest first. */
+    static final java.util.List<Reference> SLEEPING = java.util.List.of(SMALL, LARGE);
+    /** The references for workloads with sleep_millisecs=0, smallest first. */
+    static final java.util.List<Reference> NOT_SLEEPING = java.util.List.of(SMALL_NO_SLEEP, LARGE_NO_SLEEP);
+    /** Every reference. */
+    static final java.util.List<Reference> REFERENCES = java.util.List.of(SMALL, LARGE, SMALL_NO_SLEEP, LARGE_NO_SLEEP);
     /** A reference's runs stop after {@link #PASSES} full scans (60 s at most). */
     static final KernelRunner.Limits LIMITS = new KernelRunner.Limits(PASSES, 60_000, PASSES);
 
     /**
-     * The reference whose size is nearest {@code sc}'s (on a log scale: 16,384 pages and more take
-     * the large one). Why by size: a pass over a working set that fits the caches slows down when
-     * another guest's or process's data evicts it, while one that streams 256 MiB from memory
-     * costs about the same either way; measured over six kernel-check runs (docs/kernel-probes/
-     * issue14/speed-run-1..6) the 4,000-page workloads' ksmd CPU moved with the small probe (0.9 to
-     * 1.3 times) while the 65,536-page grid's held to ±8 % (176 to 205 ms at sleep_millisecs=0), so
-     * a small probe set the grid's model up to 1.2 times off.
+     * The reference like {@code sc}: whose ksmd sleeps between batches when {@code sc}'s does
+     * (sleep_millisecs above 0) and does not when it does not, and whose size is nearest
+     * {@code sc}'s (on a log scale: 16,384 pages and more take the large one). Why by size: a pass
+     * over a working set that fits the caches slows down when another guest's or process's data
+     * evicts it, while one that streams 256 MiB from memory costs about the same either way;
+     * measured over six kernel-check runs (docs/kernel-probes/issue14/speed-run-1..6) the
+     * 4,000-page workloads' ksmd CPU moved with the small probe (0.9 to 1.3 times) while the
+     * 65,536-page grid's held to ±8 % (176 to 205 ms at sleep_millisecs=0), so a small probe set
+     * the grid's model up to 1.2 times off. Why by sleep: on an idle guest a batch after a sleep
+     * starts with its memory cold, which a batch run straight after the last does not: the large
+     * probe with sleeps cost ksmd 215 to 375 ms there while the sleep-0 grid's passes cost 223 to
+     * 273 ms, so the grid's model came out 1.15 to 1.22 times the kernel's
+     * (docs/kernel-probes/issue14/idle-final-run-1).
      */
     public static Reference referenceFor(Scenario sc) {
         long pages = DupLayout.of(sc.modelSpec()).totalPages();
-        Reference best = REFERENCES.get(0);
-        for (int i = 1; i < REFERENCES.size(); i++) { // past the geometric mean of two neighbours, the larger one
-            Reference below = REFERENCES.get(i - 1), r = REFERENCES.get(i);
+        java.util.List<Reference> refs = "0".equals(sc.kernelKnobs().get("sleep_millisecs")) ? NOT_SLEEPING : SLEEPING;
+        Reference best = refs.get(0);
+        for (int i = 1; i < refs.size(); i++) { // past the geometric mean of two neighbours, the larger one
+            Reference below = refs.get(i - 1), r = refs.get(i);
             if ((double) pages * pages >= (double) below.pages() * r.pages()) best = r;
         }
         return best;

@@ -25,13 +25,18 @@ class KsmdSpeedTest {
             assertTrue(Math.abs(cpu - 2 * a) <= 64, cpu + " against 2 x " + a); // rounded per batch
             assertEquals(ModelRunner.run(r.scenario()).atPass(4).get("pages_sharing"), slow.atPass(4).get("pages_sharing"));
         }
-        assertEquals(List.of(4096L, 65536L), KsmdSpeed.REFERENCES.stream().map(KsmdSpeed.Reference::pages).toList());
+        assertEquals(List.of(4096L, 65536L, 4096L, 65536L), KsmdSpeed.REFERENCES.stream().map(KsmdSpeed.Reference::pages).toList());
     }
 
     /** Each workload is probed with the reference nearest its size (pages over all its processes, on a log scale). */
     @Test
     void aWorkloadIsProbedWithTheReferenceNearestItsSize() {
-        assertEquals(KsmdSpeed.LARGE, KsmdSpeed.referenceFor(Scenario.grid().get(0)));
+        for (Scenario g : Scenario.grid()) { // the grid's sleep-0 points take the references that do not sleep either
+            assertEquals("0".equals(g.kernelKnobs().get("sleep_millisecs")) ? KsmdSpeed.LARGE_NO_SLEEP : KsmdSpeed.LARGE,
+                    KsmdSpeed.referenceFor(g), g.knobs().toString());
+        }
+        assertEquals(KsmdSpeed.SMALL_NO_SLEEP, KsmdSpeed.referenceFor(new Scenario("s", "dup:pages=4000", Map.of("sleep_millisecs", "0"))));
+        assertEquals(KsmdSpeed.LARGE, KsmdSpeed.referenceFor(new Scenario("t", "dup:pages=65536", Map.of("sleep_millisecs", "100"))));
         for (Scenario sc : Scenario.builtIn()) {
             assertEquals(KsmdSpeed.SMALL, KsmdSpeed.referenceFor(sc), sc.workload()); // 4,000 to 6,000 pages
         }
@@ -108,7 +113,8 @@ class KsmdSpeedTest {
         for (KsmdSpeed.Reference r : KsmdSpeed.REFERENCES) {
             KsmdSpeed.Price price = KsmdSpeed.price(r);
             long wakeups = price.work().get("wakeups");
-            assertTrue(wakeups >= 16, r.name() + ": " + wakeups + " wake-ups over 4 passes of 4 batches");
+            boolean sleeps = !"0".equals(r.scenario().kernelKnobs().get("sleep_millisecs"));
+            assertTrue(sleeps ? wakeups >= 16 : wakeups == 1, r.name() + ": " + wakeups + " wake-ups over 4 passes of 4 batches");
             long median = price.cpuNanos() * 9 / 10; // the machine 10 % faster than the shipped costs say
             KsmdSpeed.Speed speed = new KsmdSpeed.Speed(r, List.of(median), price.cpuNanos(), wakeups);
             double page = KsmdPacing.modelBatchNanosWithoutWakeup();
@@ -122,7 +128,8 @@ class KsmdSpeedTest {
             assertEquals(median, cpu, median * 0.002, r.name() + ": " + knobs);
             // priced with the shipped wake-up cost instead (the plain ratio, 900 per mille), it would not be
             assertEquals(900, speed.permille());
-            assertTrue(!knobs.get("kernel.ksmd_cpu_cost_permille").equals("900") || r == KsmdSpeed.LARGE, knobs.toString());
+            assertTrue(!knobs.get("kernel.ksmd_cpu_cost_permille").equals("900") || r.pages() == KsmdSpeed.LARGE.pages() || !sleeps,
+                    knobs.toString());
             assertTrue(c.get("wakeup_source").toString().contains("the reference's " + wakeups + " wake-ups"), c.toString());
         }
         // without the reference's wake-ups known: the plain ratio
