@@ -19,10 +19,11 @@ import org.ksmlab.engine.workload.DupLayout;
  * <p>How: a reference workload ({@link Reference}: 64 contents, a pass of 4 batches, smart scan
  * off) runs {@link #PASSES} full scans on the kernel just before and just after each compared
  * workload, and ksmd's CPU over them (schedstat) is set against the model's CPU for the same
- * passes with the shipped costs ({@link #price}). There are two references, {@link #SMALL} (4,096
- * pages) and {@link #LARGE} (65,536 pages), and each workload is probed with the one nearest its
- * own size ({@link #referenceFor}): how much a busy neighbour slows ksmd depends on whether the
- * working set fits the caches. One probe scatters by about ±5 % (two around a workload disagreed
+ * passes with the shipped costs ({@link #price}). There are four references, {@link #SMALL} (4,096
+ * pages) and {@link #LARGE} (65,536 pages), with ksmd sleeping between batches or
+ * ({@link #SMALL_NO_SLEEP}, {@link #LARGE_NO_SLEEP}) not, and each workload is probed with the one
+ * like it ({@link #referenceFor}): how much the machine's state slows ksmd depends on whether the
+ * working set fits the caches and on whether each batch starts after a sleep. One probe scatters by about ±5 % (two around a workload disagreed
  * by up to 9 % where the workloads between them held to ±2 %), so the model runs each workload at
  * the median of the probes around it and around the {@link #WINDOW} workloads on either side
  * probed with the same reference ({@link #window}): the machine's speed at the time, per mille of
