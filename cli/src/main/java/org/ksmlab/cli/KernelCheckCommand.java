@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import org.ksmlab.engine.cost.CostModel;
 import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.livekernel.Calibration;
-import org.ksmlab.livekernel.KsmdSpeed;
 import org.ksmlab.livekernel.ComparisonTable;
 import org.ksmlab.livekernel.KernelCheck;
 import org.ksmlab.livekernel.KernelRunner;
@@ -179,7 +178,7 @@ final class KernelCheckCommand implements Callable<Integer> {
             if (writeCalibration) {
                 List<Calibration.Pass> passes = Calibration.passes(outcomes);
                 if (passes.size() >= Calibration.FITTED.size()) {
-                    Calibration.Fit fit = Calibration.fit(passes, CostModel.defaults(), KsmdSpeed.referenceWork());
+                    Calibration.Fit fit = Calibration.fit(passes, CostModel.defaults(), check.referenceWork());
                     String provenance = "Fitted by " + command + " (kernel-check --write-calibration), "
                             + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ",\n"
                             + "on kernel " + firstLine("/proc/sys/kernel/osrelease") + ", " + cpuModel() + ", "

@@ -61,6 +61,8 @@ public final class KernelCheck {
     private final KernelRunner.Limits limits;
     /** The tick rate found by the last {@link #run}, for env.txt. */
     private KsmdPacing.Hz hz;
+    /** The model's price of each speed reference the last {@link #run} probed with (computed once per reference). */
+    private final Map<KsmdSpeed.Reference, KsmdSpeed.Price> referencePrices = new java.util.LinkedHashMap<>();
     /** How the model side holds its pages (the kernel side is real memory either way). */
     private PageMode modelPageMode = PageMode.BYTE;
 
@@ -79,6 +81,17 @@ public final class KernelCheck {
     /** The running kernel's tick rate as the last {@link #run} found it, or null before one. */
     public KsmdPacing.Hz hz() {
         return hz;
+    }
+
+    /**
+     * The model's work counts over each speed reference the last {@link #run} probed with, by
+     * name ({@link Calibration#fit(List, org.ksmlab.engine.cost.CostModel, Map)} prices them);
+     * empty when no probe ran.
+     */
+    public Map<String, Map<String, Long>> referenceWork() {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        referencePrices.forEach((r, p) -> out.put(r.name(), p.work()));
+        return out;
     }
 
     public static KernelCheck live() {
@@ -162,7 +175,7 @@ public final class KernelCheck {
             log.println("kernel-check: kernel.hz " + hz.hz() + " (" + hz.source() + ")");
             KernelRunner runner = new KernelRunner(sysfs, ksmd, proc, limits, guard);
             KernelRunner speedRunner = new KernelRunner(sysfs, ksmd, proc, KsmdSpeed.LIMITS, guard);
-            Map<KsmdSpeed.Reference, KsmdSpeed.Price> speedModel = new java.util.HashMap<>(); // each reference's model price, once
+            referencePrices.clear();
             double modelBatch = ksmd == null ? -1 : KsmdPacing.modelBatchNanosWithoutWakeup(); // both only priced for the probes' ksmd CPU
             if (ksmd == null) {
                 log.println("kernel-check: no ksmd CPU, so no speed probes: the model runs at the shipped costs (kernel.ksmd_cpu_cost_permille=1000)");
@@ -178,7 +191,7 @@ public final class KernelCheck {
                 KsmdPacing.Lateness before = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
                 List<KsmdSpeed.Speed> around = new ArrayList<>();
                 KsmdSpeed.Reference ref = KsmdSpeed.referenceFor(sc);
-                KsmdSpeed.Price refModel = ksmd == null ? null : speedModel.computeIfAbsent(ref, KsmdSpeed::price);
+                KsmdSpeed.Price refModel = ksmd == null ? null : referencePrices.computeIfAbsent(ref, KsmdSpeed::price);
                 if (ksmd != null) around.add(KsmdSpeed.probe(speedRunner, ref, refModel));
                 List<SideResult> runs = new ArrayList<>();
                 for (int r = 0; r < runsOf(sc); r++) runs.add(runner.run(sc));
@@ -287,10 +300,11 @@ public final class KernelCheck {
         knobs.put("kernel.timer_late_permille", Integer.toString(late.latePermille()));
         c.put("pacing_probe", late.describe());
         if (speed != null) {
-            knobs.put("kernel.ksmd_cpu_cost_permille", Integer.toString(speed.permille()));
             c.put("speed_probe", speed.describe());
             c.put("speed", speed.toJson());
-            if (late.batchCpuNanos() > 0 && modelBatchNanos > 0) {
+            if (late.batchCpuNanos() <= 0 || modelBatchNanos <= 0) {
+                knobs.put("kernel.ksmd_cpu_cost_permille", Integer.toString(speed.permille()));
+            } else {
                 // The pacing probes' one-page batches: ksmd's CPU per batch at the run's speed, less the page's model price,
                 // is a wake-up's cost now (it is what moves most between an idle machine and a busy one); the speed is
                 // then the one at which the reference, priced with that same wake-up cost, costs what the probes measured.

@@ -234,13 +234,6 @@ public final class KsmdSpeed {
         return new Price(cpuAtPass(m, "model"), ((java.util.List<Map<String, Long>>) w).get(i));
     }
 
-    /** Every reference's work counts by name ({@link Calibration#fit(java.util.List, org.ksmlab.engine.cost.CostModel, Map)} prices them). */
-    public static Map<String, Map<String, Long>> referenceWork() {
-        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
-        for (Reference r : REFERENCES) out.put(r.name(), price(r).work());
-        return out;
-    }
-
     /**
      * One probe on the kernel: {@code r}'s full scans under {@code runner} (which must use
      * {@link #LIMITS}), against the model's price of them ({@code model}: {@link #price}); ksmd

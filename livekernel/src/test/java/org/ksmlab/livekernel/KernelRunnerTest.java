@@ -97,7 +97,8 @@ class KernelRunnerTest {
     @Test
     void calibrationShouldTakeEachWorkloadsSpeedProbeIntoAccount() {
         org.ksmlab.engine.cost.CostModel base = org.ksmlab.engine.cost.CostModel.defaults();
-        Map<String, Map<String, Long>> references = KsmdSpeed.referenceWork();
+        Map<String, Map<String, Long>> references = new LinkedHashMap<>();
+        for (KsmdSpeed.Reference r : List.of(KsmdSpeed.SMALL, KsmdSpeed.LARGE)) references.put(r.name(), KsmdSpeed.price(r).work());
         Map<String, Double> truth = new LinkedHashMap<>(base.asMap());
         truth.put("page_visit_ns", 150.0);
         truth.put("checksum_page_ns", 850.0);
