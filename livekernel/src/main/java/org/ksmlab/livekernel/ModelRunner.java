@@ -115,6 +115,7 @@ public final class ModelRunner {
         m.put("wakeups", w.wakeups);
         m.put("passes", w.passes);
         m.put("volatile_pages", w.volatilePages);
+        m.put("cold_pages", w.coldPages);
         return m;
     }
 

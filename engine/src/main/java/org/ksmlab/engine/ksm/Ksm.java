@@ -230,6 +230,11 @@ public final class Ksm implements Merger, Daemon {
         return scan.seqnr();
     }
 
+    /** ksmd's clock (tests look at its cold reads). */
+    Ksmd ksmd() {
+        return ksmd;
+    }
+
     /** Modelled ksmd CPU time so far. */
     public long ksmdCpuNanos() {
         return ksmd.cpuNanos();
