@@ -101,8 +101,7 @@ public final class ComparisonTable {
         if (o.clock().get("model_kernel_knobs") instanceof Map<?, ?> knobs) {
             b.append("model clock: ").append(knobs).append(" (hz: ").append(o.clock().get("hz_source")).append("; probe: ")
                     .append(o.clock().get("pacing_probe"))
-                    .append(o.clock().get("speed_probe") == null ? "" : "; speed: " + o.clock().get("speed_probe"))
-                    .append(o.clock().get("cold_source") == null ? "" : "; cold reads: " + o.clock().get("cold_source")).append(")\n");
+                    .append(o.clock().get("speed_probe") == null ? "" : "; speed: " + o.clock().get("speed_probe")).append(")\n");
         }
         return b.toString();
     }

@@ -191,18 +191,12 @@ public final class KernelCheck {
                 KsmdPacing.Lateness before = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
                 List<KsmdSpeed.Speed> around = new ArrayList<>();
                 KsmdSpeed.Reference ref = KsmdSpeed.referenceFor(sc);
-                // for a workload whose ksmd sleeps, also the pair that measures the cold reads (KsmdSpeed.cold)
-                List<KsmdSpeed.Reference> refs = new ArrayList<>(List.of(ref));
-                if (sleeps(sc)) KsmdSpeed.COLD_PAIR.stream().filter(r -> !r.equals(ref)).forEach(refs::add);
-                if (ksmd != null) {
-                    for (KsmdSpeed.Reference r : refs) around.add(KsmdSpeed.probe(speedRunner, r, referencePrices.computeIfAbsent(r, KsmdSpeed::price)));
-                }
+                KsmdSpeed.Price refModel = ksmd == null ? null : referencePrices.computeIfAbsent(ref, KsmdSpeed::price);
+                if (ksmd != null) around.add(KsmdSpeed.probe(speedRunner, ref, refModel));
                 List<SideResult> runs = new ArrayList<>();
                 for (int r = 0; r < runsOf(sc); r++) runs.add(runner.run(sc));
                 SideResult k = medianRun(runs);
-                if (ksmd != null) {
-                    for (KsmdSpeed.Reference r : refs) around.add(KsmdSpeed.probe(speedRunner, r, referencePrices.get(r)));
-                }
+                if (ksmd != null) around.add(KsmdSpeed.probe(speedRunner, ref, refModel));
                 probes.add(around);
                 KsmdPacing.Lateness after = KsmdPacing.probe(sysfs, ksmd, guard, hz.hz(), PACING_PROBE_MS);
                 KsmdPacing.Lateness late = KsmdPacing.Lateness.combine(before, after);
@@ -215,9 +209,7 @@ public final class KernelCheck {
                 if (speeds.get(i) != null) {
                     log.println("kernel-check: " + me.sc().name() + ": speed " + speeds.get(i).describe());
                 }
-                List<KsmdSpeed.Speed> pair = new ArrayList<>();
-                for (KsmdSpeed.Reference r : KsmdSpeed.COLD_PAIR) pair.add(KsmdSpeed.near(probes, i, KsmdSpeed.WINDOW, r));
-                Map<String, Object> clock = clock(hz, me.late(), speeds.get(i), pair.contains(null) ? null : pair, modelBatch, me.kernel());
+                Map<String, Object> clock = clock(hz, me.late(), speeds.get(i), modelBatch, me.kernel());
                 @SuppressWarnings("unchecked")
                 Map<String, String> kernelKnobs = (Map<String, String>) clock.get("model_kernel_knobs");
                 SideResult m = ModelRunner.run(me.sc(), kernelKnobs, modelPageMode);
@@ -298,26 +290,9 @@ public final class KernelCheck {
      * wait followed preemptions inside batches and stretches them: share = run / (run + rest).
      * {@code model_kernel_knobs} is what the model runs with.
      */
+    @SuppressWarnings("unchecked")
     static Map<String, Object> clock(KsmdPacing.Hz hz, KsmdPacing.Lateness late, KsmdSpeed.Speed speed, double modelBatchNanos,
                                      SideResult kernel) {
-        return clock(hz, late, speed, null, modelBatchNanos, kernel);
-    }
-
-    /** Whether ksmd sleeps between the workload's batches (sleep_millisecs above 0). */
-    static boolean sleeps(Scenario sc) {
-        return !"0".equals(sc.kernelKnobs().get("sleep_millisecs"));
-    }
-
-    /**
-     * As above; {@code coldPair}: the probes of {@link KsmdSpeed#COLD_PAIR} around the workload
-     * (null when not probed): the extra CPU of a page read cold after a sleep is solved from them
-     * ({@link KsmdSpeed#cold}) and given to the model ({@code kernel.ksmd_cold_page_ns}), and the
-     * speed is then the one at which the workload's reference, its cold pages priced so, costs
-     * what its probes measured.
-     */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> clock(KsmdPacing.Hz hz, KsmdPacing.Lateness late, KsmdSpeed.Speed speed, List<KsmdSpeed.Speed> coldPair,
-                                     double modelBatchNanos, SideResult kernel) {
         Map<String, Object> c = new LinkedHashMap<>();
         Map<String, String> knobs = new LinkedHashMap<>();
         knobs.put("kernel.hz", Integer.toString(hz.hz()));
@@ -334,21 +309,7 @@ public final class KernelCheck {
                 // is a wake-up's cost now (it is what moves most between an idle machine and a busy one); the speed is
                 // then the one at which the reference, priced with that same wake-up cost, costs what the probes measured.
                 double shipped = org.ksmlab.engine.cost.CostModel.defaults().asMap().get("wakeup_ns");
-                double coldNanos = 0;
-                if (coldPair != null) {
-                    KsmdSpeed.Cold cold = KsmdSpeed.cold(coldPair.get(0), coldPair.get(1), late.batchCpuNanos(), modelBatchNanos, shipped);
-                    coldNanos = cold.coldPageNanos();
-                    if (coldNanos > 0) {
-                        knobs.put("kernel.ksmd_cold_page_ns", Long.toString(Math.round(coldNanos)));
-                    }
-                    c.put("cold_source", String.format(java.util.Locale.ROOT, "the %s reference (median %.2f ms, %d wake-ups, %d cold pages)"
-                            + " against the %s one (median %.2f ms, %d wake-ups, %d cold pages): a page read cold after a sleep %.0f ns more%s",
-                            coldPair.get(1).reference().name(), coldPair.get(1).medianNanos() / 1e6, coldPair.get(1).modelWakeups(),
-                            coldPair.get(1).modelColdPages(), coldPair.get(0).reference().name(), coldPair.get(0).medianNanos() / 1e6,
-                            coldPair.get(0).modelWakeups(), coldPair.get(0).modelColdPages(), coldNanos,
-                            coldNanos > 0 ? "" : " (none: the short batches cost no more than their wake-ups)"));
-                }
-                double factor = speed.factorWithCold(late.batchCpuNanos(), modelBatchNanos, shipped, coldNanos);
+                double factor = speed.factorWithWakeup(late.batchCpuNanos(), modelBatchNanos, shipped);
                 int permille = (int) Math.max(1, Math.round(1000 * factor));
                 double wakeup = Math.max(0, late.batchCpuNanos() / (permille / 1000.0) - modelBatchNanos);
                 knobs.put("kernel.ksmd_cpu_cost_permille", Integer.toString(permille));

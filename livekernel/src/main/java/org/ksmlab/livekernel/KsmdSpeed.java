@@ -62,22 +62,12 @@ public final class KsmdSpeed {
     /** The large reference with ksmd not sleeping between batches (sleep_millisecs=0), for workloads that do not. */
     static final Reference LARGE_NO_SLEEP = new Reference("large, no sleep", new Scenario("ksmd speed reference, large, no sleep",
             "dup:pages=65536,distinct=64", Map.of("pages_to_scan", "16384", "smart_scan", "0", "sleep_millisecs", "0")));
-    /**
-     * The small reference in batches of 128 pages instead of 1,024: the same pages, contents and
-     * work in 8 times the batches, each after a sleep, so it reads about 3 times the pages cold
-     * (64 batches x 101 against 8 x 251 at kernel.ksmd_cold_pages=256). With {@link #SMALL} it
-     * measures what a cold page costs ({@link #cold}); about 3 s of sleeps a probe.
-     */
-    static final Reference SHORT_BATCHES = new Reference("small, short batches", new Scenario("ksmd speed reference, short batches",
-            "dup:pages=4096,distinct=64", Map.of("pages_to_scan", "128", "smart_scan", "0", "sleep_millisecs", "20")));
-    /** The pair probed beside every workload whose ksmd sleeps: the same work in long and in short batches. */
-    static final java.util.List<Reference> COLD_PAIR = java.util.List.of(SMALL, SHORT_BATCHES);
     /** The references for workloads whose ksmd sleeps between batches, smallest first. */
     static final java.util.List<Reference> SLEEPING = java.util.List.of(SMALL, LARGE);
     /** The references for workloads with sleep_millisecs=0, smallest first. */
     static final java.util.List<Reference> NOT_SLEEPING = java.util.List.of(SMALL_NO_SLEEP, LARGE_NO_SLEEP);
     /** Every reference. */
-    static final java.util.List<Reference> REFERENCES = java.util.List.of(SMALL, LARGE, SMALL_NO_SLEEP, LARGE_NO_SLEEP, SHORT_BATCHES);
+    static final java.util.List<Reference> REFERENCES = java.util.List.of(SMALL, LARGE, SMALL_NO_SLEEP, LARGE_NO_SLEEP);
     /** A reference's runs stop after {@link #PASSES} full scans (60 s at most). */
     static final KernelRunner.Limits LIMITS = new KernelRunner.Limits(PASSES, 60_000, PASSES);
 
@@ -118,59 +108,22 @@ public final class KsmdSpeed {
      */
     static java.util.List<Speed> window(java.util.List<java.util.List<Speed>> probesPerWorkload, int window) {
         java.util.List<Speed> out = new java.util.ArrayList<>();
-        for (int i = 0; i < probesPerWorkload.size(); i++) {
-            out.add(probesPerWorkload.get(i).isEmpty() ? null : near(probesPerWorkload, i, window, probesPerWorkload.get(i).get(0).reference()));
+        int n = probesPerWorkload.size();
+        for (int i = 0; i < n; i++) {
+            if (probesPerWorkload.get(i).isEmpty()) {
+                out.add(null);
+                continue;
+            }
+            Reference own = probesPerWorkload.get(i).get(0).reference();
+            java.util.List<Speed> near = new java.util.ArrayList<>();
+            for (int j = Math.max(0, i - window); j <= Math.min(n - 1, i + window); j++) {
+                for (Speed s : probesPerWorkload.get(j)) {
+                    if (s.reference().equals(own)) near.add(s);
+                }
+            }
+            out.add(Speed.combine(near));
         }
         return out;
-    }
-
-    /**
-     * The probes of reference {@code r} around workload {@code i} and the {@code window} workloads
-     * on either side, as one; null when workload {@code i} itself has none of {@code r}.
-     */
-    static Speed near(java.util.List<java.util.List<Speed>> probesPerWorkload, int i, int window, Reference r) {
-        if (probesPerWorkload.get(i).stream().noneMatch(s -> s.reference().equals(r))) {
-            return null;
-        }
-        java.util.List<Speed> near = new java.util.ArrayList<>();
-        int n = probesPerWorkload.size();
-        for (int j = Math.max(0, i - window); j <= Math.min(n - 1, i + window); j++) {
-            for (Speed s : probesPerWorkload.get(j)) {
-                if (s.reference().equals(r)) near.add(s);
-            }
-        }
-        return Speed.combine(near);
-    }
-
-    /** The machine's speed {@code factor} (f) and a cold page's extra CPU {@code coldPageNanos} (x, ns) now. */
-    public record Cold(double factor, double coldPageNanos) {
-    }
-
-    /**
-     * The machine's speed and what a page read cold costs ksmd now, from the probes of the
-     * {@link #COLD_PAIR} ({@code small}, {@code shortBatches}). Each probe's CPU is its wake-ups at
-     * the pacing probe's CPU per batch ({@code batchCpuNanos}, b), the rest of its work at the
-     * machine's speed f, and its cold pages (the model counts them, c) at x each:
-     * K - n·b = f·(price - n·(shipped + p)) + c·x. Two references, the same work in 1,024- and in
-     * 128-page batches, give two such equations in f and x. Where they give no positive f, or a
-     * negative x (the short batches cost no more than their wake-ups: warm caches, a busy host),
-     * x is 0 and f the small reference's alone ({@link Speed#factorWithWakeup}).
-     */
-    static Cold cold(Speed small, Speed shortBatches, double batchCpuNanos, double pageNanos, double shippedWakeupNanos) {
-        Speed[] s = {small, shortBatches};
-        double[] a = new double[2], l = new double[2], c = new double[2];
-        for (int i = 0; i < 2; i++) {
-            a[i] = s[i].modelCpuNanos() - s[i].modelWakeups() * (shippedWakeupNanos + pageNanos);
-            l[i] = s[i].medianNanos() - s[i].modelWakeups() * batchCpuNanos;
-            c[i] = s[i].modelColdPages();
-        }
-        double det = a[0] * c[1] - a[1] * c[0];
-        double f = (l[0] * c[1] - l[1] * c[0]) / det;
-        double x = (a[0] * l[1] - a[1] * l[0]) / det;
-        if (small.modelWakeups() > 0 && shortBatches.modelWakeups() > 0 && det != 0 && f > 0 && x >= 0) {
-            return new Cold(f, x);
-        }
-        return new Cold(small.factorWithWakeup(batchCpuNanos, pageNanos, shippedWakeupNanos), 0);
     }
 
     /** The probes' largest over smallest beyond which a run is said to have changed speed. */
@@ -181,13 +134,9 @@ public final class KsmdSpeed {
      * model's with the shipped costs; {@code modelWakeups}: ksmd's wake-ups in the model over those
      * scans (0 when not known: {@link #factorWithWakeup} then falls back to the plain ratio).
      */
-    public record Speed(Reference reference, java.util.List<Long> probeNanos, long modelCpuNanos, long modelWakeups, long modelColdPages) {
+    public record Speed(Reference reference, java.util.List<Long> probeNanos, long modelCpuNanos, long modelWakeups) {
         public Speed(Reference reference, java.util.List<Long> probeNanos, long modelCpuNanos) {
-            this(reference, probeNanos, modelCpuNanos, 0, 0);
-        }
-
-        public Speed(Reference reference, java.util.List<Long> probeNanos, long modelCpuNanos, long modelWakeups) {
-            this(reference, probeNanos, modelCpuNanos, modelWakeups, 0);
+            this(reference, probeNanos, modelCpuNanos, 0);
         }
 
         public Speed {
@@ -224,18 +173,6 @@ public final class KsmdSpeed {
             return modelWakeups > 0 && num > 0 && den > 0 ? num / den : medianNanos() / modelCpuNanos;
         }
 
-        /**
-         * As {@link #factorWithWakeup}, with the reference's cold pages at {@code coldPageNanos}
-         * each taken out of the probes first: f = (median - wakeups·b - cold·x) / (modelCpu -
-         * wakeups·(shipped + p)); x = 0 is {@link #factorWithWakeup}.
-         */
-        public double factorWithCold(double batchCpuNanos, double pageNanos, double shippedWakeupNanos, double coldPageNanos) {
-            double num = medianNanos() - modelWakeups * batchCpuNanos - modelColdPages * coldPageNanos;
-            double den = modelCpuNanos - modelWakeups * (shippedWakeupNanos + pageNanos);
-            return coldPageNanos > 0 && modelWakeups > 0 && num > 0 && den > 0 ? num / den
-                    : factorWithWakeup(batchCpuNanos, pageNanos, shippedWakeupNanos);
-        }
-
         /** The largest probe over the smallest. */
         public double spread() {
             return probeNanos.stream().mapToLong(Long::longValue).max().orElseThrow()
@@ -256,12 +193,12 @@ public final class KsmdSpeed {
             java.util.List<Long> all = new java.util.ArrayList<>();
             for (Speed s : speeds) {
                 if (!s.reference.equals(speeds.get(0).reference) || s.modelCpuNanos != speeds.get(0).modelCpuNanos
-                        || s.modelWakeups != speeds.get(0).modelWakeups || s.modelColdPages != speeds.get(0).modelColdPages) {
+                        || s.modelWakeups != speeds.get(0).modelWakeups) {
                     throw new IllegalArgumentException("probes of different references or model prices: " + speeds);
                 }
                 all.addAll(s.probeNanos);
             }
-            return new Speed(speeds.get(0).reference, all, speeds.get(0).modelCpuNanos, speeds.get(0).modelWakeups, speeds.get(0).modelColdPages);
+            return new Speed(speeds.get(0).reference, all, speeds.get(0).modelCpuNanos, speeds.get(0).modelWakeups);
         }
 
         Map<String, Object> toJson() {
@@ -304,8 +241,7 @@ public final class KsmdSpeed {
      */
     public static Speed probe(KernelRunner runner, Reference r, Price model) throws IOException, InterruptedException {
         SideResult k = runner.run(r.scenario());
-        return new Speed(r, java.util.List.of(cpuAtPass(k, "kernel")), model.cpuNanos(), model.work().getOrDefault("wakeups", 0L),
-                model.work().getOrDefault("cold_pages", 0L));
+        return new Speed(r, java.util.List.of(cpuAtPass(k, "kernel")), model.cpuNanos(), model.work().getOrDefault("wakeups", 0L));
     }
 
     /** ksmd's CPU at the end of full scan {@link #PASSES}; an error when the side did not get there. */

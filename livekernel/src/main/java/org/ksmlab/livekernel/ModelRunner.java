@@ -115,7 +115,6 @@ public final class ModelRunner {
         m.put("wakeups", w.wakeups);
         m.put("passes", w.passes);
         m.put("volatile_pages", w.volatilePages);
-        m.put("cold_pages", w.coldPages);
         return m;
     }
 

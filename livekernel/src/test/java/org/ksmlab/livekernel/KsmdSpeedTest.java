@@ -25,7 +25,7 @@ class KsmdSpeedTest {
             assertTrue(Math.abs(cpu - 2 * a) <= 64, cpu + " against 2 x " + a); // rounded per batch
             assertEquals(ModelRunner.run(r.scenario()).atPass(4).get("pages_sharing"), slow.atPass(4).get("pages_sharing"));
         }
-        assertEquals(List.of(4096L, 65536L, 4096L, 65536L, 4096L), KsmdSpeed.REFERENCES.stream().map(KsmdSpeed.Reference::pages).toList());
+        assertEquals(List.of(4096L, 65536L, 4096L, 65536L), KsmdSpeed.REFERENCES.stream().map(KsmdSpeed.Reference::pages).toList());
     }
 
     /** Each workload is probed with the reference nearest its size (pages over all its processes, on a log scale). */
@@ -134,52 +134,5 @@ class KsmdSpeedTest {
         }
         // without the reference's wake-ups known: the plain ratio
         assertEquals(1.5, new KsmdSpeed.Speed(KsmdSpeed.SMALL, List.of(15L), 10).factorWithWakeup(8_000, 1_000, 24_000));
-    }
-    /**
-     * The cold pair: the same work in 1,024- and in 128-page batches. Probes made up from a known
-     * machine (speed 1.2, 20 µs per one-page batch, a cold page 4 µs more) give that speed and
-     * cold cost back, and the model run with the knobs kernel-check then derives costs what the
-     * short-batch probe measured; probes where the short batches cost no more than their wake-ups
-     * give no cold cost and the small reference's speed alone.
-     */
-    @Test
-    void theColdPairGivesBackTheMachinesSpeedAndWhatAColdPageCosts() {
-        double f = 1.2, b = 20_000, x = 4_000;
-        double page = KsmdPacing.modelBatchNanosWithoutWakeup();
-        double shipped = org.ksmlab.engine.cost.CostModel.defaults().asMap().get("wakeup_ns");
-        List<KsmdSpeed.Speed> pair = new java.util.ArrayList<>();
-        for (KsmdSpeed.Reference r : KsmdSpeed.COLD_PAIR) {
-            KsmdSpeed.Price price = KsmdSpeed.price(r);
-            long n = price.work().get("wakeups"), c = price.work().get("cold_pages");
-            long k = Math.round(f * (price.cpuNanos() - n * (shipped + page)) + n * b + c * x);
-            pair.add(new KsmdSpeed.Speed(r, List.of(k), price.cpuNanos(), n, c));
-        }
-        // 8 batches that read pages (passes 1 and 2) of 1,024: 251 cold each; 64 of 128: 101 each
-        assertEquals(List.of(8L * 251, 64L * 101), pair.stream().map(KsmdSpeed.Speed::modelColdPages).toList());
-        KsmdSpeed.Cold cold = KsmdSpeed.cold(pair.get(0), pair.get(1), b, page, shipped);
-        assertEquals(f, cold.factor(), 1e-3);
-        assertEquals(x, cold.coldPageNanos(), 1);
-        KsmdPacing.Lateness late = KsmdPacing.lateness(80L * 24 * 1_000_000, 80, 20, 250).withBatchCpu((long) b);
-        Map<String, Object> c = KernelCheck.clock(new KsmdPacing.Hz(250, "test"), late, pair.get(0), pair, page,
-                SideResult.unavailable("no kernel side in this test"));
-        @SuppressWarnings("unchecked")
-        Map<String, String> knobs = (Map<String, String>) c.get("model_kernel_knobs");
-        assertEquals("4000", knobs.get("kernel.ksmd_cold_page_ns"), knobs.toString());
-        assertEquals("1200", knobs.get("kernel.ksmd_cpu_cost_permille"), knobs.toString());
-        assertTrue(c.get("cold_source").toString().contains("a page read cold after a sleep 4000 ns more"), c.toString());
-        for (KsmdSpeed.Speed probe : pair) {
-            long cpu = KsmdSpeed.cpuAtPass(ModelRunner.run(probe.reference().scenario(), knobs), "model");
-            assertEquals(probe.medianNanos(), cpu, probe.medianNanos() * 0.002, probe.reference().name() + ": " + knobs);
-        }
-        // warm caches: the short batches cost only their wake-ups more
-        KsmdSpeed.Speed warmShort = new KsmdSpeed.Speed(KsmdSpeed.SHORT_BATCHES, List.of(Math.round(pair.get(1).medianNanos()
-                - pair.get(1).modelColdPages() * x - 1_000_000)), pair.get(1).modelCpuNanos(), pair.get(1).modelWakeups(), pair.get(1).modelColdPages());
-        KsmdSpeed.Cold warm = KsmdSpeed.cold(pair.get(0), warmShort, b, page, shipped);
-        assertEquals(0.0, warm.coldPageNanos());
-        assertEquals(pair.get(0).factorWithWakeup(b, page, shipped), warm.factor());
-        Map<String, Object> w = KernelCheck.clock(new KsmdPacing.Hz(250, "test"), late, pair.get(0), List.of(pair.get(0), warmShort), page,
-                SideResult.unavailable("no kernel side in this test"));
-        assertTrue(!((Map<?, ?>) w.get("model_kernel_knobs")).containsKey("kernel.ksmd_cold_page_ns"), w.toString());
-        assertTrue(w.get("cold_source").toString().contains("(none: the short batches cost no more than their wake-ups)"), w.toString());
     }
 }

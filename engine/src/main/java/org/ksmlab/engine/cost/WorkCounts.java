@@ -41,12 +41,6 @@ public final class WorkCounts {
      * to back (sleep_millisecs=0) do not count.
      */
     public long wakeups;
-    /**
-     * Pages ksmd read cold: in a batch that began with a wake-up, round(N·(1 - e^(-n/N))) of the n
-     * pages it checksummed (N: kernel.ksmd_cold_pages). Priced by ksmd's clock
-     * (kernel.ksmd_cold_page_ns, the machine's state), not by {@link CostModel}.
-     */
-    public long coldPages;
 
     public void add(WorkCounts o) {
         pagesChecksummed += o.pagesChecksummed;
@@ -62,7 +56,6 @@ public final class WorkCounts {
         wakeups += o.wakeups;
         passes += o.passes;
         volatilePages += o.volatilePages;
-        coldPages += o.coldPages;
     }
 
     /** The work done since {@code before} was a copy of these counts. */
@@ -81,12 +74,11 @@ public final class WorkCounts {
         d.wakeups = wakeups - before.wakeups;
         d.passes = passes - before.passes;
         d.volatilePages = volatilePages - before.volatilePages;
-        d.coldPages = coldPages - before.coldPages;
         return d;
     }
 
     public void clear() {
         pagesChecksummed = bytesCompared = treeSteps = merges = writeProtects = cowCopies = pagesVisited = tableUpdates = lruDrains = 0;
-        stableSteps = wakeups = passes = volatilePages = coldPages = 0;
+        stableSteps = wakeups = passes = volatilePages = 0;
     }
 }

@@ -230,11 +230,6 @@ public final class Ksm implements Merger, Daemon {
         return scan.seqnr();
     }
 
-    /** ksmd's clock (tests look at its cold reads). */
-    Ksmd ksmd() {
-        return ksmd;
-    }
-
     /** Modelled ksmd CPU time so far. */
     public long ksmdCpuNanos() {
         return ksmd.cpuNanos();

@@ -34,16 +34,6 @@ import org.ksmlab.engine.mm.KernelConfig;
  *     before its batch starts.</li>
  * <li>sleep_millisecs=0: msecs_to_jiffies(0)=0 and the wait returns at once: batches run back to
  *     back.</li>
- * <li>A batch that began with a wake-up reads its first pages cold: of the n pages it checksums,
- *     round(N·(1 - e^(-n/N))) ({@code kernel.ksmd_cold_pages}, N) cost
- *     {@code kernel.ksmd_cold_page_ns} more each, on top of the cost model's price (not scaled by
- *     the machine's speed: it is the state the sleep left the caches in). Measured on an idle
- *     2-vCPU guest (docs/kernel-probes/issue14): at pages_to_scan=100, sleep_millisecs=20 the
- *     checksum pass cost ksmd 5,146 ns a page against 1,067 with another process busy on the
- *     machine, about 0.4 ms more per batch, 1,000-page batches about 1 ms more and 10,000-page
- *     ones no more than that, while batches that read no page (steady passes over merged pages)
- *     and batches run back to back (sleep_millisecs=0) paid nearly nothing extra. Ticks, waits
- *     and counters do not change; a batch's CPU and length do.</li>
  * </ol>
  * Ticks lie at (k + ½)·10⁹/HZ ns of virtual time: time 0 (where a run starts ksmd) is in the
  * middle of a tick, the mean of where a real run=1 lands. The wake-up latency is one value for
@@ -87,12 +77,6 @@ final class Ksmd {
     private long preemptWaitNanos;
     /** Preemption wait owed (the share's stretch not yet taken as whole waits), ns; starts at half a wait. */
     private long preemptOwedNanos;
-    /** N of the cold reads: pages a batch after a sleep reads before its caches are warm. */
-    private long coldPages = KernelConfig.DEFAULTS.ksmdColdPages();
-    /** Extra CPU of a page read cold, ns (0: none). */
-    private long coldPageNanos;
-    /** Whether the current batch began with a wake-up (so its first pages are read cold). */
-    private boolean batchWoke;
 
     /** Modelled CPU time of all finished batches. */
     private long cpuNanos;
@@ -118,8 +102,6 @@ final class Ksmd {
         cpuCostPermille = config.ksmdCpuCostPermille();
         preemptWaitNanos = config.ksmdPreemptWaitMicros() * 1000;
         preemptOwedNanos = preemptWaitNanos / 2;
-        coldPages = config.ksmdColdPages();
-        coldPageNanos = config.ksmdColdPageNanos();
     }
 
     Advisor advisor() {
@@ -152,8 +134,7 @@ final class Ksmd {
         batchStartNanos = nowNanos;
         batchStart.clear();
         batchStart.add(work);
-        batchWoke = nowNanos > batchEndNanos;
-        if (batchWoke) {
+        if (nowNanos > batchEndNanos) {
             work.wakeups++; // it slept (or waited for work) since its last batch: scheduled in anew
         }
     }
@@ -161,7 +142,6 @@ final class Ksmd {
     /** The batch is over: charge its CPU time, and sleep {@code sleepMillis} in ticks after it. */
     void endBatch(long sleepMillis) {
         long cpu = batchCpuNanos();
-        work.coldPages += coldReads(work.pagesChecksummed - batchStart.pagesChecksummed);
         cpuNanos += cpu;
         batchEndNanos = batchStartNanos + Math.max(cpu + preemptedNanos(wallNanos(cpu) - cpu), MIN_WAKE_NANOS);
         nextWakeNanos = wakeAfterSleep(batchEndNanos, sleepMillis);
@@ -198,27 +178,10 @@ final class Ksmd {
         passCompleted = true;
     }
 
-    /**
-     * The batch's CPU so far: the cost model's price of its work, at the machine's speed, and the
-     * pages it read cold.
-     */
+    /** The batch's CPU so far: the cost model's price of its work, at the machine's speed. */
     private long batchCpuNanos() {
-        WorkCounts done = work.minus(batchStart);
-        long cpu = costs.cpuNanos(done);
-        cpu = cpuCostPermille == 1000 ? cpu : cpu * cpuCostPermille / 1000;
-        return coldPageNanos == 0 ? cpu : cpu + coldReads(done.pagesChecksummed) * coldPageNanos;
-    }
-
-    /**
-     * Of {@code checksummed} pages read in this batch, how many were read cold: none unless the
-     * batch began with a wake-up; else round(N·(1 - e^(-n/N))), the first pages nearly all cold,
-     * the count levelling off at N (StrictMath: the same on every JVM).
-     */
-    long coldReads(long checksummed) {
-        if (!batchWoke || checksummed <= 0) {
-            return 0;
-        }
-        return Math.round(coldPages * -StrictMath.expm1(-(double) checksummed / coldPages));
+        long cpu = costs.cpuNanos(work.minus(batchStart));
+        return cpuCostPermille == 1000 ? cpu : cpu * cpuCostPermille / 1000;
     }
 
     /** How long {@code cpuNanos} of work take when ksmd gets its share of a CPU. */

@@ -53,21 +53,12 @@ import java.util.Map;
  *                            spreads the wait its share implies evenly over every batch; more
  *                            makes it whole waits of this length, as a preempted thread waits out
  *                            another's slice (kernel-check: /proc/PID/schedstat)
- * @param ksmdColdPages       how many pages' contents a batch after a sleep reads before its
- *                            caches are warm again: a batch that began with a wake-up and
- *                            checksummed n pages reads round(N·(1 - e^(-n/N))) of them cold
- *                            (256 on the development machine: the extra CPU of 100-page batches was
- *                            about a third of that of 1,000-page batches, and 10,000-page batches
- *                            paid no more than 1,000-page ones)
- * @param ksmdColdPageNanos   the extra CPU of a page read cold (0: a busy host, where the caches
- *                            stay warm between ksmd's batches; kernel-check measures it with two
- *                            references that differ only in their batch size, livekernel KsmdSpeed)
  */
 public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, boolean mremapUnmerge,
                            boolean mremapRelocateAnon, boolean processMadviseKsm, boolean ksmEnabledProcfs,
                            boolean processVmMmap, int hz, int timerLatePermille, int ksmdCpuSharePermille,
                            long ksmdWakeLatencyMicros, long ksmdPriorCpuNanos, int ksmdCpuCostPermille,
-                           long ksmdPreemptWaitMicros, long ksmdColdPages, long ksmdColdPageNanos) {
+                           long ksmdPreemptWaitMicros) {
     /** The prefix of every kernel knob. */
     public static final String PREFIX = "kernel.";
 
@@ -94,9 +85,7 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
             new Knob("kernel.ksmd_wake_latency_us", 0, 1_000_000_000, 0, "how long ksmd waits for a CPU after its timer woke it (0: at once); its batch starts that much after the tick"),
             new Knob("kernel.ksmd_prior_cpu_ns", 0, Long.MAX_VALUE, 0, "ksmd's CPU time before the run, which the scan-time advisor's first pass counts (kernel-check: ksmd's schedstat)"),
             new Knob("kernel.ksmd_cpu_cost_permille", 1, 100_000, 1000, "ksmd's CPU for the same work, per mille of the cost model's (the machine's speed at the time; kernel-check: a reference workload beside each workload)"),
-            new Knob("kernel.ksmd_preempt_wait_us", 0, 1_000_000_000, 0, "how long ksmd waits each time it is preempted in a batch (0: the wait its CPU share implies is spread evenly; kernel-check: schedstat)"),
-            new Knob("kernel.ksmd_cold_pages", 1, 1_000_000_000, 256, "pages a batch after a sleep reads before its caches are warm: of n pages checksummed, N(1 - e^(-n/N)) are read cold"),
-            new Knob("kernel.ksmd_cold_page_ns", 0, 1_000_000_000, 0, "extra CPU of a page read cold in a batch after a sleep (0: a busy host; kernel-check: two references of different batch sizes)"));
+            new Knob("kernel.ksmd_preempt_wait_us", 0, 1_000_000_000, 0, "how long ksmd waits each time it is preempted in a batch (0: the wait its CPU share implies is spread evenly; kernel-check: schedstat)"));
 
     /** Linux 6.18 as measured on the development machine. */
     public static final KernelConfig DEFAULTS = fromValues(defaults());
@@ -156,8 +145,6 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
         m.put("kernel.ksmd_prior_cpu_ns", ksmdPriorCpuNanos);
         m.put("kernel.ksmd_cpu_cost_permille", (long) ksmdCpuCostPermille);
         m.put("kernel.ksmd_preempt_wait_us", ksmdPreemptWaitMicros);
-        m.put("kernel.ksmd_cold_pages", ksmdColdPages);
-        m.put("kernel.ksmd_cold_page_ns", ksmdColdPageNanos);
         return m;
     }
 
@@ -176,7 +163,6 @@ public record KernelConfig(boolean readFaultZeroPage, boolean ksmVmaMergeFix, bo
                 m.get("kernel.process_vm_mmap") == 1, Math.toIntExact(m.get("kernel.hz")),
                 Math.toIntExact(m.get("kernel.timer_late_permille")), Math.toIntExact(m.get("kernel.ksmd_cpu_share_permille")),
                 m.get("kernel.ksmd_wake_latency_us"), m.get("kernel.ksmd_prior_cpu_ns"),
-                Math.toIntExact(m.get("kernel.ksmd_cpu_cost_permille")), m.get("kernel.ksmd_preempt_wait_us"),
-                m.get("kernel.ksmd_cold_pages"), m.get("kernel.ksmd_cold_page_ns"));
+                Math.toIntExact(m.get("kernel.ksmd_cpu_cost_permille")), m.get("kernel.ksmd_preempt_wait_us"));
     }
 }

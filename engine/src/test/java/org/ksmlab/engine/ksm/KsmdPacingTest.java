@@ -156,45 +156,6 @@ class KsmdPacingTest {
         assertEquals(a, b);
     }
 
-    /**
-     * kernel.ksmd_cold_page_ns: a batch that began with a wake-up pays for the pages it read cold,
-     * round(256 (1 - e^(-1000/256))) = 251 of its 1000 checksummed pages at the default
-     * kernel.ksmd_cold_pages; batches run back to back (sleep_millisecs=0) do not, except the
-     * first, which began with ksmd's start. What it scans and when it wakes do not change.
-     */
-    @Test
-    void aBatchAfterASleepPaysForThePagesItReadCold() {
-        for (long sleep : new long[] {20, 0}) {
-            Paced warm = pacing(sleep, 0, 1000);
-            Paced cold = pacing(sleep, 0, 1000, "kernel.ksmd_cold_page_ns", "1000");
-            warm.ksm.writeKnob("pages_to_scan", "1000");
-            cold.ksm.writeKnob("pages_to_scan", "1000");
-            List<Long> warmWakes = warm.wakes(3);
-            List<Long> coldWakes = cold.wakes(3);
-            long coldBatches = sleep > 0 ? 3 : 1;
-            assertEquals(coldBatches * 251_000, cold.ksm.ksmdCpuNanos() - warm.ksm.ksmdCpuNanos(), "sleep_millisecs=" + sleep);
-            Map<String, Long> a = new LinkedHashMap<>(), b = new LinkedHashMap<>();
-            warm.ksm.counters(a);
-            cold.ksm.counters(b);
-            a.remove("ksmd_cpu_ns");
-            b.remove("ksmd_cpu_ns");
-            assertEquals(a, b);
-            if (sleep > 0) {
-                // a batch of about a ms either way: each ends in the tick it began in, so the wake-ups are the same
-                assertEquals(warmWakes, coldWakes);
-            }
-        }
-    }
-
-    @Test
-    void coldReadsLevelOffAtKsmdColdPages() {
-        Paced p = pacing(20, 0, 1000, "kernel.ksmd_cold_pages", "100");
-        p.wakes(1); // a batch that began with a wake-up
-        Ksmd k = p.ksm.ksmd();
-        assertEquals(List.of(0L, 1L, 10L, 39L, 63L, 100L, 100L),
-                List.of(0L, 1L, 10L, 50L, 100L, 1000L, 100_000L).stream().map(k::coldReads).toList());
-    }
-
     /** sleep_millisecs_store wakes ksmd from its sleep (the wait's condition is the value changing). */
     @Test
     void writingSleepMillisecsWakesKsmdAtOnce() {
