@@ -32,10 +32,20 @@ final class StableNodes implements AutoCloseable {
     /** Stable node of each KSM frame (folio_stable_node); frames without one are absent. */
     private final OffHeapIntMap nodeOfFrame = new OffHeapIntMap(NONE);
 
+    /**
+     * max_page_sharing, for the chains' counts of candidate dups (it only changes when there are
+     * no stable nodes: max_page_sharing_store removes them all first).
+     */
+    private final java.util.function.IntSupplier maxPageSharing;
+
     private int[] freeList = new int[64];
     private int freeCount;
     private int limit;
     long count;
+
+    StableNodes(java.util.function.IntSupplier maxPageSharing) {
+        this.maxPageSharing = maxPageSharing;
+    }
 
     /** What only dups and chains have. */
     private static final class Chained {
@@ -43,6 +53,10 @@ final class StableNodes implements AutoCloseable {
         int dupPrev = NONE;
         /** For a chain: virtual ms of the last full prune (chain_prune_time). */
         long chainPruneMillis;
+        /** For a chain: its dups; those that can take another mapping (1 to max_page_sharing - 1); those gone stale (no kpfn). */
+        int dups;
+        int candidates;
+        int stale;
     }
 
     int allocate() {
@@ -80,13 +94,56 @@ final class StableNodes implements AutoCloseable {
     }
 
     int kpfn(int n) { return kpfn.getInt(n); }
-    void setKpfn(int n, int frame) { kpfn.setInt(n, frame); }
+
+    void setKpfn(int n, int frame) {
+        int c = chain(n);
+        if (c != NONE) {
+            chained(c).stale += (frame == NONE ? 1 : 0) - (kpfn(n) == NONE ? 1 : 0);
+        }
+        kpfn.setInt(n, frame);
+    }
     int hlistHead(int n) { return hlistHead.getInt(n); }
     void setHlistHead(int n, int item) { hlistHead.setInt(n, item); }
     int rmapHlistLen(int n) { return rmapHlistLen.getInt(n); }
-    void setRmapHlistLen(int n, int len) { rmapHlistLen.setInt(n, len); }
+    void setRmapHlistLen(int n, int len) {
+        int c = chain(n);
+        if (c != NONE) {
+            chained(c).candidates += (candidate(len) ? 1 : 0) - (candidate(rmapHlistLen(n)) ? 1 : 0);
+        }
+        rmapHlistLen.setInt(n, len);
+    }
+
     int chain(int n) { return chain.getInt(n); }
-    void setChain(int n, int c) { chain.setInt(n, c); }
+
+    /** Makes {@code n} a dup of chain {@code c} (NONE: of none), moving its part of the chains' counts. */
+    void setChain(int n, int c) {
+        int old = chain(n);
+        if (old != NONE) {
+            count(chained(old), n, -1);
+        }
+        chain.setInt(n, c);
+        if (c != NONE) {
+            count(chained(c), n, 1);
+        }
+    }
+
+    private void count(Chained c, int dup, int sign) {
+        c.dups += sign;
+        c.candidates += candidate(rmapHlistLen(dup)) ? sign : 0;
+        c.stale += kpfn(dup) == NONE ? sign : 0;
+    }
+
+    /** Whether a dup with {@code len} mappings can take another (is_page_sharing_candidate). */
+    private boolean candidate(int len) {
+        return len != 0 && len < maxPageSharing.getAsInt();
+    }
+
+    /** A chain's dups. */
+    int chainDups(int chain) { Chained c = chained.get(chain); return c == null ? 0 : c.dups; }
+    /** A chain's dups that can take another mapping. */
+    int chainCandidates(int chain) { Chained c = chained.get(chain); return c == null ? 0 : c.candidates; }
+    /** A chain's dups gone stale. */
+    int chainStale(int chain) { Chained c = chained.get(chain); return c == null ? 0 : c.stale; }
     int checksum(int n) { return checksum.getInt(n); }
     void setChecksum(int n, int cs) { checksum.setInt(n, cs); }
 

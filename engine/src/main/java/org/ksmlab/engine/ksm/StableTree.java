@@ -22,7 +22,7 @@ final class StableTree {
     /** The domain argument of the walks when the trees are not partitioned by security domain. */
     static final int ANY_DOMAIN = Integer.MIN_VALUE;
 
-    final StableNodes nodes = new StableNodes();
+    final StableNodes nodes;
     /**
      * The security domain of each node (a chain's and its dups' are the same), kept only when the
      * tree is partitioned by domain ({@link MergePolicy#SAME_DOMAIN}); null otherwise, so
@@ -40,6 +40,7 @@ final class StableTree {
         this.items = items;
         this.counters = counters;
         this.knobs = knobs;
+        this.nodes = new StableNodes(() -> knobs.maxPageSharing);
         this.pages = pages;
         this.store = store;
         this.work = work;
@@ -218,7 +219,16 @@ final class StableTree {
         }
         int found = NONE;
         int foundLen = 0;
-        for (int dup = nodes.hlistHead(node); dup != NONE; ) {
+        assert chainCountsHold(node) : "chain " + node + ": counts of dups, candidates and stale dups out of step with its list";
+        if (!prune && nodes.chainCandidates(node) == 0 && nodes.chainStale(node) == 0) {
+            // Every dup full and none stale: the walk below would visit them all (a ksm_get_folio
+            // each) and keep the first, having found no candidate. The same result and the same
+            // work without the chain-long walk, which a chain of many full dups (the zero page's,
+            // at a 1 TiB host's size) would otherwise repeat at every search.
+            work.stableSteps += nodes.chainDups(node);
+            found = nodes.hlistHead(node);
+        }
+        for (int dup = found != NONE ? NONE : nodes.hlistHead(node); dup != NONE; ) {
             int nextDup = nodes.dupNext(dup);
             work.stableSteps++; // each dup examined is a ksm_get_folio, like a tree node
             int folio = ksmGetFolio(dup);
@@ -251,6 +261,17 @@ final class StableTree {
             freeStableNodeChain(node);
         }
         return found;
+    }
+
+    /** The chain's counts equal what its list holds (checked under assertions, as in the tests). */
+    private boolean chainCountsHold(int chain) {
+        int dups = 0, candidates = 0, stale = 0;
+        for (int dup = nodes.hlistHead(chain); dup != NONE; dup = nodes.dupNext(dup)) {
+            dups++;
+            candidates += isPageSharingCandidate(dup, 0) ? 1 : 0;
+            stale += nodes.kpfn(dup) == NONE ? 1 : 0;
+        }
+        return dups == nodes.chainDups(chain) && candidates == nodes.chainCandidates(chain) && stale == nodes.chainStale(chain);
     }
 
     /**

@@ -76,6 +76,29 @@ class KsmSelftestTest {
         }
     }
 
+    /**
+     * A chain whose dups are all full is walked whole at every search that finds its content (the
+     * kernel's stable_node_dup finds no candidate and visits every dup): 2,000 identical pages
+     * at max_page_sharing=2 make a chain of 1,000 dups. The model skips that walk when the
+     * chain's counts say every dup is full and none stale, and must still count every dup it
+     * would have visited: the steps below are what the walking implementation counted (before
+     * the skip) for the same three passes, and the counters are the chain rule's.
+     */
+    @Test
+    void aChainOfFullDupsCountsEveryDupAtEverySearch() {
+        try (KsmHarness h = new KsmHarness("max_page_sharing=2", "smart_scan=0")) {
+            int pid = h.kernel.spawn();
+            long base = h.mapFilled(pid, same(2000, 3));
+            h.mergeable(pid, base, 2000);
+            h.scans(3);
+            assertEquals(1000, h.c("stable_node_dups"));
+            assertEquals(1000, h.c("pages_sharing"));
+            assertEquals(CHAIN_STEPS, h.ksm.workCounts().stableSteps);
+        }
+    }
+
+    private static final long CHAIN_STEPS = 1_501_494;
+
     @Test
     void mergedPagesWrittenOnceMoreAreUnmergedAtTheNextPass() {
         try (KsmHarness h = new KsmHarness()) {
