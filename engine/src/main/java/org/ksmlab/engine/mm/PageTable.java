@@ -40,19 +40,6 @@ public final class PageTable {
      */
     private long[] slots = newSlots(64);
     private int leafCount;
-    /**
-     * The leaves of a dense run of leaf numbers again, by number: {@code dense[key - denseBase]}
-     * is the leaf + 1 (0: none) for every key in {@code [denseBase, denseBase + dense.length)}.
-     * An address space is mostly a few large mappings, so most lookups are one read of an int
-     * array 1/512 the size of the memory, where the open-addressing table is a long per slot at
-     * half load: at a 1 TiB host's size (64 guests of 4 Mi pages) 2 MB against 8 MB, and the
-     * unstable-tree walk spent a third of its time in that table's probe. The table stays the
-     * record of every leaf; the run grows (doubling) while it stays at most {@link #DENSE_SLACK}
-     * times the leaves, and keys outside it are looked up in the table only.
-     */
-    private int[] dense;
-    private long denseBase;
-    private static final int DENSE_SLACK = 4;
     /** Present ptes (the process's rss in pages, zero-page mappings included). */
     private long present;
     // One-entry cache of the last leaf looked up: most accesses are sequential.
@@ -158,19 +145,6 @@ public final class PageTable {
         if (key == lastKey) {
             return lastLeaf;
         }
-        if (dense != null) {
-            long off = key - denseBase;
-            if (off >= 0 && off < dense.length) {
-                int v = dense[(int) off];
-                if (v != 0 || !create) {
-                    if (v != 0) {
-                        lastKey = key;
-                        lastLeaf = v - 1;
-                    }
-                    return v - 1; // NO_LEAF when 0
-                }
-            }
-        }
         int mask = slots.length - 1;
         int i = (int) mix(key) & mask;
         long s;
@@ -197,38 +171,7 @@ public final class PageTable {
         leafCount++;
         lastKey = key;
         lastLeaf = leaf;
-        addDense(key, leaf);
         return leaf;
-    }
-
-    /** Puts a new leaf in the dense run, growing the run to cover it while it stays dense enough. */
-    private void addDense(long key, int leaf) {
-        if (dense == null) {
-            dense = new int[64];
-            denseBase = key;
-        }
-        long off = key - denseBase;
-        if (off < 0 || off >= dense.length) {
-            long lo = Math.min(denseBase, key), hi = Math.max(denseBase + dense.length, key + 1);
-            long len = Math.max(hi - lo, 2L * dense.length);
-            if (len > (long) DENSE_SLACK * leafCount + 64 || len > Integer.MAX_VALUE / 2) {
-                return; // too sparse: this key lives in the table only
-            }
-            long base = lo;
-            int[] grown = new int[(int) len];
-            for (long s : slots) { // every leaf the new run covers, from the table
-                if (s != EMPTY) {
-                    long o = (s >>> 32) - base;
-                    if (o >= 0 && o < len) {
-                        grown[(int) o] = (int) s + 1;
-                    }
-                }
-            }
-            dense = grown;
-            denseBase = base;
-            return;
-        }
-        dense[(int) off] = leaf + 1;
     }
 
     private void grow() {
@@ -262,7 +205,6 @@ public final class PageTable {
         }
         slots = newSlots(64);
         leafCount = 0;
-        dense = null;
         lastKey = -1;
         lastLeaf = NO_LEAF;
     }

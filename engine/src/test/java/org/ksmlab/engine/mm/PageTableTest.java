@@ -8,10 +8,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The page table answers every lookup as a plain map of vpn to pte would, whether a leaf is
- * found through the dense run of leaf numbers or through the open-addressing table: one large
- * mapping grown upwards and downwards, a far-away second mapping, scattered single pages, and
- * the table torn down and used again.
+ * The page table answers every lookup as a plain map of vpn to pte would: one large mapping
+ * grown upwards and downwards, a far-away second mapping, scattered single pages (the
+ * open-addressing table of leaves grows through all of them), and the table torn down and used
+ * again.
  */
 class PageTableTest {
     @Test
