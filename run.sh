@@ -20,6 +20,7 @@
 #                                         then an end-to-end smoke run of bench -> analysis -> report
 #   ./run.sh simulate ARGS...             run the model: --workload SPEC|MIX --algo NAME [--set k=v]...
 #                                         [--for-ms N | --for-scans N | --until-stable] [--json]
+#                                         [--wall-limit 2h] (or SIGTERM/Ctrl-C): print what it has, marked partial
 #   ./run.sh kernel-check ARGS...         run workloads on this machine's KSM and on the model, compare
 #                                         them per full scan: [--workload SPEC]... [--set knob=value]...
 #                                         [--json] [--out DIR] [--grid] [--write-calibration] [--no-wait];

@@ -71,6 +71,11 @@ final class SimulateCommand implements Callable<Integer> {
             description = "print a progress line (wall time, virtual time, full scans, the merger's saving counters so far) to stderr every SECONDS of wall time; 0: never (default 60)")
     long progressSeconds;
 
+    @Option(names = "--wall-limit", paramLabel = "DURATION",
+            description = {"stop after this much wall time (for example 90m, 2h, 1h30m, 45s) and print what the run has, marked partial",
+                    "(final.partial=1, a warning); a SIGTERM or Ctrl-C does the same. Where it stops depends on the machine: not reproducible to the step"})
+    String wallLimit;
+
     @Option(names = "--page-mode", defaultValue = "byte", paramLabel = "MODE",
             description = {"how the model holds page contents: byte (4 KiB of real bytes per page, the reference; default)",
                     "or symbolic (a content identity per page, the same counters, for sizes beyond this machine's memory)"})
@@ -109,11 +114,68 @@ final class SimulateCommand implements Callable<Integer> {
         if (progressSeconds < 0) {
             throw new IllegalArgumentException("--progress " + progressSeconds + ": expected seconds >= 0 (0: never)");
         }
+        long wallLimitNanos = wallLimit == null ? -1 : parseWallLimit(wallLimit);
         Simulation sim = new Simulation(w, algo, knobs, options, mode);
-        if (progressSeconds > 0) {
-            sim.onStep(new Progress(spec.commandLine().getErr(), progressSeconds * 1_000_000_000L, System.nanoTime()));
+        long startedNanos = System.nanoTime();
+        if (progressSeconds > 0 || wallLimitNanos > 0) {
+            Progress progress = progressSeconds > 0 ? new Progress(spec.commandLine().getErr(), progressSeconds * 1_000_000_000L, startedNanos) : null;
+            sim.onStep((virtualNanos, fullScans, saving) -> {
+                if (progress != null) progress.step(virtualNanos, fullScans, saving);
+                if (wallLimitNanos > 0 && System.nanoTime() - startedNanos >= wallLimitNanos) sim.requestStop();
+            });
         }
-        SimulationResult r = sim.run();
+        // A signal (SIGTERM, Ctrl-C) ends a long run with what it has, marked partial, instead of nothing.
+        java.util.concurrent.CountDownLatch printed = new java.util.concurrent.CountDownLatch(1);
+        Thread onSignal = new Thread(() -> {
+            sim.requestStop();
+            try {
+                printed.await(SIGNAL_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "simulate-partial-on-signal");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            print(sim.run());
+        } finally {
+            printed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // a signal came: the hook is running and has just been released
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * How long a signal waits for the run to stop at its next step and print (a 1 TiB ksm batch
+     * takes seconds; a signal while the workload is still being built, before the first step, may
+     * outlast it, and the JVM then ends with nothing printed).
+     */
+    static final long SIGNAL_GRACE_SECONDS = 120;
+
+    /** {@code 90m}, {@code 2h}, {@code 1h30m}, {@code 45s}: a positive wall time in nanoseconds. */
+    static long parseWallLimit(String v) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?").matcher(v);
+        long seconds = 0;
+        if (!v.isEmpty() && m.matches()) {
+            try {
+                long h = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
+                long min = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
+                long sec = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
+                seconds = Math.addExact(Math.addExact(Math.multiplyExact(h, 3600), Math.multiplyExact(min, 60)), sec);
+            } catch (ArithmeticException | NumberFormatException e) {
+                seconds = 0;
+            }
+        }
+        if (seconds <= 0 || seconds > Long.MAX_VALUE / 1_000_000_000L) {
+            throw new IllegalArgumentException("--wall-limit " + v + ": expected a positive wall time such as 90m, 2h, 1h30m or 45s");
+        }
+        return seconds * 1_000_000_000L;
+    }
+
+    private void print(SimulationResult r) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         for (String warning : r.warnings()) {
             spec.commandLine().getErr().println("simulate: warning: " + warning);
@@ -128,13 +190,15 @@ final class SimulateCommand implements Callable<Integer> {
             out.println(summary(r));
         }
         out.flush();
-        return 0;
     }
 
     /** simulate --scenario: the scenario on the model; the stop options do not apply (its waits are its time). */
     private int scenario(PageMode mode) throws Exception {
         if (stop.forMs != null || stop.forScans != null || stop.untilStable) {
             throw new IllegalArgumentException("--for-ms, --for-scans and --until-stable do not apply to --scenario: its wait steps say how long it runs");
+        }
+        if (wallLimit != null) {
+            throw new IllegalArgumentException("--wall-limit " + wallLimit + " does not apply to --scenario: its wait steps say how long it runs");
         }
         org.ksmlab.engine.scenario.Scenario sc = org.ksmlab.datasets.scenario.Scenarios.load(subject.scenario);
         org.ksmlab.engine.scenario.ScenarioSimulation.Outcome o = org.ksmlab.engine.scenario.ScenarioSimulation.run(sc, variant, algo, settings, mode);
@@ -163,7 +227,8 @@ final class SimulateCommand implements Callable<Integer> {
         return String.format("summary (model, virtual time): saved %,d pages%s at %,d ms; 90 %% of it by %,d ms; "
                         + "modelled merger CPU %.1f ms; %,d COW faults on merged pages%s",
                 c.savedPages(), share, c.virtualMs(), c.virtualMsTo90(), c.cpuNs() / 1e6, c.cowAfterMerge(),
-                Long.valueOf(0).equals(stable) ? "; NOT stable when the run stopped" : "");
+                Long.valueOf(1).equals(r.finalCounters().get("partial")) ? "; PARTIAL: stopped on request before its stop rule"
+                        : Long.valueOf(0).equals(stable) ? "; NOT stable when the run stopped" : "");
     }
 
     private static long takeLong(Map<String, String> settings, String key, long def) {

@@ -193,4 +193,33 @@ class KsmlabCliTest {
         assertEquals(0, quiet.code());
         assertTrue(!quiet.err().contains("simulate: 0:"), quiet.err());
     }
+
+    /** --wall-limit: its values, its errors, and a run that outlasts it printing what it has, marked partial. */
+    @Test
+    void aWallLimitShouldEndALongRunWithItsPartialResult() throws Exception {
+        assertEquals(5_400_000_000_000L, SimulateCommand.parseWallLimit("90m"));
+        assertEquals(5_400_000_000_000L, SimulateCommand.parseWallLimit("1h30m"));
+        assertEquals(7_200_000_000_000L, SimulateCommand.parseWallLimit("2h"));
+        assertEquals(45_000_000_000L, SimulateCommand.parseWallLimit("45s"));
+        for (String bad : List.of("0s", "", "5x", "-3m", "1.5h", "m")) {
+            Run r = run("simulate", "--workload", "dup:pages=10,distinct=1", "--algo", "ksm", "--wall-limit", bad);
+            assertEquals(2, r.code(), bad);
+            assertTrue(r.err().contains("--wall-limit " + bad + ": expected a positive wall time such as 90m, 2h, 1h30m or 45s"), r.err());
+            assertTrue(!r.err().contains("Exception"), r.err());
+        }
+        // A million full scans of 4,096 pages take far more than a second (at least a ms a pass): one second stops it mid-run.
+        String[] longRun = {"simulate", "--workload", "dup:pages=4096,distinct=16", "--algo", "ksm", "--set", "sleep_millisecs=0",
+                "--for-scans", "1000000", "--wall-limit", "1s", "--progress", "0"};
+        Run r = run(java.util.stream.Stream.concat(java.util.Arrays.stream(longRun), java.util.stream.Stream.of("--json")).toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        JsonNode f = new ObjectMapper().readTree(r.out()).path("final");
+        assertEquals(1, f.path("partial").asInt(), r.out());
+        assertTrue(f.path("full_scans").asLong() < 1_000_000, r.out());
+        assertTrue(r.err().contains("simulate: warning: stopped on request at "), r.err());
+        Run text = run(longRun);
+        assertTrue(text.out().contains("; PARTIAL: stopped on request before its stop rule"), text.out());
+        Run scenario = run("simulate", "--scenario", "selftests/unmerge", "--wall-limit", "1m");
+        assertEquals(2, scenario.code());
+        assertTrue(scenario.err().contains("--wall-limit 1m does not apply to --scenario"), scenario.err());
+    }
 }

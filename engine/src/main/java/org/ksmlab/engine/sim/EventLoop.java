@@ -26,7 +26,20 @@ public final class EventLoop {
         /** The time limit came first. */
         LIMIT,
         /** The daemon is idle (run=0, or nothing to scan) and no event can wake it: nothing will change. */
-        IDLE
+        IDLE,
+        /** {@link #requestStop} was called (from any thread): stopped between two steps, short of the condition. */
+        REQUESTED
+    }
+
+    /** Set by {@link #requestStop}, read by {@link #runUntil} before every step. */
+    private volatile boolean stopRequested;
+
+    /**
+     * Asks {@link #runUntil} to return {@link Stop#REQUESTED} before its next step (the step under
+     * way finishes: for ksmd a batch). Safe from any thread; a run that ends this way is partial.
+     */
+    public void requestStop() {
+        stopRequested = true;
     }
 
     /**
@@ -193,6 +206,9 @@ public final class EventLoop {
      */
     public Stop runUntil(Predicate<EventLoop> condition, long limitNanos, boolean stopWhenIdle) {
         while (true) {
+            if (stopRequested) {
+                return Stop.REQUESTED;
+            }
             long nextEvent = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().nanos;
             long nextWake = daemon == null || passSample != Long.MAX_VALUE ? Long.MAX_VALUE : daemon.nextWakeNanos();
             long t = Math.min(Math.min(nextEvent, nextWake), Math.min(nextSample, passSample));

@@ -106,6 +106,26 @@ public final class Simulation {
         return this;
     }
 
+    /** Set by {@link #requestStop}; passed on to the run's event loop. */
+    private volatile boolean stopRequested;
+    /** The event loop of the run under way, or null. */
+    private volatile EventLoop running;
+
+    /**
+     * Asks the run to stop before its next step, short of its stop rule: {@link #run} then
+     * returns what it has, with {@code partial} 1 and {@code stable} 0 in its final counters and a
+     * warning that says where it stopped. For a person ending a long run (a signal, a wall-time
+     * budget); where it stops depends on wall time, so such a result is not reproducible to the
+     * step, which is why it is marked. Safe from any thread.
+     */
+    public void requestStop() {
+        stopRequested = true;
+        EventLoop l = running;
+        if (l != null) {
+            l.requestStop();
+        }
+    }
+
     /** Runs to the stop condition and returns the result; the kernel model is closed after. */
     public SimulationResult run() {
         MemoryBudget.check(workload, pageMode);
@@ -117,6 +137,10 @@ public final class Simulation {
 
     private SimulationResult run(Kernel kernel) {
         EventLoop loop = new EventLoop(kernel, options.sampleMs * 1_000_000L, algorithm.stabilityCounters(), algorithm.savingCounters());
+        running = loop;
+        if (stopRequested) {
+            loop.requestStop();
+        }
         if (stepListener != null) {
             loop.onStep(stepListener);
         }
@@ -155,9 +179,15 @@ public final class Simulation {
                 || (options.untilStable && l.isStable(options.stableSamples));
         // A run for a duration runs to it whatever the daemon does; the others stop when it is idle.
         EventLoop.Stop stop = loop.runUntil(condition, limitNanos, options.forMs < 0);
-        boolean stable = options.untilStable && stop != EventLoop.Stop.LIMIT;
+        boolean partial = stop == EventLoop.Stop.REQUESTED;
+        boolean stable = options.untilStable && stop != EventLoop.Stop.LIMIT && !partial;
         List<String> warnings = new ArrayList<>();
-        if (stop == EventLoop.Stop.IDLE) {
+        if (partial) {
+            warnings.add("stopped on request at " + kernel.nowNanos() / 1_000_000 + " virtual ms"
+                    + (daemon != null ? " after " + daemon.fullScans() + " full scans" : "")
+                    + ", short of its stop rule: a partial run (final.partial=1); its counters are where it stood"
+                    + (options.untilStable ? ", not stable, and converged_ms is where they last settled so far" : ""));
+        } else if (stop == EventLoop.Stop.IDLE) {
             // Nothing will change the merger's counters again (run=0, or no mm left to scan).
             warnings.add(options.untilStable
                     ? "the " + algorithm.name() + " daemon is idle at " + kernel.nowNanos() / 1_000_000
@@ -175,7 +205,7 @@ public final class Simulation {
             warnings.add((options.untilStable ? "not stable" : "--for-scans " + options.forScans + " not reached")
                     + " within max_ms=" + options.maxMs + " virtual ms: stopped there");
         }
-        if (options.forMs >= 0 && kernel.nowNanos() < limitNanos) {
+        if (options.forMs >= 0 && !partial && kernel.nowNanos() < limitNanos) {
             kernel.advanceTo(limitNanos);
         }
         workload.finish(kernel, scheduler);
@@ -190,6 +220,9 @@ public final class Simulation {
         fin.putAll(recorded); // values the workload recorded (Workload.Scheduler#record)
         if (optInNanos[0] >= 0) {
             fin.put("opt_in_ms", optInNanos[0] / 1_000_000); // when memory was first offered for merging
+        }
+        if (partial) {
+            fin.put("partial", 1L);
         }
         if (options.untilStable) {
             fin.put("stable", stable ? 1L : 0L);

@@ -134,6 +134,47 @@ class SimulationTest {
                 + " (not running, or nothing left to scan) and nothing can wake it"), r.warnings());
     }
 
+    /**
+     * A stop asked for from outside (a signal, a wall-time budget) ends the run before its next
+     * step: the result holds the counters where it stood, marked partial and not stable, with a
+     * warning. Asked for when the third pass completes, it holds what a run of exactly three full
+     * scans holds (every counter but the clock, which a --for-scans run reads at the pass's sample).
+     */
+    @Test
+    void aStopRequestedMidRunShouldGiveThePartialResultMarkedPartial() {
+        Map<String, String> knobs = Map.of("pages_to_scan", "100");
+        Simulation sim = new Simulation(Workloads.create(PERIODIC), "ksm", knobs, Simulation.Options.stable());
+        sim.onStep((virtualNanos, fullScans, saving) -> {
+            if (fullScans >= 3) sim.requestStop();
+        });
+        SimulationResult partial = sim.run();
+        SimulationResult three = run(PERIODIC, "ksm", knobs, new Simulation.Options(100, 86_400_000, -1, 3, false, 2));
+        Map<String, Object> p = partial.finalCounters();
+        assertEquals(1L, p.get("partial"));
+        assertEquals(0L, p.get("stable"));
+        assertEquals(3L, p.get("full_scans"));
+        for (String k : List.of("pages_shared", "pages_sharing", "pages_unshared", "pages_volatile", "pages_scanned", "nr_anon_pages",
+                "rmap_items", "ksmd_cpu_ns")) {
+            assertEquals(three.finalCounters().get(k), p.get(k), k);
+        }
+        assertEquals(List.of("stopped on request at " + p.get("virtual_ms") + " virtual ms after 3 full scans, short of its stop rule:"
+                + " a partial run (final.partial=1); its counters are where it stood, not stable, and converged_ms is where they"
+                + " last settled so far"), partial.warnings());
+        assertEquals(null, three.finalCounters().get("partial"), "a run that reached its rule is not marked");
+    }
+
+    /** A stop asked for before the run starts stops it before its first step. */
+    @Test
+    void aStopRequestedBeforeTheRunShouldStopItAtOnce() {
+        Simulation sim = new Simulation(Workloads.create(PERIODIC), "ksm", Map.of(), Simulation.Options.stable());
+        sim.requestStop();
+        SimulationResult r = sim.run();
+        assertEquals(1L, r.finalCounters().get("partial"));
+        assertEquals(0L, r.finalCounters().get("virtual_ms"));
+        assertEquals(0L, r.finalCounters().get("full_scans"));
+        assertEquals(800L, r.finalCounters().get("nr_anon_pages"), "the workload was built: 4 processes of 200 pages");
+    }
+
     @Test
     void untilStableThatReachesMaxMsShouldSaySo() {
         SimulationResult r = run("dup:pages=10,volatile=0.5,period_ms=5000", "none", Map.of(),
