@@ -75,6 +75,7 @@ public final class ComparisonTable {
         if (withModel) {
             b.append(String.format("; model at full scan %d after %d ms (virtual)", model.convergedFullScans(), model.convergedMs()));
             b.append(ratioText(model.convergedMs(), kernel.convergedMs(), KernelCheck.TIME_TOLERANCE));
+            b.append(withinKernelRuns(model.convergedMs(), kernel));
         }
         b.append(kernel.finalCounters().get("stable") instanceof Long s && s == 1 ? "" : "  [kernel NOT stable within the scan/time bound]");
         b.append('\n');
@@ -241,6 +242,21 @@ public final class ComparisonTable {
 
     private static String ratioText(long model, long kernel, double tolerance) {
         return "; model/kernel " + ratio(model, kernel, tolerance);
+    }
+
+    /**
+     * For a time to converge flagged OUTSIDE against the median of several kernel runs: whether
+     * the model's time still lies between the kernel's own fastest and slowest run, which says the
+     * miss is no bigger than the kernel's run-to-run spread ("" otherwise).
+     */
+    static String withinKernelRuns(long modelMs, SideResult kernel) {
+        if (!(kernel.extra().get(KernelCheck.RUNS_KEY) instanceof List<?> runs) || runs.size() < 2) return "";
+        if (Math.abs(modelMs / (double) kernel.convergedMs() - 1) <= KernelCheck.TIME_TOLERANCE) return "";
+        long min = runs.stream().mapToLong(x -> ((Number) x).longValue()).min().orElseThrow();
+        long max = runs.stream().mapToLong(x -> ((Number) x).longValue()).max().orElseThrow();
+        return modelMs >= min && modelMs <= max
+                ? String.format(" (inside the kernel's own runs, %d to %d ms)", min, max)
+                : String.format(" (outside the kernel's own runs too, %d to %d ms)", min, max);
     }
 
     /** "0.98" or "1.31 OUTSIDE". */

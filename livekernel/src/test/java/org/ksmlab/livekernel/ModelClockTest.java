@@ -120,6 +120,13 @@ class ModelClockTest {
         assertEquals(239, KernelCheck.medianRun(List.of(run.apply(252), run.apply(239))).convergedMs()); // even: the lower middle
         SideResult one = run.apply(250);
         assertEquals(one, KernelCheck.medianRun(List.of(one)));
+        // A miss against the median is put beside the kernel's own spread.
+        SideResult five = KernelCheck.medianRun(List.of(run.apply(163), run.apply(184), run.apply(201), run.apply(192), run.apply(198)));
+        assertEquals(192, five.convergedMs());
+        assertEquals(" (inside the kernel's own runs, 163 to 201 ms)", ComparisonTable.withinKernelRuns(172, five)); // 0.896
+        assertEquals(" (outside the kernel's own runs too, 163 to 201 ms)", ComparisonTable.withinKernelRuns(210, five)); // 1.094
+        assertEquals("", ComparisonTable.withinKernelRuns(195, five)); // 1.016: not flagged
+        assertEquals("", ComparisonTable.withinKernelRuns(100, run.apply(192))); // one run: nothing to compare with
         SideResult failed = SideResult.unavailable("workload did not start");
         assertEquals(failed, KernelCheck.medianRun(List.of(run.apply(240), failed, run.apply(250))));
         String text = ComparisonTable.render(new Scenario("t", "dup:pages=4000", Map.of()), m, SideResult.unavailable("no model"));
