@@ -258,7 +258,7 @@ public final class KernelCheck {
 
     static int runsOf(Scenario sc) {
         if (KsmdSpeed.referenceFor(sc).pages() == KsmdSpeed.SMALL.pages()) return SHORT_RUNS;
-        return "0".equals(sc.knobs().get("sleep_millisecs")) ? NO_SLEEP_RUNS : 1;
+        return "0".equals(sc.kernelKnobs().get("sleep_millisecs")) ? NO_SLEEP_RUNS : 1;
     }
 
     /**
