@@ -155,24 +155,18 @@ final class SimulateCommand implements Callable<Integer> {
      */
     static final long SIGNAL_GRACE_SECONDS = 120;
 
-    /** {@code 90m}, {@code 2h}, {@code 1h30m}, {@code 45s}: a positive wall time in nanoseconds. */
+    /** {@code 90m}, {@code 2h}, {@code 1h30m}, {@code 45s}: a positive wall time in nanoseconds (java.time's ISO form without "PT"). */
     static long parseWallLimit(String v) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?").matcher(v);
-        long seconds = 0;
-        if (!v.isEmpty() && m.matches()) {
-            try {
-                long h = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
-                long min = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
-                long sec = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
-                seconds = Math.addExact(Math.addExact(Math.multiplyExact(h, 3600), Math.multiplyExact(min, 60)), sec);
-            } catch (ArithmeticException | NumberFormatException e) {
-                seconds = 0;
-            }
+        java.time.Duration d = null;
+        try {
+            d = java.time.Duration.parse("PT" + v);
+        } catch (java.time.format.DateTimeParseException e) {
+            // d stays null: refused below
         }
-        if (seconds <= 0 || seconds > Long.MAX_VALUE / 1_000_000_000L) {
+        if (d == null || d.isNegative() || d.isZero() || d.getSeconds() > Long.MAX_VALUE / 1_000_000_000L - 1) {
             throw new IllegalArgumentException("--wall-limit " + v + ": expected a positive wall time such as 90m, 2h, 1h30m or 45s");
         }
-        return seconds * 1_000_000_000L;
+        return d.toNanos();
     }
 
     private void print(SimulationResult r) throws Exception {
