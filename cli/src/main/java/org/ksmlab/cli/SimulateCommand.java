@@ -119,8 +119,8 @@ final class SimulateCommand implements Callable<Integer> {
         long startedNanos = System.nanoTime();
         if (progressSeconds > 0 || wallLimitNanos > 0) {
             Progress progress = progressSeconds > 0 ? new Progress(spec.commandLine().getErr(), progressSeconds * 1_000_000_000L, startedNanos) : null;
-            sim.onStep((virtualNanos, fullScans, saving) -> {
-                if (progress != null) progress.step(virtualNanos, fullScans, saving);
+            sim.onStep((virtualNanos, fullScans, now) -> {
+                if (progress != null) progress.step(virtualNanos, fullScans, now);
                 if (wallLimitNanos > 0 && System.nanoTime() - startedNanos >= wallLimitNanos) sim.requestStop();
             });
         }
@@ -243,8 +243,9 @@ final class SimulateCommand implements Callable<Integer> {
 
     /**
      * A line on stderr every {@code everyNanos} of wall time: how long the run has taken (wall),
-     * and how far it is (virtual time, full scans). A 1 TiB ksm run takes hours and says nothing
-     * else until it ends.
+     * how far it is (virtual time, full scans), the merger's saving so far, and why it has not
+     * stopped yet: the tracking counters at the last sample and over how many samples every
+     * stability counter has held. A 1 TiB ksm run takes hours and says nothing else until it ends.
      */
     static final class Progress implements org.ksmlab.engine.sim.EventLoop.StepListener {
         private final PrintWriter err;
@@ -260,23 +261,35 @@ final class SimulateCommand implements Callable<Integer> {
         }
 
         @Override
-        public void step(long virtualNanos, long fullScans, java.util.function.Supplier<java.util.Map<String, Long>> saving) {
+        public void step(long virtualNanos, long fullScans,
+                java.util.function.Supplier<org.ksmlab.engine.sim.EventLoop.Progress> progress) {
             long now = System.nanoTime();
             if (now < nextNanos) {
                 return;
             }
             nextNanos = now + everyNanos;
-            err.println(line(now - startedNanos, virtualNanos, fullScans, saving.get()));
+            err.println(line(now - startedNanos, virtualNanos, fullScans, progress.get()));
             err.flush();
         }
 
-        /** One progress line: wall time, virtual time, full scans and the merger's saving counters so far. */
-        static String line(long wallNanos, long virtualNanos, long fullScans, java.util.Map<String, Long> saving) {
+        /**
+         * One progress line: wall time, virtual time, full scans, the merger's saving counters so
+         * far, then the tracking counters at the last sample and how long the stability counters
+         * have held.
+         */
+        static String line(long wallNanos, long virtualNanos, long fullScans, org.ksmlab.engine.sim.EventLoop.Progress p) {
             long s = wallNanos / 1_000_000_000L;
             StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT,
                     "simulate: %d:%02d:%02d wall; model at %,d virtual ms, %d full scans", s / 3600, s / 60 % 60, s % 60,
                     virtualNanos / 1_000_000L, fullScans));
-            saving.forEach((k, v) -> b.append(String.format(java.util.Locale.ROOT, "; %s %,d", k, v)));
+            p.saving().forEach((k, v) -> b.append(String.format(java.util.Locale.ROOT, "; %s %,d", k, v)));
+            String sample = p.samplesArePasses() ? "full scan" : "sample";
+            if (!p.trackingAtLastSample().isEmpty()) {
+                b.append("; at the last ").append(sample);
+                p.trackingAtLastSample().forEach((k, v) -> b.append(String.format(java.util.Locale.ROOT, " %s %,d", k, v)));
+            }
+            b.append(p.heldIntervals() == 0 ? "; stability counters changed at the last " + sample
+                    : String.format(java.util.Locale.ROOT, "; stability counters unchanged over the last %d %ss", p.heldIntervals(), sample));
             return b.toString();
         }
     }

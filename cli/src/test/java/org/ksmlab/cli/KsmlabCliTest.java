@@ -180,12 +180,17 @@ class KsmlabCliTest {
         java.util.Map<String, Long> saving = new java.util.LinkedHashMap<>();
         saving.put("pages_shared", 80_283L);
         saving.put("pages_sharing", 1_597_477L);
-        assertEquals("simulate: 1:02:03 wall; model at 123,456 virtual ms, 7 full scans; pages_shared 80,283; pages_sharing 1,597,477",
-                SimulateCommand.Progress.line(3723_000_000_000L, 123_456_000_000L, 7, saving));
+        assertEquals("simulate: 1:02:03 wall; model at 123,456 virtual ms, 7 full scans; pages_shared 80,283; pages_sharing 1,597,477"
+                        + "; at the last full scan pages_unshared 1,024; stability counters unchanged over the last 2 full scans",
+                SimulateCommand.Progress.line(3723_000_000_000L, 123_456_000_000L, 7,
+                        new org.ksmlab.engine.sim.EventLoop.Progress(saving, java.util.Map.of("pages_unshared", 1_024L), 2, true)));
+        assertEquals("simulate: 0:00:09 wall; model at 600 virtual ms, 0 full scans; sksm_pages_sharing 5; stability counters changed at the last sample",
+                SimulateCommand.Progress.line(9_500_000_000L, 600_000_000L, 0,
+                        new org.ksmlab.engine.sim.EventLoop.Progress(java.util.Map.of("sksm_pages_sharing", 5L), java.util.Map.of(), 0, false)));
         java.io.StringWriter w = new java.io.StringWriter();
         SimulateCommand.Progress p = new SimulateCommand.Progress(new java.io.PrintWriter(w), 1, System.nanoTime() - 5);
-        p.step(2_000_000, 0, () -> java.util.Map.of("pages_sharing", 3L)); // started 5 ns ago, due every 1 ns: this step prints
-        assertTrue(w.toString().startsWith("simulate: 0:00:00 wall; model at 2 virtual ms, 0 full scans; pages_sharing 3"), w.toString());
+        p.step(2_000_000, 0, () -> new org.ksmlab.engine.sim.EventLoop.Progress(java.util.Map.of("pages_sharing", 3L), java.util.Map.of(), 0, true)); // started 5 ns ago, due every 1 ns: this step prints
+        assertTrue(w.toString().startsWith("simulate: 0:00:00 wall; model at 2 virtual ms, 0 full scans; pages_sharing 3; stability counters changed"), w.toString());
         Run bad = run("simulate", "--workload", "dup:pages=10,distinct=1", "--algo", "ksm", "--progress", "-1");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--progress -1: expected seconds >= 0 (0: never)"), bad.err());

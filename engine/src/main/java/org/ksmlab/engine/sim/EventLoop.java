@@ -86,26 +86,46 @@ public final class EventLoop {
     private int pendingOneShots;
     /**
      * Told the virtual time and the daemon's full scans after every step of {@link #runUntil}
-     * (null: none), and given the merger's saving counters now on request ({@code saving}: they
-     * are read only when it asks, not at every step). For a progress line in a long run; it must
-     * not change the kernel, and what it does with the wall clock is its own affair (the run stays
-     * deterministic).
+     * (null: none), and given {@link Progress} on request (it is read only when the listener
+     * asks, not at every step). For a progress line in a long run; it must not change the kernel,
+     * and what it does with the wall clock is its own affair (the run stays deterministic).
      */
     public interface StepListener {
-        void step(long virtualNanos, long fullScans, java.util.function.Supplier<Map<String, Long>> saving);
+        void step(long virtualNanos, long fullScans, java.util.function.Supplier<Progress> progress);
     }
 
-    /** The merger's saving counters now (for a {@link StepListener}). */
-    private Map<String, Long> savingNow() {
+    /**
+     * Where a run stands, for a progress line: the merger's saving counters now; the tracking
+     * counters (the stability counters that are not saving ones: ksm's pages_unshared) at the
+     * latest sample; and over how many sample intervals every stability counter has held up to
+     * that sample ({@code heldIntervals}; the until-stable rule wants {@code stableSamples} of
+     * them with every periodic writer firing inside). Without the last two, a multi-hour run whose
+     * saving has long held does not say why it has not stopped. {@code samplesArePasses}: the
+     * samples are the daemon's full scans (ksmd), not periodic ones.
+     */
+    public record Progress(Map<String, Long> saving, Map<String, Long> trackingAtLastSample, int heldIntervals,
+            boolean samplesArePasses) {
+    }
+
+    private Progress progressNow() {
         Map<String, Long> all = kernel.counters();
-        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        Map<String, Long> saving = new java.util.LinkedHashMap<>();
         for (String c : savingCounters) {
-            if (all.containsKey(c)) out.put(c, all.get(c));
+            if (all.containsKey(c)) saving.put(c, all.get(c));
         }
-        return out;
+        Map<String, Long> tracking = new java.util.LinkedHashMap<>();
+        int held = 0;
+        if (!series.isEmpty()) {
+            Map<String, Long> last = series.get(series.size() - 1);
+            for (String c : stabilityCounters) {
+                if (!savingCounters.contains(c) && last.containsKey(c)) tracking.put(c, last.get(c));
+            }
+            held = series.size() - 1 - firstSampleHolding(stabilityCounters);
+        }
+        return new Progress(saving, tracking, held, daemon != null);
     }
 
-    private final java.util.function.Supplier<Map<String, Long>> savingSupplier = this::savingNow;
+    private final java.util.function.Supplier<Progress> progressSupplier = this::progressNow;
 
     private StepListener stepListener;
 
@@ -244,7 +264,7 @@ public final class EventLoop {
                 sampled = true;
             }
             if (stepListener != null) {
-                stepListener.step(t, daemon == null ? 0 : daemon.fullScans(), savingSupplier);
+                stepListener.step(t, daemon == null ? 0 : daemon.fullScans(), progressSupplier);
             }
             if (sampled && condition.test(this)) {
                 return Stop.CONDITION;
@@ -337,7 +357,11 @@ public final class EventLoop {
      * the saving rule) kept their final values.
      */
     public int convergedIndex() {
-        List<String> counters = stableOnSaving ? savingCounters : stabilityCounters;
+        return firstSampleHolding(stableOnSaving ? savingCounters : stabilityCounters);
+    }
+
+    /** The first sample from which {@code counters} kept the values of the latest sample (there must be one). */
+    private int firstSampleHolding(List<String> counters) {
         Map<String, Long> last = series.get(series.size() - 1);
         int i = series.size() - 1;
         while (i > 0 && same(counters, series.get(i - 1), last)) {

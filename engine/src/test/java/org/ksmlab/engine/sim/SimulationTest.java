@@ -144,7 +144,7 @@ class SimulationTest {
     void aStopRequestedMidRunShouldGiveThePartialResultMarkedPartial() {
         Map<String, String> knobs = Map.of("pages_to_scan", "100");
         Simulation sim = new Simulation(Workloads.create(PERIODIC), "ksm", knobs, Simulation.Options.stable());
-        sim.onStep((virtualNanos, fullScans, saving) -> {
+        sim.onStep((virtualNanos, fullScans, progress) -> {
             if (fullScans >= 3) sim.requestStop();
         });
         SimulationResult partial = sim.run();
@@ -217,24 +217,46 @@ class SimulationTest {
         assertEquals(List.of(), r.warnings());
     }
 
-    /** A step listener sees the virtual time, the full scans and, when it asks, the merger's saving counters as they are. */
+    /**
+     * A step listener sees the virtual time, the full scans and, when it asks, the merger's saving
+     * counters as they are, the tracking counter at the last pass and how long the stability
+     * counters have held.
+     */
     @Test
-    void aStepListenerReadsTheSavingCountersOnlyWhenItAsks() {
+    void aStepListenerReadsWhereTheRunStandsOnlyWhenItAsks() {
         Map<String, Long> last = new java.util.LinkedHashMap<>();
+        EventLoop.Progress[] atEnd = {null};
         long[] steps = {0, 0};
         SimulationResult r = new Simulation(Workloads.create("dup:pages=400,distinct=4"), "ksm", Map.of("pages_to_scan", "100"),
-                Simulation.Options.stable()).onStep((t, fullScans, saving) -> {
+                Simulation.Options.stable()).onStep((t, fullScans, progress) -> {
                     steps[0]++;
-                    if (fullScans >= 3 && steps[1]++ == 0) last.putAll(saving.get()); // once, after the merging pass
+                    if (fullScans >= 3 && steps[1]++ == 0) last.putAll(progress.get().saving()); // once, after the merging pass
+                    if (fullScans >= 4) atEnd[0] = progress.get();
                 }).run();
         assertEquals(java.util.List.of("pages_shared", "pages_sharing", "ksm_zero_pages"), java.util.List.copyOf(last.keySet()));
         assertEquals(r.finalCounters().get("pages_shared"), last.get("pages_shared"));
         assertEquals(r.finalCounters().get("pages_sharing"), last.get("pages_sharing"));
         assertEquals(396L, last.get("pages_sharing")); // 400 pages of 4 contents
         assertTrue(steps[0] > steps[1], steps[0] + " steps, " + steps[1] + " asked");
+        // at the stopping sample: pages_unshared as the result has it, and the stretch the until-stable rule saw
+        assertEquals(4L, r.finalCounters().get("full_scans"));
+        assertEquals(Map.of("pages_unshared", 0L), atEnd[0].trackingAtLastSample());
+        assertTrue(atEnd[0].samplesArePasses());
+        List<Map<String, Long>> series = r.series();
+        int held = 0;
+        for (int i = series.size() - 1; i > 0 && sameStability(series.get(i - 1), series.get(i)); i--) held++;
+        assertEquals(held, atEnd[0].heldIntervals());
+        assertEquals(2, held); // merged in the second pass, unchanged at the third and fourth
         // asking does not change the run
         SimulationResult quiet = new Simulation(Workloads.create("dup:pages=400,distinct=4"), "ksm", Map.of("pages_to_scan", "100"),
                 Simulation.Options.stable()).run();
         assertEquals(quiet.series(), r.series());
+    }
+
+    private static boolean sameStability(Map<String, Long> a, Map<String, Long> b) {
+        for (String k : org.ksmlab.engine.ksm.Ksm.STABILITY) {
+            if (!java.util.Objects.equals(a.get(k), b.get(k))) return false;
+        }
+        return true;
     }
 }
