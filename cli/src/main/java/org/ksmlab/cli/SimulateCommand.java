@@ -289,6 +289,7 @@ final class SimulateCommand implements Callable<Integer> {
                 p.trackingAtLastSample().forEach((k, v) -> b.append(String.format(java.util.Locale.ROOT, " %s %,d", k, v)));
             }
             b.append(p.heldIntervals() == 0 ? "; stability counters changed at the last " + sample
+                    : p.heldIntervals() == 1 ? "; stability counters unchanged over the last " + sample
                     : String.format(java.util.Locale.ROOT, "; stability counters unchanged over the last %d %ss", p.heldIntervals(), sample));
             return b.toString();
         }

@@ -187,6 +187,8 @@ class KsmlabCliTest {
         assertEquals("simulate: 0:00:09 wall; model at 600 virtual ms, 0 full scans; sksm_pages_sharing 5; stability counters changed at the last sample",
                 SimulateCommand.Progress.line(9_500_000_000L, 600_000_000L, 0,
                         new org.ksmlab.engine.sim.EventLoop.Progress(java.util.Map.of("sksm_pages_sharing", 5L), java.util.Map.of(), 0, false)));
+        assertTrue(SimulateCommand.Progress.line(0, 0, 3, new org.ksmlab.engine.sim.EventLoop.Progress(java.util.Map.of(), java.util.Map.of(), 1, true))
+                .endsWith("; stability counters unchanged over the last full scan"));
         java.io.StringWriter w = new java.io.StringWriter();
         SimulateCommand.Progress p = new SimulateCommand.Progress(new java.io.PrintWriter(w), 1, System.nanoTime() - 5);
         p.step(2_000_000, 0, () -> new org.ksmlab.engine.sim.EventLoop.Progress(java.util.Map.of("pages_sharing", 3L), java.util.Map.of(), 0, true)); // started 5 ns ago, due every 1 ns: this step prints
