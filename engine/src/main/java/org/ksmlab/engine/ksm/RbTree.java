@@ -12,64 +12,91 @@ import org.ksmlab.engine.memory.OffHeapArray;
  * unstable tree) can still drop nodes, as in the kernel.
  *
  * <p>Algorithms: insertion and deletion fix-ups of Cormen et al., with parent pointers and
- * {@link #NIL} = -1 in place of a sentinel node. Links live off the Java heap
- * ({@link OffHeapArray}: 12 bytes per node id, touched only for ids in use); {@link #close}
- * gives them back. A node's colour shares an int with its parent link, as the kernel's
+ * {@link #NIL} = -1 in place of a sentinel node.
+ *
+ * <h2>One record per node</h2>
+ * As the kernel embeds its {@code rb_node} in the structure it orders (a stable_node, an
+ * rmap_item), a node here is one record of {@link #recordInts()} ints off the Java heap
+ * ({@link OffHeapArray}): left, right, parent-and-colour, then the owner's own {@code fields}
+ * ({@link #field}), such as the item or page the node stands for. A walk reads a node's links
+ * and what it compares by from one record, one cache line, where separate arrays would cost a
+ * cache miss (and at a 1 TiB host's size a TLB miss) each per step. Records of 4 or 8 ints
+ * never straddle a cache line. The colour shares an int with the parent link, as the kernel's
  * {@code __rb_parent_color} keeps it in the parent pointer's low bit: bit 31 the colour, bits
- * 0-30 the parent + 1 (0: none), so node ids stay below 2^31 - 1.
+ * 0-30 the parent + 1 (0: none), so node ids stay below 2^31 - 1. Records are touched only for
+ * ids in use; {@link #close} gives them back.
  */
 public final class RbTree implements AutoCloseable {
     /** No node. */
     public static final int NIL = -1;
     private static final byte RED = 0;
     private static final byte BLACK = 1;
+    private static final int LEFT = 0;
+    private static final int RIGHT = 1;
+    private static final int PARENT_COLOR = 2;
+    private static final int LINK_INTS = 3;
+    private static final int COLOR_BIT = 1 << 31;
 
-    private final Links left = new Links();
-    private final Links right = new Links();
-    private final ParentColor parent = new ParentColor();
+    private final OffHeapArray records = OffHeapArray.ints();
+    /** Ints per record: the three links and the owner's fields. */
+    private final int recordInts;
     private long capacity;
     private int root = NIL;
     private int size;
 
-    /** Each node's parent and colour in one int (see the class comment). */
-    private static final class ParentColor {
-        private static final int COLOR_BIT = 1 << 31;
-        final OffHeapArray a = OffHeapArray.ints();
-
-        int get(int n) {
-            return (a.getInt(n) & ~COLOR_BIT) - 1;
-        }
-
-        void set(int n, int p) {
-            a.setInt(n, (a.getInt(n) & COLOR_BIT) | (p + 1));
-        }
-
-        byte color(int n) {
-            return a.getInt(n) < 0 ? BLACK : RED;
-        }
-
-        void setColor(int n, byte c) {
-            int v = a.getInt(n);
-            a.setInt(n, c == BLACK ? v | COLOR_BIT : v & ~COLOR_BIT);
-        }
+    /** A tree whose nodes carry no field of their owner's (records of 4 ints, one spare). */
+    public RbTree() {
+        this(1);
     }
 
-    /** One link per node id, off the heap, read and written as {@code links[n]} would be. */
-    private static final class Links {
-        final OffHeapArray a = OffHeapArray.ints();
-
-        int get(int n) {
-            return a.getInt(n);
+    /** A tree whose records carry {@code fields} ints of the owner's after the links. */
+    public RbTree(int fields) {
+        if (fields < 0) {
+            throw new IllegalArgumentException("fields " + fields + " < 0");
         }
+        this.recordInts = LINK_INTS + fields;
+    }
 
-        void set(int n, int v) {
-            a.setInt(n, v);
-        }
+    private long at(int n, int k) {
+        return (long) n * recordInts + k;
+    }
+
+    private int leftOf(int n) { return records.getInt(at(n, LEFT)); }
+    private int rightOf(int n) { return records.getInt(at(n, RIGHT)); }
+    private void setLeft(int n, int v) { records.setInt(at(n, LEFT), v); }
+    private void setRight(int n, int v) { records.setInt(at(n, RIGHT), v); }
+
+    private int parentOf(int n) {
+        return (records.getInt(at(n, PARENT_COLOR)) & ~COLOR_BIT) - 1;
+    }
+
+    private void setParent(int n, int p) {
+        long i = at(n, PARENT_COLOR);
+        records.setInt(i, (records.getInt(i) & COLOR_BIT) | (p + 1));
+    }
+
+    private byte color(int n) {
+        return records.getInt(at(n, PARENT_COLOR)) < 0 ? BLACK : RED;
+    }
+
+    private void setColor(int n, byte c) {
+        long i = at(n, PARENT_COLOR);
+        int v = records.getInt(i);
+        records.setInt(i, c == BLACK ? v | COLOR_BIT : v & ~COLOR_BIT);
+    }
+
+    /** Field {@code k} of node {@code n}'s record (0 until set; room made by {@link #ensure}). */
+    public int field(int n, int k) {
+        return records.getInt(at(n, LINK_INTS + k));
+    }
+
+    public void setField(int n, int k, int v) {
+        records.setInt(at(n, LINK_INTS + k), v);
     }
 
     public int root() { return root; }
-    public int left(int n) { return left.get(n); }
-    public int right(int n) { return right.get(n); }
+    public int left(int n) { return leftOf(n); }
+    public int right(int n) { return rightOf(n); }
     public int size() { return size; }
 
     /** Forgets every node in O(1), like {@code root = RB_ROOT}: the unstable tree's reset. */
@@ -78,40 +105,33 @@ public final class RbTree implements AutoCloseable {
         size = 0;
     }
 
-    /** Bytes of link arrays per node slot (3 ints: left, right, parent and colour). */
-    static int bytesPerNode() {
-        return 3 * Integer.BYTES;
+    /** Ints per node record: the links and the owner's fields. */
+    int recordInts() {
+        return recordInts;
+    }
+
+    /** Bytes per node record. */
+    int bytesPerNode() {
+        return recordInts * Integer.BYTES;
     }
 
     /** Makes room for node id {@code n}. */
     public void ensure(int n) {
         if (n >= capacity) {
-            left.a.ensure(n + 1L);
-            right.a.ensure(n + 1L);
-            parent.a.ensure(n + 1L);
-            capacity = left.a.capacity();
+            records.ensure((n + 1L) * recordInts);
+            capacity = records.capacity() / recordInts;
         }
     }
 
-    /** Bytes mapped for the links. */
+    /** Bytes mapped for the records. */
     long reservedBytes() {
-        return left.a.reservedBytes() + right.a.reservedBytes() + parent.a.reservedBytes();
+        return records.reservedBytes();
     }
 
     @Override
     public void close() {
-        left.a.close();
-        right.a.close();
-        parent.a.close();
+        records.close();
         capacity = 0;
-    }
-
-    private byte color(int n) {
-        return parent.color(n);
-    }
-
-    private void setColor(int n, byte c) {
-        parent.setColor(n, c);
     }
 
     /**
@@ -120,54 +140,54 @@ public final class RbTree implements AutoCloseable {
      */
     public void link(int node, int par, boolean asLeft) {
         ensure(node);
-        left.set(node, NIL);
-        right.set(node, NIL);
-        parent.set(node, par);
+        setLeft(node, NIL);
+        setRight(node, NIL);
+        setParent(node, par);
         setColor(node, RED);
         if (par == NIL) {
             root = node;
         } else if (asLeft) {
-            left.set(par, node);
+            setLeft(par, node);
         } else {
-            right.set(par, node);
+            setRight(par, node);
         }
         size++;
         insertFixup(node);
     }
 
     private void insertFixup(int z) {
-        while (z != root && color(parent.get(z)) == RED) {
-            int p = parent.get(z);
-            int g = parent.get(p);
-            if (p == left.get(g)) {
-                int u = right.get(g);
+        while (z != root && color(parentOf(z)) == RED) {
+            int p = parentOf(z);
+            int g = parentOf(p);
+            if (p == leftOf(g)) {
+                int u = rightOf(g);
                 if (u != NIL && color(u) == RED) {
                     setColor(p, BLACK);
                     setColor(u, BLACK);
                     setColor(g, RED);
                     z = g;
                 } else {
-                    if (z == right.get(p)) {
+                    if (z == rightOf(p)) {
                         z = p;
                         rotateLeft(z);
-                        p = parent.get(z);
+                        p = parentOf(z);
                     }
                     setColor(p, BLACK);
                     setColor(g, RED);
                     rotateRight(g);
                 }
             } else {
-                int u = left.get(g);
+                int u = leftOf(g);
                 if (u != NIL && color(u) == RED) {
                     setColor(p, BLACK);
                     setColor(u, BLACK);
                     setColor(g, RED);
                     z = g;
                 } else {
-                    if (z == left.get(p)) {
+                    if (z == leftOf(p)) {
                         z = p;
                         rotateRight(z);
-                        p = parent.get(z);
+                        p = parentOf(z);
                     }
                     setColor(p, BLACK);
                     setColor(g, RED);
@@ -179,36 +199,36 @@ public final class RbTree implements AutoCloseable {
     }
 
     private void rotateLeft(int x) {
-        int y = right.get(x);
-        right.set(x, left.get(y));
-        if (left.get(y) != NIL) parent.set(left.get(y), x);
-        parent.set(y, parent.get(x));
-        if (parent.get(x) == NIL) root = y;
-        else if (x == left.get(parent.get(x))) left.set(parent.get(x), y);
-        else right.set(parent.get(x), y);
-        left.set(y, x);
-        parent.set(x, y);
+        int y = rightOf(x);
+        setRight(x, leftOf(y));
+        if (leftOf(y) != NIL) setParent(leftOf(y), x);
+        setParent(y, parentOf(x));
+        if (parentOf(x) == NIL) root = y;
+        else if (x == leftOf(parentOf(x))) setLeft(parentOf(x), y);
+        else setRight(parentOf(x), y);
+        setLeft(y, x);
+        setParent(x, y);
     }
 
     private void rotateRight(int x) {
-        int y = left.get(x);
-        left.set(x, right.get(y));
-        if (right.get(y) != NIL) parent.set(right.get(y), x);
-        parent.set(y, parent.get(x));
-        if (parent.get(x) == NIL) root = y;
-        else if (x == right.get(parent.get(x))) right.set(parent.get(x), y);
-        else left.set(parent.get(x), y);
-        right.set(y, x);
-        parent.set(x, y);
+        int y = leftOf(x);
+        setLeft(x, rightOf(y));
+        if (rightOf(y) != NIL) setParent(rightOf(y), x);
+        setParent(y, parentOf(x));
+        if (parentOf(x) == NIL) root = y;
+        else if (x == rightOf(parentOf(x))) setRight(parentOf(x), y);
+        else setLeft(parentOf(x), y);
+        setRight(y, x);
+        setParent(x, y);
     }
 
     /** Puts {@code v} where {@code u} was (u's subtree links are not touched). */
     private void transplant(int u, int v) {
-        int pu = parent.get(u);
+        int pu = parentOf(u);
         if (pu == NIL) root = v;
-        else if (u == left.get(pu)) left.set(pu, v);
-        else right.set(pu, v);
-        if (v != NIL) parent.set(v, pu);
+        else if (u == leftOf(pu)) setLeft(pu, v);
+        else setRight(pu, v);
+        if (v != NIL) setParent(v, pu);
     }
 
     /** Removes {@code z} (which must be in the tree) and rebalances. @see "lib/rbtree.c: rb_erase" */
@@ -217,30 +237,30 @@ public final class RbTree implements AutoCloseable {
         byte yColor = color(y);
         int x;
         int xParent;
-        if (left.get(z) == NIL) {
-            x = right.get(z);
-            xParent = parent.get(z);
-            transplant(z, right.get(z));
-        } else if (right.get(z) == NIL) {
-            x = left.get(z);
-            xParent = parent.get(z);
-            transplant(z, left.get(z));
+        if (leftOf(z) == NIL) {
+            x = rightOf(z);
+            xParent = parentOf(z);
+            transplant(z, rightOf(z));
+        } else if (rightOf(z) == NIL) {
+            x = leftOf(z);
+            xParent = parentOf(z);
+            transplant(z, leftOf(z));
         } else {
-            y = right.get(z);
-            while (left.get(y) != NIL) y = left.get(y);
+            y = rightOf(z);
+            while (leftOf(y) != NIL) y = leftOf(y);
             yColor = color(y);
-            x = right.get(y);
-            if (parent.get(y) == z) {
+            x = rightOf(y);
+            if (parentOf(y) == z) {
                 xParent = y;
             } else {
-                xParent = parent.get(y);
-                transplant(y, right.get(y));
-                right.set(y, right.get(z));
-                parent.set(right.get(y), y);
+                xParent = parentOf(y);
+                transplant(y, rightOf(y));
+                setRight(y, rightOf(z));
+                setParent(rightOf(y), y);
             }
             transplant(z, y);
-            left.set(y, left.get(z));
-            parent.set(left.get(y), y);
+            setLeft(y, leftOf(z));
+            setParent(leftOf(y), y);
             setColor(y, color(z));
         }
         size--;
@@ -255,54 +275,54 @@ public final class RbTree implements AutoCloseable {
 
     private void eraseFixup(int x, int xParent) {
         while (x != root && colorOf(x) == BLACK) {
-            if (x == left.get(xParent)) {
-                int w = right.get(xParent);
+            if (x == leftOf(xParent)) {
+                int w = rightOf(xParent);
                 if (colorOf(w) == RED) {
                     setColor(w, BLACK);
                     setColor(xParent, RED);
                     rotateLeft(xParent);
-                    w = right.get(xParent);
+                    w = rightOf(xParent);
                 }
-                if (colorOf(left.get(w)) == BLACK && colorOf(right.get(w)) == BLACK) {
+                if (colorOf(leftOf(w)) == BLACK && colorOf(rightOf(w)) == BLACK) {
                     setColor(w, RED);
                     x = xParent;
-                    xParent = parent.get(x);
+                    xParent = parentOf(x);
                 } else {
-                    if (colorOf(right.get(w)) == BLACK) {
-                        setColor(left.get(w), BLACK);
+                    if (colorOf(rightOf(w)) == BLACK) {
+                        setColor(leftOf(w), BLACK);
                         setColor(w, RED);
                         rotateRight(w);
-                        w = right.get(xParent);
+                        w = rightOf(xParent);
                     }
                     setColor(w, color(xParent));
                     setColor(xParent, BLACK);
-                    if (right.get(w) != NIL) setColor(right.get(w), BLACK);
+                    if (rightOf(w) != NIL) setColor(rightOf(w), BLACK);
                     rotateLeft(xParent);
                     x = root;
                     xParent = NIL;
                 }
             } else {
-                int w = left.get(xParent);
+                int w = leftOf(xParent);
                 if (colorOf(w) == RED) {
                     setColor(w, BLACK);
                     setColor(xParent, RED);
                     rotateRight(xParent);
-                    w = left.get(xParent);
+                    w = leftOf(xParent);
                 }
-                if (colorOf(right.get(w)) == BLACK && colorOf(left.get(w)) == BLACK) {
+                if (colorOf(rightOf(w)) == BLACK && colorOf(leftOf(w)) == BLACK) {
                     setColor(w, RED);
                     x = xParent;
-                    xParent = parent.get(x);
+                    xParent = parentOf(x);
                 } else {
-                    if (colorOf(left.get(w)) == BLACK) {
-                        setColor(right.get(w), BLACK);
+                    if (colorOf(leftOf(w)) == BLACK) {
+                        setColor(rightOf(w), BLACK);
                         setColor(w, RED);
                         rotateLeft(w);
-                        w = left.get(xParent);
+                        w = leftOf(xParent);
                     }
                     setColor(w, color(xParent));
                     setColor(xParent, BLACK);
-                    if (left.get(w) != NIL) setColor(left.get(w), BLACK);
+                    if (leftOf(w) != NIL) setColor(leftOf(w), BLACK);
                     rotateRight(xParent);
                     x = root;
                     xParent = NIL;
@@ -315,15 +335,15 @@ public final class RbTree implements AutoCloseable {
     /** Puts {@code victim}'s replacement {@code repl} in its exact place (rb_replace_node). */
     void replace(int victim, int repl) {
         ensure(repl);
-        int p = parent.get(victim);
+        int p = parentOf(victim);
         if (p == NIL) root = repl;
-        else if (left.get(p) == victim) left.set(p, repl);
-        else right.set(p, repl);
-        if (left.get(victim) != NIL) parent.set(left.get(victim), repl);
-        if (right.get(victim) != NIL) parent.set(right.get(victim), repl);
-        left.set(repl, left.get(victim));
-        right.set(repl, right.get(victim));
-        parent.set(repl, p);
+        else if (leftOf(p) == victim) setLeft(p, repl);
+        else setRight(p, repl);
+        if (leftOf(victim) != NIL) setParent(leftOf(victim), repl);
+        if (rightOf(victim) != NIL) setParent(rightOf(victim), repl);
+        setLeft(repl, leftOf(victim));
+        setRight(repl, rightOf(victim));
+        setParent(repl, p);
         setColor(repl, color(victim));
     }
 
@@ -335,12 +355,12 @@ public final class RbTree implements AutoCloseable {
 
     private int check(int n, int par) {
         if (n == NIL) return 1;
-        if (parent.get(n) != par) throw new IllegalStateException("bad parent of " + n);
-        if (color(n) == RED && (colorOf(left.get(n)) == RED || colorOf(right.get(n)) == RED)) {
+        if (parentOf(n) != par) throw new IllegalStateException("bad parent of " + n);
+        if (color(n) == RED && (colorOf(leftOf(n)) == RED || colorOf(rightOf(n)) == RED)) {
             throw new IllegalStateException("red node " + n + " with a red child");
         }
-        int l = check(left.get(n), n);
-        int r = check(right.get(n), n);
+        int l = check(leftOf(n), n);
+        int r = check(rightOf(n), n);
         if (l != r) throw new IllegalStateException("black heights differ at " + n);
         return l + (color(n) == BLACK ? 1 : 0);
     }

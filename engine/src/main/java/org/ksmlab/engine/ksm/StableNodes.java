@@ -2,7 +2,6 @@ package org.ksmlab.engine.ksm;
 
 import java.util.Arrays;
 import org.agrona.collections.Int2ObjectHashMap;
-import org.ksmlab.engine.memory.OffHeapArray;
 import org.ksmlab.engine.memory.OffHeapIntMap;
 
 /**
@@ -20,15 +19,18 @@ final class StableNodes implements AutoCloseable {
     /** rmap_hlist_len of a chain node (the kernel's STABLE_NODE_CHAIN). */
     static final int STABLE_NODE_CHAIN = -1024;
 
-    private final OffHeapArray kpfn = OffHeapArray.ints();
-    private final OffHeapArray hlistHead = OffHeapArray.ints();
-    private final OffHeapArray rmapHlistLen = OffHeapArray.ints();
+    // A node's fields, in its record of the tree (one record, one cache line, per node: a search
+    // step reads the links, kpfn and rmap_hlist_len together; see RbTree).
+    private static final int KPFN = 0;
+    private static final int HLIST_HEAD = 1;
+    private static final int RMAP_HLIST_LEN = 2;
     /** For a dup: its chain; for a node in the tree: NONE. */
-    private final OffHeapArray chain = OffHeapArray.ints();
-    private final OffHeapArray checksum = OffHeapArray.ints();
+    private static final int CHAIN = 3;
+    private static final int CHECKSUM = 4;
+    private static final int FIELDS = 5;
     /** Dup list links of dups, and the last full prune of chains (chain_prune_time), by node. */
     private final Int2ObjectHashMap<Chained> chained = new Int2ObjectHashMap<>();
-    final RbTree tree = new RbTree();
+    final RbTree tree = new RbTree(FIELDS);
     /** Stable node of each KSM frame (folio_stable_node); frames without one are absent. */
     private final OffHeapIntMap nodeOfFrame = new OffHeapIntMap(NONE);
 
@@ -65,26 +67,20 @@ final class StableNodes implements AutoCloseable {
             n = freeList[--freeCount];
         } else {
             n = limit++;
-            long size = limit;
-            kpfn.ensure(size);
-            hlistHead.ensure(size);
-            rmapHlistLen.ensure(size);
-            chain.ensure(size);
-            checksum.ensure(size);
             tree.ensure(n);
         }
-        kpfn.setInt(n, NONE);
-        hlistHead.setInt(n, NONE);
-        rmapHlistLen.setInt(n, 0);
-        chain.setInt(n, NONE);
-        checksum.setInt(n, 0);
+        tree.setField(n, KPFN, NONE);
+        tree.setField(n, HLIST_HEAD, NONE);
+        tree.setField(n, RMAP_HLIST_LEN, 0);
+        tree.setField(n, CHAIN, NONE);
+        tree.setField(n, CHECKSUM, 0);
         chained.remove(n);
         count++;
         return n;
     }
 
     void free(int n) {
-        kpfn.setInt(n, NONE);
+        tree.setField(n, KPFN, NONE);
         chained.remove(n);
         count--;
         if (freeCount == freeList.length) {
@@ -93,27 +89,27 @@ final class StableNodes implements AutoCloseable {
         freeList[freeCount++] = n;
     }
 
-    int kpfn(int n) { return kpfn.getInt(n); }
+    int kpfn(int n) { return tree.field(n, KPFN); }
 
     void setKpfn(int n, int frame) {
         int c = chain(n);
         if (c != NONE) {
             chained(c).stale += (frame == NONE ? 1 : 0) - (kpfn(n) == NONE ? 1 : 0);
         }
-        kpfn.setInt(n, frame);
+        tree.setField(n, KPFN, frame);
     }
-    int hlistHead(int n) { return hlistHead.getInt(n); }
-    void setHlistHead(int n, int item) { hlistHead.setInt(n, item); }
-    int rmapHlistLen(int n) { return rmapHlistLen.getInt(n); }
+    int hlistHead(int n) { return tree.field(n, HLIST_HEAD); }
+    void setHlistHead(int n, int item) { tree.setField(n, HLIST_HEAD, item); }
+    int rmapHlistLen(int n) { return tree.field(n, RMAP_HLIST_LEN); }
     void setRmapHlistLen(int n, int len) {
         int c = chain(n);
         if (c != NONE) {
             chained(c).candidates += (candidate(len) ? 1 : 0) - (candidate(rmapHlistLen(n)) ? 1 : 0);
         }
-        rmapHlistLen.setInt(n, len);
+        tree.setField(n, RMAP_HLIST_LEN, len);
     }
 
-    int chain(int n) { return chain.getInt(n); }
+    int chain(int n) { return tree.field(n, CHAIN); }
 
     /** Makes {@code n} a dup of chain {@code c} (NONE: of none), moving its part of the chains' counts. */
     void setChain(int n, int c) {
@@ -121,7 +117,7 @@ final class StableNodes implements AutoCloseable {
         if (old != NONE) {
             count(chained(old), n, -1);
         }
-        chain.setInt(n, c);
+        tree.setField(n, CHAIN, c);
         if (c != NONE) {
             count(chained(c), n, 1);
         }
@@ -144,8 +140,8 @@ final class StableNodes implements AutoCloseable {
     int chainCandidates(int chain) { Chained c = chained.get(chain); return c == null ? 0 : c.candidates; }
     /** A chain's dups gone stale. */
     int chainStale(int chain) { Chained c = chained.get(chain); return c == null ? 0 : c.stale; }
-    int checksum(int n) { return checksum.getInt(n); }
-    void setChecksum(int n, int cs) { checksum.setInt(n, cs); }
+    int checksum(int n) { return tree.field(n, CHECKSUM); }
+    void setChecksum(int n, int cs) { tree.setField(n, CHECKSUM, cs); }
 
     private Chained chained(int n) {
         Chained c = chained.get(n);
@@ -179,17 +175,12 @@ final class StableNodes implements AutoCloseable {
     }
 
     /** Bytes per stable node of the arrays above (dups and chains hold a little more). */
-    static int bytesPerNode() {
-        return 5 * Integer.BYTES + RbTree.bytesPerNode();
+    int bytesPerNode() {
+        return tree.bytesPerNode();
     }
 
     @Override
     public void close() {
-        kpfn.close();
-        hlistHead.close();
-        rmapHlistLen.close();
-        chain.close();
-        checksum.close();
         tree.close();
         nodeOfFrame.close();
     }

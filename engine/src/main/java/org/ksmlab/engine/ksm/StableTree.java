@@ -68,7 +68,7 @@ final class StableTree {
 
     /** Model memory of the nodes, bytes (with a partitioned tree, each node's domain too). */
     long trackingBytes() {
-        return nodes.count * (StableNodes.bytesPerNode() + (nodeDomain == null ? 0 : Integer.BYTES));
+        return nodes.count * (nodes.bytesPerNode() + (nodeDomain == null ? 0 : Integer.BYTES));
     }
 
     /** Orders the tree by (security domain, contents) from now on: call before anything is inserted. */

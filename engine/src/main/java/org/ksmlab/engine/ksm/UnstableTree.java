@@ -4,7 +4,6 @@ import static org.ksmlab.engine.ksm.RmapItems.NONE;
 import static org.ksmlab.engine.ksm.RmapItems.NO_ITEM;
 
 import org.ksmlab.engine.cost.WorkCounts;
-import org.ksmlab.engine.memory.OffHeapArray;
 import org.ksmlab.engine.memory.PageStore;
 import org.ksmlab.engine.mm.PageTable;
 
@@ -17,9 +16,10 @@ import org.ksmlab.engine.mm.PageTable;
  * tree was emptied since.
  *
  * <p>Nodes: in the kernel an rmap_item embeds its rb_node. Here the tree's nodes are handed out
- * per pass in insertion order (node {@code n} names item {@code nodeItem[n]}; the item's link
- * names its node) and all taken back by the reset, so the links cost memory only for the items
- * inserted in a pass, not for every item. The tree's shape is the kernel's: the same walks,
+ * per pass in insertion order (node {@code n}'s record names its item in field {@link #ITEM},
+ * beside its links, so a step of a walk reads one record; the item's link names its node) and
+ * all taken back by the reset, so the links cost memory only for the items inserted in a pass,
+ * not for every item. The tree's shape is the kernel's: the same walks,
  * inserts and erases in the same order.
  */
 final class UnstableTree implements AutoCloseable {
@@ -28,9 +28,9 @@ final class UnstableTree implements AutoCloseable {
     private final KsmPages pages;
     private final PageStore store;
     private final WorkCounts work;
-    private final RbTree tree = new RbTree();
-    /** The item each node of this pass stands for. */
-    private final OffHeapArray nodeItem = OffHeapArray.ints();
+    /** Field of a node's record: the item it stands for. */
+    private static final int ITEM = 0;
+    private final RbTree tree = new RbTree(1);
     /** Nodes handed out this pass. */
     private int nodes;
     /** Most nodes any pass used (the memory the links take). */
@@ -66,7 +66,7 @@ final class UnstableTree implements AutoCloseable {
         boolean asLeft = false;
         while (n != RbTree.NIL) {
             work.treeSteps++;
-            int treeItem = nodeItem.getInt(n);
+            int treeItem = tree.field(n, ITEM);
             if (domain != StableTree.ANY_DOMAIN) {
                 // Partitioned (ksm-same-domain): the tree is ordered by domain first, so a node
                 // of another domain only steers the walk; its page is never read.
@@ -100,11 +100,10 @@ final class UnstableTree implements AutoCloseable {
         }
         int node = nodes++;
         nodesHighWater = Math.max(nodesHighWater, nodes);
-        nodeItem.ensure(nodes);
-        nodeItem.setInt(node, item);
+        tree.link(node, parent, asLeft);
+        tree.setField(node, ITEM, item);
         items.setLink(item, node);
         items.setFlags(item, RmapItems.UNSTABLE_FLAG | (int) (seqnr & RmapItems.SEQNR_MASK));
-        tree.link(node, parent, asLeft);
         counters.unstableItemAdded();
         return NO_ITEM;
     }
@@ -140,8 +139,8 @@ final class UnstableTree implements AutoCloseable {
     }
 
     /** Bytes per tree node: links, colour and its item. */
-    static int bytesPerNode() {
-        return RbTree.bytesPerNode() + Integer.BYTES;
+    int bytesPerNode() {
+        return tree.bytesPerNode();
     }
 
     /** Model memory of the tree's nodes: the most any pass used. */
@@ -152,6 +151,5 @@ final class UnstableTree implements AutoCloseable {
     @Override
     public void close() {
         tree.close();
-        nodeItem.close();
     }
 }

@@ -15,13 +15,16 @@ import java.lang.invoke.MethodHandle;
 final class Mmap {
     private static final int PROT_READ_WRITE = 0x3;
     private static final int MAP_PRIVATE_ANONYMOUS_NORESERVE = 0x02 | 0x20 | 0x4000;
+    private static final int MADV_HUGEPAGE = 14;
     private static final MethodHandle MMAP;
     private static final MethodHandle MUNMAP;
+    private static final MethodHandle MADVISE;
     static final boolean AVAILABLE;
 
     static {
         MethodHandle mmap = null;
         MethodHandle munmap = null;
+        MethodHandle madvise = null;
         try {
             if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
                 Linker linker = Linker.nativeLinker();
@@ -30,12 +33,16 @@ final class Mmap {
                                 ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
                 munmap = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+                madvise = linker.downcallHandle(linker.defaultLookup().find("madvise").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                                ValueLayout.JAVA_INT));
             }
         } catch (RuntimeException | LinkageError e) {
             mmap = null; // no native access: callers fall back to arena allocation
         }
         MMAP = mmap;
         MUNMAP = munmap;
+        MADVISE = madvise;
         AVAILABLE = mmap != null;
     }
 
@@ -54,6 +61,25 @@ final class Mmap {
         } catch (Throwable t) {
             return null;
         }
+    }
+
+    /**
+     * {@link #map}, then madvise(MADV_HUGEPAGE): for the model's large, randomly read metadata
+     * arrays (rmap_items, ptes, stable nodes), where a 4 KiB mapping costs a TLB miss on nearly
+     * every access of a large run. Only a hint: with transparent_hugepage "never" (or where
+     * madvise fails) the memory stays in small pages and works the same.
+     */
+    static MemorySegment mapHuge(long size) {
+        MemorySegment m = map(size);
+        if (m != null) {
+            try {
+                // 0, or -1 (EINVAL) on a kernel without THP: the mapping is good either way.
+                int unused = (int) MADVISE.invokeExact(m, size, MADV_HUGEPAGE);
+            } catch (Throwable t) {
+                // the hint is lost, the memory is not
+            }
+        }
+        return m;
     }
 
     static void unmap(MemorySegment seg, long size) {

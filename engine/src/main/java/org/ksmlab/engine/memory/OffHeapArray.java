@@ -63,13 +63,20 @@ public final class OffHeapArray implements AutoCloseable {
             if (chunkCount == chunks.length) {
                 chunks = Arrays.copyOf(chunks, chunks.length * 2);
             }
-            chunks[chunkCount++] = allocateChunk();
+            chunks[chunkCount] = allocateChunk(chunkCount > 0);
+            chunkCount++;
         }
     }
 
-    private MemorySegment allocateChunk() {
+    /**
+     * A new chunk. Every chunk but an array's first is asked for huge pages: a large array is
+     * read at random (a tree walk, the pages of other mms), where 4 KiB pages would cost a TLB
+     * miss on nearly every read, while the many small arrays of small models keep faulting in
+     * 4 KiB at a time rather than 2 MiB.
+     */
+    private MemorySegment allocateChunk(boolean hugePages) {
         if (Mmap.AVAILABLE) {
-            MemorySegment m = Mmap.map(CHUNK_BYTES);
+            MemorySegment m = hugePages ? Mmap.mapHuge(CHUNK_BYTES) : Mmap.map(CHUNK_BYTES);
             if (m != null) {
                 return m.reinterpret(CHUNK_BYTES); // global scope: unmapped by close()
             }

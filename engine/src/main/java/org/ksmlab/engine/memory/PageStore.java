@@ -5,7 +5,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Page frames: their contents ({@link FrameContents}: 4 KiB of bytes each, or a content
- * identity, as the {@link PageMode} says), struct-of-arrays metadata, a free list.
+ * identity, as the {@link PageMode} says), a metadata record per frame ({@link FrameMeta}, which
+ * in symbolic mode also holds the identity), a free list.
  *
  * <p>Invariant: a frame is either free (refcount 0, on the free list, flags 0) or allocated
  * (refcount &gt;= 1). {@link #ZERO_FRAME} is allocated at construction and never freed.
@@ -54,7 +55,7 @@ public final class PageStore implements AutoCloseable {
      * Per frame: references held (one per mapping pte, plus holders such as the page cache),
      * page-table entries mapping it (the kernel's mapcount), F_* flags; and the free stack.
      */
-    private final FrameMeta meta = new FrameMeta();
+    private final FrameMeta meta;
     /** Frames ever handed out (high-water mark of frame ids). */
     private int frameLimit;
     /** Frames currently allocated, the zero frame included. */
@@ -79,7 +80,10 @@ public final class PageStore implements AutoCloseable {
 
     public PageStore(PageMode mode, FrameFreedListener listener) {
         this.mode = mode;
-        this.contents = mode == PageMode.SYMBOLIC ? new SymbolicFrameContents() : new ByteFrameContents();
+        // Symbolic identities live in the frames' metadata records: a walk reading a page's flags
+        // and then comparing its contents takes one cache miss for both.
+        this.meta = new FrameMeta(mode == PageMode.SYMBOLIC);
+        this.contents = mode == PageMode.SYMBOLIC ? new SymbolicFrameContents(meta.contentsWord()) : new ByteFrameContents();
         this.listener = listener;
         int zero = allocate(F_ZERO);
         assert zero == ZERO_FRAME;
@@ -313,9 +317,9 @@ public final class PageStore implements AutoCloseable {
     public int allocatedFrames() { return allocatedFrames; }
     /** One past the highest frame id ever allocated. */
     public int frameLimit() { return frameLimit; }
-    /** Bytes reserved for frame contents: off-heap chunks (byte mode), identity slots and entries (symbolic). */
+    /** Bytes reserved for frame contents: off-heap chunks (byte mode), identity entries (symbolic; their slots are in {@link #metadataBytes}). */
     public long reservedBytes() { return contents.reservedBytes(); }
-    /** Bytes reserved for the frames' metadata (counts, flags, free list). */
+    /** Bytes reserved for the frames' metadata records (counts, flags, free list; in symbolic mode the identity slots too). */
     public long metadataBytes() { return meta.reservedBytes(); }
     /** Frames whose counts did not fit their packed int (tests). */
     int spilledFrames() { return meta.spilledFrames(); }

@@ -42,8 +42,8 @@ final class SymbolicFrameContents implements FrameContents {
     static final long MAX_DIRECT_ID = Integer.MAX_VALUE - 1L;
     private static final int WORDS = PagePattern.WORDS;
 
-    /** Handle of each frame's contents, by frame id (off the heap: one int per frame). */
-    private final OffHeapArray handles = OffHeapArray.ints();
+    /** Handle of each frame's contents, by frame id (one int per frame, off the heap; in a store, beside the frame's flags). */
+    private final FrameWord handles;
     /** The seed positive handles are ids of; set by the first fillPattern(frame, seed, id). */
     private long directSeed;
     private boolean directSeedSet;
@@ -55,6 +55,16 @@ final class SymbolicFrameContents implements FrameContents {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment scratch = arena.allocate(PageStore.PAGE_SIZE, PageStore.PAGE_SIZE);
     private final Map<PageChecksum, Long> zeroHash = new EnumMap<>(PageChecksum.class);
+
+    /** Handles in an array of their own (tests of this class alone). */
+    SymbolicFrameContents() {
+        this(FrameWord.standalone());
+    }
+
+    /** Handles kept in {@code handles}, such as the second int of a store's {@link FrameMeta} records. */
+    SymbolicFrameContents(FrameWord handles) {
+        this.handles = handles;
+    }
 
     /**
      * The contents behind a negative handle: a base (a pattern key, or one word repeated) and
@@ -147,7 +157,7 @@ final class SymbolicFrameContents implements FrameContents {
     /** Drops the frame's hold on its entry (if any) and leaves it all zero. */
     @Override
     public void release(int frame) {
-        int h = handles.getInt(frame);
+        int h = handles.get(frame);
         if (h < 0) {
             Content c = content(h);
             if (--c.refs == 0) {
@@ -158,7 +168,7 @@ final class SymbolicFrameContents implements FrameContents {
                 freeContents[freeContentCount++] = ~h;
             }
         }
-        handles.setInt(frame, ZERO);
+        handles.set(frame, ZERO);
     }
 
     @Override
@@ -169,16 +179,16 @@ final class SymbolicFrameContents implements FrameContents {
     @Override
     public void copy(int from, int to) {
         release(to);
-        int h = handles.getInt(from);
+        int h = handles.get(from);
         if (h < 0) {
             content(h).refs++;
         }
-        handles.setInt(to, h);
+        handles.set(to, h);
     }
 
     /** An entry only {@code frame} holds, made from its current contents, to change in place. */
     private Content own(int frame) {
-        int h = handles.getInt(frame);
+        int h = handles.get(frame);
         Content c;
         if (h < 0) {
             c = content(h);
@@ -192,7 +202,7 @@ final class SymbolicFrameContents implements FrameContents {
         } else {
             c = new Content(true, PagePattern.key(directSeed, h - 1L));
         }
-        handles.setInt(frame, add(c));
+        handles.set(frame, add(c));
         return c;
     }
 
@@ -210,7 +220,7 @@ final class SymbolicFrameContents implements FrameContents {
     }
 
     private void setWord(int frame, int j, long v) {
-        if (word(handles.getInt(frame), j) == v) {
+        if (word(handles.get(frame), j) == v) {
             return;
         }
         Content c = own(frame);
@@ -222,12 +232,12 @@ final class SymbolicFrameContents implements FrameContents {
 
     @Override
     public byte readByte(int frame, int offset) {
-        return (byte) (word(handles.getInt(frame), offset >>> 3) >>> ((offset & 7) * 8));
+        return (byte) (word(handles.get(frame), offset >>> 3) >>> ((offset & 7) * 8));
     }
 
     @Override
     public long readLong(int frame, int offset) {
-        int h = handles.getInt(frame);
+        int h = handles.get(frame);
         int j = offset >>> 3;
         int shift = (offset & 7) * 8;
         if (shift == 0) {
@@ -240,7 +250,7 @@ final class SymbolicFrameContents implements FrameContents {
     public void writeByte(int frame, int offset, byte value) {
         int j = offset >>> 3;
         int shift = (offset & 7) * 8;
-        long w = word(handles.getInt(frame), j);
+        long w = word(handles.get(frame), j);
         setWord(frame, j, (w & ~(0xFFL << shift)) | ((value & 0xFFL) << shift));
     }
 
@@ -254,8 +264,8 @@ final class SymbolicFrameContents implements FrameContents {
         }
         // An unaligned store covers the high bytes of word j and the low bytes of word j + 1.
         long low = (1L << shift) - 1;
-        long wj = word(handles.getInt(frame), j);
-        long wk = word(handles.getInt(frame), j + 1);
+        long wj = word(handles.get(frame), j);
+        long wk = word(handles.get(frame), j + 1);
         setWord(frame, j, (wj & low) | (value << shift));
         setWord(frame, j + 1, (wk & ~low) | (value >>> (64 - shift)));
     }
@@ -264,14 +274,14 @@ final class SymbolicFrameContents implements FrameContents {
     public void fillLong(int frame, long value) {
         release(frame);
         if (value != 0) {
-            handles.setInt(frame, add(new Content(false, value)));
+            handles.set(frame, add(new Content(false, value)));
         }
     }
 
     @Override
     public void fillPattern(int frame, long key) {
         release(frame);
-        handles.setInt(frame, add(new Content(true, key)));
+        handles.set(frame, add(new Content(true, key)));
     }
 
     @Override
@@ -282,9 +292,9 @@ final class SymbolicFrameContents implements FrameContents {
             directSeedSet = true;
         }
         if (seed == directSeed && id >= 0 && id <= MAX_DIRECT_ID) {
-            handles.setInt(frame, (int) (id + 1));
+            handles.set(frame, (int) (id + 1));
         } else {
-            handles.setInt(frame, add(new Content(true, PagePattern.key(seed, id))));
+            handles.set(frame, add(new Content(true, PagePattern.key(seed, id))));
         }
     }
 
@@ -297,8 +307,8 @@ final class SymbolicFrameContents implements FrameContents {
      */
     @Override
     public int firstDifference(int a, int b) {
-        int ha = handles.getInt(a);
-        int hb = handles.getInt(b);
+        int ha = handles.get(a);
+        int hb = handles.get(b);
         if (ha == hb) {
             return -1;
         }
@@ -355,7 +365,7 @@ final class SymbolicFrameContents implements FrameContents {
 
     @Override
     public long hash64(int frame, PageChecksum algorithm) {
-        int h = handles.getInt(frame);
+        int h = handles.get(frame);
         if (h == ZERO) {
             return zeroHash.computeIfAbsent(algorithm, a -> {
                 scratch.fill((byte) 0);
@@ -389,7 +399,7 @@ final class SymbolicFrameContents implements FrameContents {
         }
     }
 
-    /** The handle slots plus the entries' arrays (object headers not counted). */
+    /** The handle slots (when they are this class's own) plus the entries' arrays (object headers not counted). */
     @Override
     public long reservedBytes() {
         long bytes = handles.reservedBytes();

@@ -57,6 +57,36 @@ class RbTreeTest {
     }
 
     @Test
+    void aNodesOwnFieldsStayWithItThroughRotationsAndErasesOfOtherNodes() {
+        // Fields share the record with the links: rebalancing rewrites links only.
+        RbTree t = new RbTree(5);
+        SplittableRandom rng = new SplittableRandom(7);
+        TreeSet<Integer> shadow = new TreeSet<>();
+        for (int op = 0; op < 4000; op++) {
+            int k = rng.nextInt(700);
+            if (shadow.contains(k)) {
+                t.erase(k);
+                shadow.remove(k);
+            } else {
+                t.ensure(k);
+                insert(t, k);
+                for (int f = 0; f < 5; f++) {
+                    t.setField(k, f, k * 10 + f);
+                }
+                shadow.add(k);
+            }
+        }
+        t.checkValid();
+        for (int k : shadow) {
+            for (int f = 0; f < 5; f++) {
+                assertEquals(k * 10 + f, t.field(k, f), "node " + k + " field " + f);
+            }
+        }
+        assertEquals(32, t.bytesPerNode());
+        assertEquals(16, new RbTree(1).bytesPerNode());
+    }
+
+    @Test
     void clearForgetsEveryNodeAndTheTreeCanBeRebuilt() {
         RbTree t = new RbTree();
         for (int k = 0; k < 100; k++) {

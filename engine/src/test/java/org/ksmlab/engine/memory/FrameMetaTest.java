@@ -1,6 +1,7 @@
 package org.ksmlab.engine.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,37 @@ class FrameMetaTest {
             assertEquals(4, store.allocate(PageStore.F_ANON), "then new frames");
             assertEquals(PageStore.F_FILE, store.flags(b));
             assertEquals(1, store.refcount(b));
+        }
+    }
+
+    @Test
+    void theContentsWordSharesEachRecordWithoutDisturbingCountsFlagsOrTheFreeList() {
+        try (FrameMeta meta = new FrameMeta(true)) {
+            FrameWord word = meta.contentsWord();
+            int frames = OffHeapArray.CHUNK_BYTES / Integer.BYTES; // two ints a frame: the records span two chunks
+            word.ensure(frames);
+            for (int f = 0; f < frames; f++) {
+                meta.allocated(f, PageStore.F_ANON);
+                word.set(f, -f - 1);
+            }
+            meta.setCounts(5, 3, 2);
+            meta.setFlags(5, PageStore.F_ANON | PageStore.F_KSM);
+            meta.pushFree(7);
+            meta.pushFree(frames - 1);
+            assertEquals(3, meta.refcount(5));
+            assertEquals(2, meta.mapcount(5));
+            assertEquals(PageStore.F_ANON | PageStore.F_KSM, meta.flags(5));
+            assertEquals(frames - 1, meta.popFree());
+            assertEquals(7, meta.popFree());
+            assertEquals(-1, meta.popFree());
+            for (int f = 0; f < frames; f++) {
+                assertEquals(-f - 1, word.get(f), "frame " + f);
+            }
+            assertEquals(2L * OffHeapArray.CHUNK_BYTES, meta.reservedBytes());
+            assertEquals(0, word.reservedBytes(), "the records are counted once, by the meta");
+        }
+        try (FrameMeta plain = new FrameMeta()) {
+            assertThrows(IllegalStateException.class, plain::contentsWord);
         }
     }
 
