@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 class RbTreeTest {
@@ -29,26 +30,37 @@ class RbTreeTest {
         inorder(t, t.right(n), out);
     }
 
+    /**
+     * {@code ops} random inserts and erases of keys below {@code keys} (a present key is erased,
+     * an absent one inserted, then {@code inserted} is told), checking the tree after each;
+     * returns the keys left in it.
+     */
+    private static TreeSet<Integer> randomInsertsAndErases(RbTree t, long seed, int ops, int keys, IntConsumer inserted) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        TreeSet<Integer> shadow = new TreeSet<>();
+        for (int op = 0; op < ops; op++) {
+            int k = rng.nextInt(keys);
+            if (shadow.contains(k)) {
+                t.erase(k);
+                shadow.remove(k);
+            } else {
+                t.ensure(k);
+                insert(t, k);
+                inserted.accept(k);
+                shadow.add(k);
+            }
+            int blackHeight = t.checkValid();
+            // A red-black tree of n nodes has black height at most log2(n + 1) + 1.
+            assertEquals(true, blackHeight <= 2 + 32 - Integer.numberOfLeadingZeros(shadow.size() + 1));
+        }
+        return shadow;
+    }
+
     @Test
     void staysAValidRedBlackTreeInOrderUnderRandomInsertsAndErases() {
         for (long seed = 0; seed < 20; seed++) {
-            SplittableRandom rng = new SplittableRandom(seed);
             RbTree t = new RbTree();
-            TreeSet<Integer> shadow = new TreeSet<>();
-            for (int op = 0; op < 3000; op++) {
-                int k = rng.nextInt(500);
-                if (shadow.contains(k)) {
-                    t.erase(k);
-                    shadow.remove(k);
-                } else {
-                    t.ensure(k);
-                    insert(t, k);
-                    shadow.add(k);
-                }
-                int blackHeight = t.checkValid();
-                // A red-black tree of n nodes has black height at most log2(n + 1) + 1.
-                assertEquals(true, blackHeight <= 2 + 32 - Integer.numberOfLeadingZeros(shadow.size() + 1));
-            }
+            TreeSet<Integer> shadow = randomInsertsAndErases(t, seed, 3000, 500, k -> { });
             List<Integer> keys = new ArrayList<>();
             inorder(t, t.root(), keys);
             assertEquals(new ArrayList<>(shadow), keys);
@@ -60,23 +72,11 @@ class RbTreeTest {
     void aNodesOwnFieldsStayWithItThroughRotationsAndErasesOfOtherNodes() {
         // Fields share the record with the links: rebalancing rewrites links only.
         RbTree t = new RbTree(5);
-        SplittableRandom rng = new SplittableRandom(7);
-        TreeSet<Integer> shadow = new TreeSet<>();
-        for (int op = 0; op < 4000; op++) {
-            int k = rng.nextInt(700);
-            if (shadow.contains(k)) {
-                t.erase(k);
-                shadow.remove(k);
-            } else {
-                t.ensure(k);
-                insert(t, k);
-                for (int f = 0; f < 5; f++) {
-                    t.setField(k, f, k * 10 + f);
-                }
-                shadow.add(k);
+        TreeSet<Integer> shadow = randomInsertsAndErases(t, 7, 4000, 700, k -> {
+            for (int f = 0; f < 5; f++) {
+                t.setField(k, f, k * 10 + f);
             }
-        }
-        t.checkValid();
+        });
         for (int k : shadow) {
             for (int f = 0; f < 5; f++) {
                 assertEquals(k * 10 + f, t.field(k, f), "node " + k + " field " + f);
