@@ -37,7 +37,7 @@
  * {@code UnstableTree}, {@code KsmCounters} (every counter moved by one named method),
  * {@code Ksmd} (batches, CPU time, the advisor), {@code KsmPages} (checksums and compares, with
  * their cost), {@link org.ksmlab.engine.ksm.KsmKnobs} (the sysfs values and their parsing) and
- * the struct-of-arrays stores {@code RmapItems} and {@code StableNodes}. Results travel as
+ * the off-heap stores {@code RmapItems} (ints per item) and {@code StableNodes} (a record per node, in its tree). Results travel as
  * return values: an rmap_item and its page packed in one long where the kernel uses a
  * {@code struct page **} out-argument, so the scan allocates nothing per page. Public: the
  * merger, its knobs, and {@link org.ksmlab.engine.ksm.RbTree}, which the micro benchmarks
