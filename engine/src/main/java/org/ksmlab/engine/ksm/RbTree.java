@@ -16,7 +16,7 @@ import org.ksmlab.engine.memory.OffHeapArray;
  *
  * <h2>One record per node</h2>
  * As the kernel embeds its {@code rb_node} in the structure it orders (a stable_node, an
- * rmap_item), a node here is one record of {@link #recordInts()} ints off the Java heap
+ * rmap_item), a node here is one record of 3 + {@code fields} ints off the Java heap
  * ({@link OffHeapArray}): left, right, parent-and-colour, then the owner's own {@code fields}
  * ({@link #field}), such as the item or page the node stands for. A walk reads a node's links
  * and what it compares by from one record, one cache line, where separate arrays would cost a
@@ -103,11 +103,6 @@ public final class RbTree implements AutoCloseable {
     public void clear() {
         root = NIL;
         size = 0;
-    }
-
-    /** Ints per node record: the links and the owner's fields. */
-    int recordInts() {
-        return recordInts;
     }
 
     /** Bytes per node record. */

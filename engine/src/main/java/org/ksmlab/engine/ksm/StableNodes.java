@@ -174,7 +174,7 @@ final class StableNodes implements AutoCloseable {
         }
     }
 
-    /** Bytes per stable node of the arrays above (dups and chains hold a little more). */
+    /** Bytes per stable node: its record (dups and chains hold a little more). */
     int bytesPerNode() {
         return tree.bytesPerNode();
     }

@@ -128,7 +128,7 @@ public final class PageStore implements AutoCloseable {
     }
 
     /**
-     * Fresh zero-filled memory of {@code bytes}, mapped as frame chunks are (mmap, MADV_HUGEPAGE),
+     * Fresh zero-filled memory of {@code bytes}, mapped as frame chunks are (mmap),
      * for measurements that compare the model's work with writing the same memory
      * ({@code WorkloadBuildBenchmark}); give it back with {@link #release}.
      */
