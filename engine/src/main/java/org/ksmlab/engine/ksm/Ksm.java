@@ -266,13 +266,13 @@ public final class Ksm implements Merger, Daemon {
      * @see "mm/ksm.c: cmp_and_merge_page"
      */
     private void cmpAndMergePage(int frame, int item) {
+        // Already a KSM page tracked by this rmap_item: nothing to do.
+        if (stable.isMappingOf(item, frame)) {
+            return;
+        }
         int stableNode = stable.nodeOfFrame(frame);
         boolean maxPageSharingBypass = false;
         if (stableNode != NONE) {
-            // Already a KSM page tracked by this rmap_item: nothing to do.
-            if (items.isStable(item) && items.link(item) == stableNode) {
-                return;
-            }
             // A KSM page shared by fork: let it go over the sharing limit.
             if (!stable.isPageSharingCandidate(stableNode, 0)) {
                 maxPageSharingBypass = true;

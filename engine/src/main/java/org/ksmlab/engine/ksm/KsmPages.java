@@ -13,12 +13,18 @@ import org.ksmlab.engine.memory.PageStore;
 final class KsmPages {
     private final PageStore store;
     private final WorkCounts work;
+    /**
+     * Whether pages have content identities ({@link org.ksmlab.engine.memory.PageMode#SYMBOLIC}):
+     * then a stable node keeps its KSM page's identity and a stable-tree compare reads it there.
+     */
+    final boolean identities;
     /** The checksum of an all-zero page (zero_checksum), for use_zero_pages. */
     final int zeroChecksum;
 
     KsmPages(PageStore store, WorkCounts work) {
         this.store = store;
         this.work = work;
+        this.identities = store.mode() == org.ksmlab.engine.memory.PageMode.SYMBOLIC;
         this.zeroChecksum = (int) store.hash64(PageStore.ZERO_FRAME);
     }
 
@@ -38,6 +44,17 @@ final class KsmPages {
         int at = store.firstDifference(a, b);
         work.bytesCompared += PageCompare.bytesRead(at);
         return at < 0 ? 0 : Byte.toUnsignedInt(store.readByte(a, at)) - Byte.toUnsignedInt(store.readByte(b, at));
+    }
+
+    /**
+     * {@link #memcmpPages} of page {@code a} and a KSM page known by the content identity
+     * {@code identity} its stable node keeps (symbolic mode): the same answer and the same charge,
+     * without reading the KSM page's frame.
+     */
+    int memcmpPageToIdentity(int a, int identity) {
+        int at = store.firstDifferenceFromIdentity(a, identity);
+        work.bytesCompared += PageCompare.bytesRead(at);
+        return at < 0 ? 0 : Byte.toUnsignedInt(store.readByte(a, at)) - Byte.toUnsignedInt(store.readByteOfIdentity(identity, at));
     }
 
     /** Whether two pages are identical, charged as a full read of both. @see "mm/ksm.c: pages_identical" */

@@ -5,7 +5,7 @@ import org.agrona.collections.Int2ObjectHashMap;
 import org.ksmlab.engine.memory.OffHeapIntMap;
 
 /**
- * Stable-tree nodes (struct ksm_stable_node), struct-of-arrays off the heap: a regular node or a
+ * Stable-tree nodes (struct ksm_stable_node), one record each in the tree ({@link RbTree}): a regular node or a
  * dup holds one KSM page ({@link #kpfn}), the list of rmap_items mapping it
  * ({@link #hlistHead}, {@link #rmapHlistLen}) and the checksum of its contents
  * ({@link #checksum}: every item on it had that oldchecksum when it merged, see
@@ -28,9 +28,18 @@ final class StableNodes implements AutoCloseable {
     private static final int CHAIN = 3;
     private static final int CHECKSUM = 4;
     private static final int FIELDS = 5;
+    /**
+     * Symbolic mode only, a sixth field: the content identity of the node's KSM page, so a search
+     * step compares with what the node's own record holds instead of reading the page's frame
+     * record too. Not in the kernel's struct (its compare reads the page itself), and not counted
+     * in {@link #bytesPerNode}: like a frame's handle it is how symbolic mode holds page contents,
+     * not what KSM tracks, and the page modes must report the same tracking bytes.
+     */
+    private static final int CONTENT = 5;
+    private final boolean identities;
     /** Dup list links of dups, and the last full prune of chains (chain_prune_time), by node. */
     private final Int2ObjectHashMap<Chained> chained = new Int2ObjectHashMap<>();
-    final RbTree tree = new RbTree(FIELDS);
+    final RbTree tree;
     /** Stable node of each KSM frame (folio_stable_node); frames without one are absent. */
     private final OffHeapIntMap nodeOfFrame = new OffHeapIntMap(NONE);
 
@@ -45,8 +54,11 @@ final class StableNodes implements AutoCloseable {
     private int limit;
     long count;
 
-    StableNodes(java.util.function.IntSupplier maxPageSharing) {
+    /** {@code identities}: pages are symbolic, and each node keeps its page's content identity. */
+    StableNodes(java.util.function.IntSupplier maxPageSharing, boolean identities) {
         this.maxPageSharing = maxPageSharing;
+        this.identities = identities;
+        this.tree = new RbTree(identities ? FIELDS + 1 : FIELDS);
     }
 
     /** What only dups and chains have. */
@@ -74,6 +86,9 @@ final class StableNodes implements AutoCloseable {
         tree.setField(n, RMAP_HLIST_LEN, 0);
         tree.setField(n, CHAIN, NONE);
         tree.setField(n, CHECKSUM, 0);
+        if (identities) {
+            tree.setField(n, CONTENT, 0);
+        }
         chained.remove(n);
         count++;
         return n;
@@ -90,6 +105,11 @@ final class StableNodes implements AutoCloseable {
     }
 
     int kpfn(int n) { return tree.field(n, KPFN); }
+
+    /** The content identity of the node's KSM page (symbolic mode only; see {@link #CONTENT}). */
+    int content(int n) { return tree.field(n, CONTENT); }
+
+    void setContent(int n, int identity) { tree.setField(n, CONTENT, identity); }
 
     void setKpfn(int n, int frame) {
         int c = chain(n);
@@ -174,9 +194,12 @@ final class StableNodes implements AutoCloseable {
         }
     }
 
-    /** Bytes per stable node: its record (dups and chains hold a little more). */
+    /**
+     * Bytes per stable node: its record (dups and chains hold a little more), without the content
+     * identity symbolic mode adds (see {@link #CONTENT}).
+     */
     int bytesPerNode() {
-        return tree.bytesPerNode();
+        return tree.bytesPerNode() - (identities ? Integer.BYTES : 0);
     }
 
     @Override

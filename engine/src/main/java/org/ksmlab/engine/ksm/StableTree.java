@@ -40,7 +40,7 @@ final class StableTree {
         this.items = items;
         this.counters = counters;
         this.knobs = knobs;
-        this.nodes = new StableNodes(() -> knobs.maxPageSharing);
+        this.nodes = new StableNodes(() -> knobs.maxPageSharing, pages.identities);
         this.pages = pages;
         this.store = store;
         this.work = work;
@@ -53,6 +53,27 @@ final class StableTree {
             return NONE;
         }
         return nodes.nodeOfFrame(frame);
+    }
+
+    /**
+     * Whether {@code item} is already a mapping of {@code frame}'s stable node (cmp_and_merge_page's
+     * "rmap_item->head == stable_node"): the answer for most pages of every pass once memory has
+     * merged. The same as {@code items.isStable(item) && items.link(item) == nodeOfFrame(frame)},
+     * found from the item's side: a live node names its own frame in kpfn, and a frame's
+     * nodeOfFrame names only the live node whose kpfn it is (both are set and cleared together). An
+     * item's node record lies near its neighbours' (nodes were made in scan order), where the
+     * frame-to-node table is a random probe per page (at a 1 TiB host's size a table of some 10
+     * million entries, probed for each of 228 million merged pages every pass).
+     */
+    boolean isMappingOf(int item, int frame) {
+        if (!items.isStable(item)) {
+            return false;
+        }
+        int node = items.link(item);
+        boolean mapping = nodes.kpfn(node) == frame;
+        assert mapping == (nodeOfFrame(frame) == node)
+                : "stable item " + item + " on node " + node + " (kpfn " + nodes.kpfn(node) + "), frame " + frame + " of node " + nodeOfFrame(frame);
+        return mapping;
     }
 
     /** Whether {@code node} has mappings and room for {@code offset} + 1 more under max_page_sharing. */
@@ -310,7 +331,7 @@ final class StableTree {
                     continue again; // walked over a stale node: the tree changed, restart
                 }
                 n = treePosition(n, dup);
-                int ret = pages.memcmpPages(frame, nodes.kpfn(dup));
+                int ret = memcmpKsmPage(frame, dup);
                 if (ret < 0) {
                     n = tree.left(n);
                 } else if (ret > 0) {
@@ -328,6 +349,23 @@ final class StableTree {
             }
             return NONE;
         }
+    }
+
+    /**
+     * memcmp_pages of {@code frame} and the KSM page of {@code dup}. In symbolic mode the identity
+     * the node keeps stands for the page: a KSM frame is never written (the store refuses), so
+     * its identity is the one it had when the node was made, and a step of the walk reads the
+     * node's record alone, not also its page's frame record (a second miss to memory per step at
+     * a 1 TiB host's size).
+     */
+    private int memcmpKsmPage(int frame, int dup) {
+        int kpfn = nodes.kpfn(dup);
+        if (!pages.identities) {
+            return pages.memcmpPages(frame, kpfn);
+        }
+        int identity = nodes.content(dup);
+        assert identity == store.contentIdentity(kpfn) : "stable node " + dup + " keeps identity " + identity + ", its page " + kpfn + " holds " + store.contentIdentity(kpfn);
+        return pages.memcmpPageToIdentity(frame, identity);
     }
 
     /**
@@ -362,7 +400,7 @@ final class StableTree {
                     continue again;
                 }
                 n = treePosition(n, dup);
-                int ret = pages.memcmpPages(kframe, nodes.kpfn(dup));
+                int ret = memcmpKsmPage(kframe, dup);
                 parent = n;
                 if (ret < 0) {
                     n = tree.left(n);
@@ -379,6 +417,9 @@ final class StableTree {
         }
         int dup = nodes.allocate();
         nodes.setKpfn(dup, kframe);
+        if (pages.identities) {
+            nodes.setContent(dup, store.contentIdentity(kframe));
+        }
         nodes.setChecksum(dup, checksum);
         setDomain(dup, domain);
         if (match == NONE) {

@@ -127,6 +127,25 @@ final class ByteFrameContents implements FrameContents {
     }
 
     @Override
+    public int identity(int frame) {
+        throw noIdentities();
+    }
+
+    @Override
+    public int firstDifferenceFromIdentity(int a, int identityB) {
+        throw noIdentities();
+    }
+
+    @Override
+    public byte readByteOfIdentity(int identity, int offset) {
+        throw noIdentities();
+    }
+
+    private static UnsupportedOperationException noIdentities() {
+        return new UnsupportedOperationException("byte mode keeps bytes, not content identities");
+    }
+
+    @Override
     public int firstDifference(int a, int b) {
         return compare.firstDifference(chunk(a), offset(a), chunk(b), offset(b));
     }

@@ -40,6 +40,18 @@ interface FrameContents extends AutoCloseable {
     /** Offset of the first byte where the two frames differ, or -1 when equal. */
     int firstDifference(int a, int b);
 
+    /**
+     * Symbolic mode: the frame's content identity, which stands for its bytes until the frame is
+     * written, cleared or freed (byte mode keeps none and throws).
+     */
+    int identity(int frame);
+
+    /** {@link #firstDifference} of frame {@code a} and the bytes identity {@code identityB} stands for. */
+    int firstDifferenceFromIdentity(int a, int identityB);
+
+    /** {@link #readByte} of the bytes identity {@code identity} stands for. */
+    byte readByteOfIdentity(int identity, int offset);
+
     /** The 64-bit hash {@code algorithm} gives the page's 4096 bytes. */
     long hash64(int frame, PageChecksum algorithm);
 

@@ -176,6 +176,26 @@ public final class PageStore implements AutoCloseable {
                 + "not bytes; read them with readLong, firstDifference and hash64");
     }
 
+    /**
+     * Symbolic mode only: the frame's content identity, which stands for its bytes until the frame
+     * is written, cleared or freed; a KSM frame is never written (see {@link #checkWritable}), so
+     * its identity lasts as long as it is a KSM frame.
+     * @throws UnsupportedOperationException in byte mode
+     */
+    public int contentIdentity(int frame) {
+        return contents.identity(frame);
+    }
+
+    /** {@link #firstDifference} of {@code frameA} and the bytes {@link #contentIdentity} {@code identityB} stands for (symbolic mode only). */
+    public int firstDifferenceFromIdentity(int frameA, int identityB) {
+        return contents.firstDifferenceFromIdentity(frameA, identityB);
+    }
+
+    /** {@link #readByte} of the bytes {@link #contentIdentity} {@code identity} stands for (symbolic mode only). */
+    public byte readByteOfIdentity(int identity, int offsetInPage) {
+        return contents.readByteOfIdentity(identity, offsetInPage);
+    }
+
     public byte readByte(int frame, int offsetInPage) {
         return contents.readByte(frame, offsetInPage);
     }

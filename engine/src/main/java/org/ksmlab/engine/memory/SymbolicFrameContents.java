@@ -232,7 +232,18 @@ final class SymbolicFrameContents implements FrameContents {
 
     @Override
     public byte readByte(int frame, int offset) {
-        return (byte) (word(handles.get(frame), offset >>> 3) >>> ((offset & 7) * 8));
+        return readByteOfIdentity(handles.get(frame), offset);
+    }
+
+    @Override
+    public byte readByteOfIdentity(int h, int offset) {
+        return (byte) (word(h, offset >>> 3) >>> ((offset & 7) * 8));
+    }
+
+    /** The frame's handle: its identity while nothing writes, clears or frees it. */
+    @Override
+    public int identity(int frame) {
+        return handles.get(frame);
     }
 
     @Override
@@ -307,8 +318,12 @@ final class SymbolicFrameContents implements FrameContents {
      */
     @Override
     public int firstDifference(int a, int b) {
+        return firstDifferenceFromIdentity(a, handles.get(b));
+    }
+
+    @Override
+    public int firstDifferenceFromIdentity(int a, int hb) {
         int ha = handles.get(a);
-        int hb = handles.get(b);
         if (ha == hb) {
             return -1;
         }

@@ -51,6 +51,37 @@ class SymbolicFrameContentsTest {
     }
 
     @Test
+    void anIdentityComparesAndReadsAsTheFrameItWasTakenFrom() {
+        try (SymbolicFrameContents c = new SymbolicFrameContents()) {
+            c.ensureFrames(6);
+            c.fillPattern(1, 42, 7);
+            c.fillPattern(2, 42, 8);
+            c.fillPattern(3, 42, 7);
+            c.writeLong(3, 0x800, 0xC0DE); // an entry on 1's base
+            c.fillLong(4, 0x0101010101010101L); // one word repeated
+            // frame 5 stays zero
+            for (int a = 1; a <= 5; a++) {
+                for (int b = 1; b <= 5; b++) {
+                    int at = c.firstDifference(a, b);
+                    assertEquals(at, c.firstDifferenceFromIdentity(a, c.identity(b)), a + " against " + b);
+                    if (at >= 0) {
+                        assertEquals(c.readByte(b, at), c.readByteOfIdentity(c.identity(b), at), a + " against " + b);
+                    }
+                }
+            }
+            int patch = c.firstDifference(1, 3);
+            assertTrue(patch >= 0x800 && patch < 0x808, "1 and 3 differ in the patched word, not at " + patch);
+            int held = c.identity(3);
+            c.copy(3, 2); // 2 takes 3's entry; 3's identity still stands for 3's bytes
+            assertEquals(-1, c.firstDifferenceFromIdentity(2, held));
+        }
+        try (ByteFrameContents b = new ByteFrameContents()) {
+            b.ensureFrames(2);
+            assertThrows(UnsupportedOperationException.class, () -> b.identity(1));
+        }
+    }
+
+    @Test
     void aSymbolicStoreHasNoBytesToHandOut() {
         try (PageStore store = new PageStore(PageMode.SYMBOLIC, (f, flags) -> { })) {
             int f = store.allocate(PageStore.F_ANON);
