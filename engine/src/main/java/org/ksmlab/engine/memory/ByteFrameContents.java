@@ -112,13 +112,7 @@ final class ByteFrameContents implements FrameContents {
 
     @Override
     public void fillPattern(int frame, long key) {
-        MemorySegment c = chunk(frame);
-        long base = offset(frame);
-        long x = key;
-        for (int j = 0; j < PAGE_SIZE; j += 8) {
-            x += PagePattern.GOLDEN;
-            c.set(ValueLayout.JAVA_LONG_UNALIGNED, base + j, PagePattern.mix64(x));
-        }
+        PagePattern.fill(chunk(frame), offset(frame), key);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.ksmlab.engine.memory;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * The deterministic 4 KiB contents workloads and scenarios write: a content key names one
  * pattern, whose word {@code j} (bytes {@code 8j..8j+7}, little-endian) is
@@ -35,5 +38,25 @@ public final class PagePattern {
     /** Word {@code j} (0..511) of the pattern of {@code key}. */
     public static long word(long key, int j) {
         return mix64(key + (j + 1) * GOLDEN);
+    }
+
+    /** Whether {@link #fill} may use {@link VectorPatternFill} (the incubator module is there). */
+    private static final boolean VECTOR_FILL = PageCompareSelector.vectorModulePresent();
+
+    /**
+     * Writes the pattern of {@code key} into the 4096 bytes at {@code offset} of {@code page}: the
+     * words {@link #word}{@code (key, 0..511)}, little-endian, a vector of words at a time where the
+     * Vector API is there.
+     */
+    static void fill(MemorySegment page, long offset, long key) {
+        if (VECTOR_FILL) {
+            VectorPatternFill.fill(page, offset, key);
+            return;
+        }
+        long x = key;
+        for (int j = 0; j < WORDS; j++) {
+            x += GOLDEN;
+            page.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + 8L * j, mix64(x));
+        }
     }
 }
