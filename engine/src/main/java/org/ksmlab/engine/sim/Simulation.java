@@ -183,7 +183,7 @@ public final class Simulation {
         boolean stable = options.untilStable && stop != EventLoop.Stop.LIMIT && !partial;
         List<String> warnings = new ArrayList<>();
         if (partial) {
-            warnings.add("stopped on request at " + kernel.nowNanos() / 1_000_000 + " virtual ms"
+            warnings.add(String.format(java.util.Locale.ROOT, "stopped on request at %,d virtual ms", kernel.nowNanos() / 1_000_000)
                     + (daemon != null ? " after " + daemon.fullScans() + " full scans" : "")
                     + ", short of its stop rule: a partial run (final.partial=1); its counters are where it stood"
                     + (options.untilStable ? ", not stable, and converged_ms is where they last settled so far" : ""));

@@ -157,7 +157,8 @@ class SimulationTest {
                 "rmap_items", "ksmd_cpu_ns")) {
             assertEquals(three.finalCounters().get(k), p.get(k), k);
         }
-        assertEquals(List.of("stopped on request at " + p.get("virtual_ms") + " virtual ms after 3 full scans, short of its stop rule:"
+        assertEquals(List.of(String.format(java.util.Locale.ROOT, "stopped on request at %,d", ((Number) p.get("virtual_ms")).longValue())
+                + " virtual ms after 3 full scans, short of its stop rule:"
                 + " a partial run (final.partial=1); its counters are where it stood, not stable, and converged_ms is where they"
                 + " last settled so far"), partial.warnings());
         assertEquals(null, three.finalCounters().get("partial"), "a run that reached its rule is not marked");
