@@ -23,10 +23,14 @@ public final class PagePattern {
     private PagePattern() {
     }
 
+    /** splitmix64's finaliser's two multipliers (also {@link VectorPatternFill}'s). */
+    static final long MIX1 = 0xBF58476D1CE4E5B9L;
+    static final long MIX2 = 0x94D049BB133111EBL;
+
     /** splitmix64's finaliser: a bijection on longs with good avalanche. */
     public static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * MIX1;
+        z = (z ^ (z >>> 27)) * MIX2;
         return z ^ (z >>> 31);
     }
 

@@ -28,8 +28,8 @@ final class VectorPatternFill {
         LongVector x = FIRST.add(key);
         for (int j = 0; j < PagePattern.WORDS; j += lanes) {
             LongVector z = x;
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(PagePattern.MIX1);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(PagePattern.MIX2);
             z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
             z.intoMemorySegment(page, offset + 8L * j, ByteOrder.LITTLE_ENDIAN);
             x = x.add(STEP);
