@@ -63,6 +63,10 @@ public final class Ksm implements Merger, Daemon {
     private StableTree stable;
     private UnstableTree unstable;
     private KsmScan scan;
+    /** Warms the trees' cache lines ahead of the scan (symbolic mode; changes no result), or null. */
+    private TreePrefetch prefetch;
+    /** Model speed only: -Dksmlab.treePrefetch=false turns {@link TreePrefetch} off (tests compare both). */
+    static boolean TREE_PREFETCH = !"false".equals(System.getProperty("ksmlab.treePrefetch"));
 
     /**
      * KSM with the given sysfs writes (applied in order when the kernel attaches; {@code run=1}
@@ -109,6 +113,8 @@ public final class Ksm implements Merger, Daemon {
         if (policy.partitionsByDomain()) {
             stable.partitionByDomain();
         }
+        this.prefetch = pages.identities && !policy.partitionsByDomain() && TREE_PREFETCH
+                ? new TreePrefetch(items, stable.nodes, unstable.tree(), UnstableTree.ITEM, store) : null;
         pendingWrites.forEach(this::writeKnob);
         pendingWrites = null;
     }
@@ -248,6 +254,9 @@ public final class Ksm implements Merger, Daemon {
     /** @see "mm/ksm.c: ksm_do_scan" */
     private void ksmDoScan(long scanNpages) {
         while (scanNpages-- > 0) {
+            if (prefetch != null && scan.pastLookAhead()) {
+                prefetch.walk(scan.upcomingPages(prefetch.frames(), TreePrefetch.MAX_VISITS));
+            }
             long next = scan.nextRmapItem();
             if (next == NO_ITEM) {
                 return; // end of a pass, or nothing to scan: the rest of the batch is forfeit

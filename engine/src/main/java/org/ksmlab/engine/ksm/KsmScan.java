@@ -200,6 +200,66 @@ final class KsmScan {
         }
     }
 
+    /** Where the last {@link #upcomingPages} stopped looking: its mm_slot and the vpn after its last pte. */
+    private MmSlot lookSlot;
+    private long lookEnd;
+
+    /** Whether the cursor has passed what {@link #upcomingPages} last looked at. */
+    boolean pastLookAhead() {
+        return mmSlot != lookSlot || address >= lookEnd;
+    }
+
+    /**
+     * Not a kernel path ({@link TreePrefetch}): the frames of up to {@code frames.length} pages
+     * that the cursor will next hand to cmp_and_merge_page for a tree search, as far as a look
+     * that changes nothing can tell: present anonymous pages of the cursor's mm that are not KSM
+     * pages and that smart scan will not skip, found among at most {@code maxVisits} ptes. The
+     * guess may be wrong (a page can change before the cursor gets there); it only decides which
+     * cache lines are warmed.
+     */
+    int upcomingPages(int[] frames, int maxVisits) {
+        MmSlot slot = mmSlot;
+        lookSlot = slot;
+        lookEnd = Long.MAX_VALUE;
+        if (slot == head || slot.exiting) {
+            return 0;
+        }
+        Process p = slot.mm.process;
+        PageTable pt = p.pageTable();
+        long a = address;
+        int n = 0;
+        int visits = 0;
+        for (Vma vma = p.vmaAtOrAfter(a << PageStore.PAGE_SHIFT); vma != null; vma = p.nextVma(vma)) {
+            if (!vma.isMergeable() || !vma.hasAnonVma()) {
+                continue;
+            }
+            long endVpn = vma.end() >>> PageStore.PAGE_SHIFT;
+            a = Math.max(a, vma.start() >>> PageStore.PAGE_SHIFT);
+            for (; a < endVpn; a++) {
+                if (n == frames.length || visits == maxVisits) {
+                    lookEnd = a;
+                    return n;
+                }
+                visits++;
+                long pte = pt.get(a);
+                if (!PageTable.present(pte)) {
+                    continue;
+                }
+                int frame = PageTable.frame(pte);
+                int flags = store.flags(frame);
+                if ((flags & PageStore.F_ANON) == 0 || (flags & PageStore.F_KSM) != 0) {
+                    continue;
+                }
+                int item = items.itemAt(slot, a);
+                if (knobs.smartScan && item != NONE && items.ageOf(item) >= 3 && items.remainingSkips(item) > 0) {
+                    continue;
+                }
+                frames[n++] = frame;
+            }
+        }
+        return n;
+    }
+
     /**
      * The item of {@code vpn} in the slot's rmap_list, made if missing; the stale items between
      * the cursor and it (their addresses are no longer mergeable) are freed on the way, in

@@ -29,7 +29,7 @@ final class UnstableTree implements AutoCloseable {
     private final PageStore store;
     private final WorkCounts work;
     /** Field of a node's record: the item it stands for. */
-    private static final int ITEM = 0;
+    static final int ITEM = 0;
     private final RbTree tree = new RbTree(1);
     /** Nodes handed out this pass. */
     private int nodes;
@@ -136,6 +136,11 @@ final class UnstableTree implements AutoCloseable {
         }
         int frame = PageTable.frame(pte);
         return store.hasFlag(frame, PageStore.F_ANON) ? frame : NONE;
+    }
+
+    /** The tree, for {@link TreePrefetch}'s reads. */
+    RbTree tree() {
+        return tree;
     }
 
     /** Bytes per tree node: links, colour and its item. */
