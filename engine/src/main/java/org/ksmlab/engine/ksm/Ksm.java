@@ -119,6 +119,11 @@ public final class Ksm implements Merger, Daemon {
         pendingWrites = null;
     }
 
+    /** Pages {@link TreePrefetch} walked the trees for ahead of the scan (0 when it is off). */
+    long prefetchedPages() {
+        return prefetch == null ? 0 : prefetch.pagesWalked;
+    }
+
     /** The sysfs knobs' current values (write them with {@link #writeKnob}). */
     public KsmKnobs knobs() {
         return knobs;

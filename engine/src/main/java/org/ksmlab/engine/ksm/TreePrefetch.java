@@ -47,8 +47,10 @@ final class TreePrefetch {
     private final int[] other = new int[GROUP];
     /** Whether a walk's node (stable) or tree item's page (unstable) has an identity to compare with. */
     private final boolean[] known = new boolean[GROUP];
-    /** Lines touched (summed so the loads are not dead code). */
+    /** What the walks read, summed so the loads are not dead code to the compiler. */
     long touched;
+    /** Pages walked ahead of the cursor (tests: that it ran at all). */
+    long pagesWalked;
 
     TreePrefetch(RmapItems items, StableNodes stableNodes, RbTree unstableTree, int unstableItemField, PageStore store) {
         this.items = items;
@@ -66,6 +68,7 @@ final class TreePrefetch {
     /** Walks both trees for {@code frames[0 .. count)}. */
     void walk(int count) {
         if (count > 0) {
+            pagesWalked += count;
             walkStable(count);
             walkUnstable(count);
         }

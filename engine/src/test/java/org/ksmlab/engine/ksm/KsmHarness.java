@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.ksmlab.engine.cost.CostModel;
+import org.ksmlab.engine.memory.PageMode;
 import org.ksmlab.engine.mm.Kernel;
+import org.ksmlab.engine.mm.KernelConfig;
 import org.ksmlab.engine.mm.VmFlags;
 import org.ksmlab.engine.workload.PageContents;
 
@@ -22,6 +24,11 @@ final class KsmHarness implements AutoCloseable {
 
     /** A KSM variant ({@link MergePolicy}) with the same setup. */
     KsmHarness(MergePolicy policy, String... knobs) {
+        this(PageMode.BYTE, policy, knobs);
+    }
+
+    /** The same setup with pages held in {@code pageMode}. */
+    KsmHarness(PageMode pageMode, MergePolicy policy, String... knobs) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("sleep_millisecs", "0"); // as ksm_tests does
         for (String kv : knobs) {
@@ -29,7 +36,7 @@ final class KsmHarness implements AutoCloseable {
             m.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
         ksm = new Ksm(m, CostModel.defaults(), policy);
-        kernel = new Kernel(ksm);
+        kernel = new Kernel(ksm, KernelConfig.DEFAULTS, pageMode);
     }
 
     /** A process with {@code pages} pages, page i filled with content {@code contents[i]} (0: zeros). */
