@@ -82,14 +82,9 @@ final class TreePrefetch {
 
     private void walkStable(int count) {
         RbTree tree = stableNodes.tree;
-        int root = tree.root();
-        for (int g = 0; g < count; g++) {
-            node[g] = root;
-        }
-        int live = root == RbTree.NIL ? 0 : count;
-        long sum = 0;
+        int live = start(tree, count);
         while (live > 0) {
-            // Phase 1: every walk's node record (independent loads).
+            // Every walk's node record (independent loads), then compare and step.
             for (int g = 0; g < count; g++) {
                 int n = node[g];
                 if (n != RbTree.NIL) {
@@ -99,43 +94,22 @@ final class TreePrefetch {
                     other[g] = stableNodes.content(n);
                 }
             }
-            // Phase 2: compare and step.
-            live = 0;
-            for (int g = 0; g < count; g++) {
-                int n = node[g];
-                if (n == RbTree.NIL) {
-                    continue;
-                }
-                int id = other[g];
-                int c = known[g] ? compare(frames[g], id) : 0;
-                n = c < 0 ? tree.left(n) : c > 0 ? tree.right(n) : RbTree.NIL;
-                node[g] = n;
-                if (n != RbTree.NIL) {
-                    live++;
-                }
-                sum += id;
-            }
+            live = step(tree, count);
         }
-        touched += sum;
     }
 
     private void walkUnstable(int count) {
         RbTree tree = unstableTree;
-        int root = tree.root();
-        for (int g = 0; g < count; g++) {
-            node[g] = root;
-        }
-        int live = root == RbTree.NIL ? 0 : count;
-        long sum = 0;
+        int live = start(tree, count);
         while (live > 0) {
-            // Phase 1: node records (the tree item of each).
+            // The node records (the tree item of each).
             for (int g = 0; g < count; g++) {
                 int n = node[g];
                 if (n != RbTree.NIL) {
                     next[g] = tree.field(n, unstableItemField);
                 }
             }
-            // Phase 2: the tree items' ptes.
+            // The tree items' ptes.
             for (int g = 0; g < count; g++) {
                 if (node[g] != RbTree.NIL) {
                     int item = next[g];
@@ -144,31 +118,48 @@ final class TreePrefetch {
                     other[g] = PageTable.frame(pte);
                 }
             }
-            // Phase 3: their frame records (identity beside the flags).
+            // Their frame records (the identity beside the flags).
             for (int g = 0; g < count; g++) {
-                if (node[g] != RbTree.NIL) {
-                    if (known[g]) {
-                        other[g] = store.contentIdentity(other[g]);
-                    }
+                if (node[g] != RbTree.NIL && known[g]) {
+                    other[g] = store.contentIdentity(other[g]);
                 }
             }
-            // Phase 4: compare and step.
-            live = 0;
-            for (int g = 0; g < count; g++) {
-                int n = node[g];
-                if (n == RbTree.NIL) {
-                    continue;
-                }
-                int id = other[g];
-                int c = known[g] ? compare(frames[g], id) : 0;
-                n = c < 0 ? tree.left(n) : c > 0 ? tree.right(n) : RbTree.NIL;
-                node[g] = n;
-                if (n != RbTree.NIL) {
-                    live++;
-                }
-                sum += id;
+            live = step(tree, count);
+        }
+    }
+
+    /** Puts every walk at the root; returns the walks under way. */
+    private int start(RbTree tree, int count) {
+        int root = tree.root();
+        for (int g = 0; g < count; g++) {
+            node[g] = root;
+        }
+        return root == RbTree.NIL ? 0 : count;
+    }
+
+    /**
+     * Compares each walk's page with the identity its step read ({@code other}, where
+     * {@code known}) and goes left or right, or ends the walk (equal, or nothing to compare);
+     * returns the walks still under way.
+     */
+    private int step(RbTree tree, int count) {
+        int live = 0;
+        long sum = 0;
+        for (int g = 0; g < count; g++) {
+            int n = node[g];
+            if (n == RbTree.NIL) {
+                continue;
             }
+            int id = other[g];
+            int c = known[g] ? compare(frames[g], id) : 0;
+            n = c < 0 ? tree.left(n) : c > 0 ? tree.right(n) : RbTree.NIL;
+            node[g] = n;
+            if (n != RbTree.NIL) {
+                live++;
+            }
+            sum += id;
         }
         touched += sum;
+        return live;
     }
 }
